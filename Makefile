@@ -1,0 +1,55 @@
+# Everything a developer or CI runs. `make test` is what .ci/run calls.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: test lint format typecheck validate generated check-generated unit constraints clean
+
+# One stamp per set of pinned files: changing a pin rebuilds the environment.
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	@touch $@
+
+venv: $(STAMP)
+
+test: $(STAMP) lint typecheck validate check-generated unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy src tests tools
+
+validate: $(STAMP)
+	@# The \p{...} patterns are Java regexes (CloudFormation's registry validates with Java);
+	@# cfn's Python check cannot compile them and says so: those lines are expected.
+	PATH=$(BIN):$$PATH cfn validate 2>&1 | grep -v '^Could not validate regular expression' ; exit $${PIPESTATUS[0]}
+
+# Regenerate models.py, resource-role.yaml and docs/ into the working tree.
+generated: $(STAMP)
+	PATH=$(BIN):$$PATH cfn generate
+	@rm -f rpdk.log
+
+# Fail when the committed generated files differ from what `cfn generate` makes now.
+check-generated: $(STAMP)
+	PATH=$(BIN):$$PATH $(BIN)/python tools/check_generated.py
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+# Re-pin every transitive package from the current .venv.
+constraints: $(STAMP)
+	{ echo "# Full pin of every package in .venv (direct ones are in requirements*.txt). Regenerate: make constraints"; \
+	  $(BIN)/python -m pip freeze --all --exclude pip; } > constraints.txt
+
+clean:
+	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache .hypothesis rpdk.log
