@@ -1,10 +1,66 @@
-"""Lambda entry points of MLOps::SageMaker::ModelPackage (names fixed by .rpdk-config)."""
+"""Lambda entry points of MLOps::SageMaker::ModelPackage (names fixed by .rpdk-config).
 
-from cloudformation_cli_python_lib.resource import Resource
+Each handler makes a SageMaker client from this invocation's caller credentials and hands the
+request to its workflow module.
+"""
 
-from .models import ResourceModel
+from __future__ import annotations
 
-TYPE_NAME = "MLOps::SageMaker::ModelPackage"
+from collections.abc import MutableMapping
+from typing import Any
 
-resource = Resource(TYPE_NAME, ResourceModel)
+from cloudformation_cli_python_lib.boto3_proxy import SessionProxy
+from cloudformation_cli_python_lib.interface import Action, ProgressEvent
+
+from . import create, delete, listing, read, update
+from .client import sagemaker_client
+from .errors import TYPE_NAME
+from .models import ResourceHandlerRequest, ResourceModel
+
+resource = listing.PagingResource(TYPE_NAME, ResourceModel)
 test_entrypoint = resource.test_entrypoint
+
+
+@resource.handler(Action.CREATE)
+def create_handler(
+    session: SessionProxy | None,
+    request: ResourceHandlerRequest,
+    callback_context: MutableMapping[str, Any],
+) -> ProgressEvent:
+    return create.run(sagemaker_client(session, request.region), request, dict(callback_context))
+
+
+@resource.handler(Action.READ)
+def read_handler(
+    session: SessionProxy | None,
+    request: ResourceHandlerRequest,
+    callback_context: MutableMapping[str, Any],
+) -> ProgressEvent:
+    return read.run(sagemaker_client(session, request.region), request)
+
+
+@resource.handler(Action.UPDATE)
+def update_handler(
+    session: SessionProxy | None,
+    request: ResourceHandlerRequest,
+    callback_context: MutableMapping[str, Any],
+) -> ProgressEvent:
+    return update.run(sagemaker_client(session, request.region), request, dict(callback_context))
+
+
+@resource.handler(Action.DELETE)
+def delete_handler(
+    session: SessionProxy | None,
+    request: ResourceHandlerRequest,
+    callback_context: MutableMapping[str, Any],
+) -> ProgressEvent:
+    return delete.run(sagemaker_client(session, request.region), request, dict(callback_context))
+
+
+@resource.handler(Action.LIST)
+def list_handler(
+    session: SessionProxy | None,
+    request: ResourceHandlerRequest,
+    callback_context: MutableMapping[str, Any],
+) -> ProgressEvent:
+    return listing.run(sagemaker_client(session, request.region), request)

@@ -1,0 +1,150 @@
+"""Create: register the package, wait for SageMaker to complete it, then read it back.
+
+Phases (callbackContext["phase"]), each safe to run again:
+  (none)     validate, CreateModelPackage with an idempotency token -> "stabilize"
+  stabilize  watch the status; Completed -> apply what create could not take, read back;
+             Failed -> delete the failed package and fail with every reason SageMaker gave
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from cloudformation_cli_python_lib import exceptions
+from cloudformation_cli_python_lib.interface import ProgressEvent
+
+from . import tags
+from .errors import service_call
+from .models import ResourceHandlerRequest
+from .package import Observation, failure_reasons, read_back, watch
+from .progress import (
+    DEFAULT_POLICY,
+    CallbackContext,
+    Clock,
+    Invocation,
+    Stage,
+    SystemClock,
+    WaitPolicy,
+    in_progress,
+    out_of_time,
+    retry_after_conflict,
+    success,
+)
+from .translate import (
+    Plain,
+    after_create_request,
+    client_token,
+    create_request,
+    generated_name,
+    plain,
+    to_model,
+    validate_desired,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_sagemaker import SageMakerClient
+
+LOG = logging.getLogger(__name__)
+
+
+def run(
+    client: SageMakerClient,
+    request: ResourceHandlerRequest,
+    context: CallbackContext,
+    clock: Clock | None = None,
+    policy: WaitPolicy = DEFAULT_POLICY,
+) -> ProgressEvent:
+    invocation = Invocation.begin(clock or SystemClock(), policy)
+    desired = plain(request.desiredResourceState)
+    if not context.get("arn"):
+        context = _register(client, request, desired, invocation)
+    return _stabilize(client, request, desired, context, invocation)
+
+
+def _register(
+    client: SageMakerClient, request: ResourceHandlerRequest, desired: Plain, invocation: Invocation
+) -> CallbackContext:
+    validate_desired(desired)
+    token = client_token(desired.get("ClientToken"), request.clientRequestToken)
+    versioned = bool(desired.get("ModelPackageGroupName"))
+    name = None
+    package_tags: list[dict[str, str]] = []
+    if not versioned:
+        name = desired.get("ModelPackageName") or generated_name(
+            request.stackId, request.logicalResourceIdentifier, request.clientRequestToken
+        )
+        package_tags = tags.as_tag_list(
+            tags.effective_tags(desired.get("Tags"), request.desiredResourceTags)
+        )
+    elif request.desiredResourceTags:
+        LOG.info(
+            "Stack-level tags %s not applied: a versioned package takes its group's tags",
+            sorted(request.desiredResourceTags),
+        )
+    parameters = create_request(desired, name=name, token=token, tags=package_tags)
+    with service_call("CreateModelPackage", name or desired.get("ModelPackageGroupName")):
+        arn = client.create_model_package(**parameters)["ModelPackageArn"]
+    LOG.info("CreateModelPackage returned %s", arn)
+    context: CallbackContext = {"phase": "stabilize", "arn": arn, "since": invocation.started}
+    if name and not desired.get("ModelPackageName"):
+        context["name"] = name
+    return context
+
+
+def _stabilize(
+    client: SageMakerClient,
+    request: ResourceHandlerRequest,
+    desired: Plain,
+    context: CallbackContext,
+    invocation: Invocation,
+) -> ProgressEvent:
+    arn = str(context["arn"])
+    since = float(context["since"])
+    identified = {**desired, "ModelPackageArn": arn}
+    if context.get("name"):
+        identified["ModelPackageName"] = context["name"]
+    observed = watch(client, arn, invocation, since, just_created=True)
+    if observed.stage is Stage.FAILED:
+        raise _failed(client, arn, observed)
+    if observed.stage is Stage.WAITING:
+        if out_of_time("create", since, invocation.clock.now()):
+            raise exceptions.NotStabilized(
+                f"{arn} is still {observed.status} after {observed.waited / 60:.0f} minutes; "
+                "CloudFormation's create timeout is reached."
+            )
+        return in_progress(
+            to_model(identified),
+            context,
+            invocation.policy.callback_delay(observed.waited),
+            f"Model package is {observed.status}",
+        )
+    follow_up = after_create_request(arn, desired)
+    described = observed.described
+    if follow_up is not None:
+        try:
+            with service_call("UpdateModelPackage", arn):
+                client.update_model_package(**follow_up)
+        except exceptions.ResourceConflict as error:
+            return retry_after_conflict(to_model(identified), context, error, "UpdateModelPackage")
+        described = None  # changed since the last look
+    model = read_back(client, arn, identified, request.desiredResourceTags, described)
+    return success(to_model(model))
+
+
+def _failed(client: SageMakerClient, arn: str, observed: Observation) -> exceptions.NotStabilized:
+    """Delete the package SageMaker failed, and say why it failed and what was cleaned up."""
+    assert observed.described is not None
+    reasons = failure_reasons(observed.described) or ["SageMaker gave no failure reason"]
+    try:
+        with service_call("DeleteModelPackage", arn):
+            client.delete_model_package(ModelPackageName=arn)
+        cleanup = "The failed package was deleted, so nothing is left behind."
+    except exceptions.NotFound:
+        cleanup = "The failed package no longer exists."
+    except Exception as error:  # noqa: BLE001 - the failure itself is what must be reported
+        cleanup = f"The failed package {arn} could not be deleted ({error}); delete it by hand."
+    LOG.info("Model package %s failed: %s", arn, reasons)
+    return exceptions.NotStabilized(
+        f"SageMaker failed model package {arn}: {'; '.join(reasons)}. {cleanup}"
+    )

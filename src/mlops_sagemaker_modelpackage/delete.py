@@ -1,0 +1,74 @@
+"""Delete: DeleteModelPackage by ARN, then wait until SageMaker no longer knows the package.
+
+Phases (callbackContext["phase"]), each safe to run again:
+  (none)      DeleteModelPackage (missing -> NotFound) -> "await_gone"
+  await_gone  Describe until "does not exist", whatever status it passes through
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from cloudformation_cli_python_lib import exceptions
+from cloudformation_cli_python_lib.interface import ProgressEvent
+
+from .errors import TYPE_NAME, service_call
+from .models import ResourceHandlerRequest
+from .package import watch
+from .progress import (
+    DEFAULT_POLICY,
+    CallbackContext,
+    Clock,
+    Invocation,
+    Stage,
+    SystemClock,
+    WaitPolicy,
+    in_progress,
+    out_of_time,
+    retry_after_conflict,
+    success,
+)
+from .translate import plain, to_model
+
+if TYPE_CHECKING:
+    from mypy_boto3_sagemaker import SageMakerClient
+
+LOG = logging.getLogger(__name__)
+
+
+def run(
+    client: SageMakerClient,
+    request: ResourceHandlerRequest,
+    context: CallbackContext,
+    clock: Clock | None = None,
+    policy: WaitPolicy = DEFAULT_POLICY,
+) -> ProgressEvent:
+    invocation = Invocation.begin(clock or SystemClock(), policy)
+    arn = plain(request.desiredResourceState).get("ModelPackageArn")
+    if not arn:
+        raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")
+    identified = to_model({"ModelPackageArn": arn})
+    if context.get("phase") != "await_gone":
+        try:
+            with service_call("DeleteModelPackage", arn):
+                client.delete_model_package(ModelPackageName=arn)
+        except exceptions.ResourceConflict as error:
+            return retry_after_conflict(identified, context, error, "DeleteModelPackage")
+        LOG.info("DeleteModelPackage %s accepted", arn)
+        context = {"phase": "await_gone", "since": invocation.started}
+    since = float(context["since"])
+    observed = watch(client, arn, invocation, since, until_gone=True)
+    if observed.stage is Stage.GONE:
+        return success(None)  # delete's SUCCESS carries no model
+    if out_of_time("delete", since, invocation.clock.now()):
+        raise exceptions.NotStabilized(
+            f"{arn} still exists ({observed.status}) {observed.waited / 60:.0f} minutes after "
+            "DeleteModelPackage; CloudFormation's delete timeout is reached."
+        )
+    return in_progress(
+        identified,
+        context,
+        invocation.policy.callback_delay(observed.waited),
+        f"Model package is {observed.status}",
+    )

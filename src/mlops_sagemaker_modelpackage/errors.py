@@ -1,0 +1,115 @@
+"""One place that turns botocore errors into the lib's exceptions (and so into error codes).
+
+Anything that is not a lib exception becomes InternalFailure with an empty message, so every
+error the service or the network can raise is mapped here, keeping the service's own message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionError,
+    HTTPClientError,
+    NoCredentialsError,
+    ParamValidationError,
+)
+from cloudformation_cli_python_lib import exceptions
+
+TYPE_NAME = "MLOps::SageMaker::ModelPackage"
+
+THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "RequestLimitExceeded",
+        "SlowDown",
+    }
+)
+ACCESS_DENIED_CODES = frozenset(
+    {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError"}
+)
+CREDENTIAL_CODES = frozenset(
+    {
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "InvalidSignatureException",
+        "SignatureDoesNotMatch",
+    }
+)
+
+
+def is_not_found(error: ClientError) -> bool:
+    """SageMaker reports a missing package as a ValidationException, not a NotFound code."""
+    code = error.response.get("Error", {}).get("Code", "")
+    message = error.response.get("Error", {}).get("Message", "")
+    return code == "ResourceNotFound" or (
+        code == "ValidationException" and "does not exist" in message
+    )
+
+
+def error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+# Service error code -> lib exception, for codes that need no more than the code to decide.
+CODE_TABLE: dict[str, type[exceptions._HandlerError]] = {
+    "ValidationException": exceptions.InvalidRequest,
+    "ConflictException": exceptions.ResourceConflict,
+    "ResourceInUse": exceptions.ResourceConflict,
+    "ResourceLimitExceeded": exceptions.ServiceLimitExceeded,
+    **dict.fromkeys(THROTTLING_CODES, exceptions.Throttling),
+    **dict.fromkeys(ACCESS_DENIED_CODES, exceptions.AccessDenied),
+    **dict.fromkeys(CREDENTIAL_CODES, exceptions.InvalidCredentials),
+}
+
+
+def map_client_error(
+    error: ClientError, operation: str, identifier: str | None
+) -> exceptions._HandlerError:
+    """The lib exception for a service error, its message naming the call and the cause."""
+    code = error_code(error)
+    if is_not_found(error):
+        return exceptions.NotFound(TYPE_NAME, identifier or "unknown")
+    message = str(error.response.get("Error", {}).get("Message", "")) or code
+    text = f"{operation} failed: {message} ({code})"
+    if code in THROTTLING_CODES:
+        text += "; retried with backoff before giving up"
+    mapped = CODE_TABLE.get(code)
+    if mapped is not None:
+        return mapped(text)
+    status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+    if status >= 500:
+        return exceptions.ServiceInternalError(text)
+    return exceptions.GeneralServiceException(text)
+
+
+def map_botocore_error(error: BotoCoreError, operation: str) -> exceptions._HandlerError:
+    """Errors raised by botocore itself, before or instead of a service answer."""
+    if isinstance(error, ParamValidationError):
+        return exceptions.InvalidRequest(f"{operation}: {error}")
+    if isinstance(error, NoCredentialsError):
+        return exceptions.InvalidCredentials(f"{operation}: {error}")
+    if isinstance(error, (ConnectionError, HTTPClientError)):
+        return exceptions.NetworkFailure(f"{operation} could not reach SageMaker: {error}")
+    return exceptions.GeneralServiceException(f"{operation} failed: {error}")
+
+
+@contextmanager
+def service_call(operation: str, identifier: str | None = None) -> Iterator[None]:
+    """Run SageMaker calls, raising the lib exception that matches any failure."""
+    try:
+        yield
+    except ClientError as error:
+        raise map_client_error(error, operation, identifier) from error
+    except BotoCoreError as error:
+        raise map_botocore_error(error, operation) from error

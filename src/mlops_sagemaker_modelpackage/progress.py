@@ -1,0 +1,144 @@
+"""Progress events, package status classification and the waiting policy.
+
+The policy keeps the time between SageMaker finishing and the handler reporting it within
+max(10% of the wait so far, 1 s): poll inside the invocation while the package may finish soon,
+then hand back to CloudFormation with callback delays that grow with the time already waited.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Protocol
+
+from cloudformation_cli_python_lib import exceptions
+from cloudformation_cli_python_lib.interface import BaseModel, OperationStatus, ProgressEvent
+
+CallbackContext = dict[str, Any]
+
+
+class Clock(Protocol):
+    """Wall-clock time; tests and benchmarks substitute a virtual one."""
+
+    def now(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    def now(self) -> float:
+        return time.time()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class Stage(Enum):
+    """What a package status means for whoever waits on it."""
+
+    WAITING = "waiting"
+    DONE = "done"
+    FAILED = "failed"
+    GONE = "gone"
+
+
+PACKAGE_STAGES = {
+    "Pending": Stage.WAITING,
+    "InProgress": Stage.WAITING,
+    "Deleting": Stage.WAITING,
+    "Completed": Stage.DONE,
+    "Failed": Stage.FAILED,
+}
+
+
+def stage_of(status: str | None) -> Stage:
+    # An unknown, newer status is waited on rather than mistaken for success or failure.
+    return PACKAGE_STAGES.get(status or "", Stage.WAITING)
+
+
+@dataclass(frozen=True)
+class WaitPolicy:
+    """How long to poll inside one invocation and how long to ask CloudFormation to wait."""
+
+    in_invocation_budget: float = 20.0
+    min_interval: float = 1.0
+    overhead_ratio: float = 0.1
+    max_callback_delay: int = 600
+
+    def interval(self, waited: float) -> float:
+        """Seconds until the next look, given how long the operation has waited already."""
+        return max(self.min_interval, self.overhead_ratio * waited)
+
+    def callback_delay(self, waited: float) -> int:
+        # Whole seconds (the protocol's unit), rounded down so the overhead bound holds.
+        return max(1, min(self.max_callback_delay, math.floor(self.interval(waited))))
+
+
+DEFAULT_POLICY = WaitPolicy()
+
+
+@dataclass
+class Invocation:
+    """Timing of the current invocation: when it started and the operation's first start."""
+
+    clock: Clock
+    policy: WaitPolicy
+    started: float
+
+    @classmethod
+    def begin(cls, clock: Clock, policy: WaitPolicy = DEFAULT_POLICY) -> Invocation:
+        return cls(clock=clock, policy=policy, started=clock.now())
+
+    def may_poll_again(self, waited: float) -> bool:
+        """Whether one more in-invocation sleep and look fits the invocation budget."""
+        used = self.clock.now() - self.started
+        return used + self.policy.interval(waited) <= self.policy.in_invocation_budget
+
+
+def in_progress(
+    model: BaseModel, context: CallbackContext, delay_seconds: int, message: str = ""
+) -> ProgressEvent:
+    """IN_PROGRESS: carries the model with its identifier and never an error code."""
+    return ProgressEvent(
+        status=OperationStatus.IN_PROGRESS,
+        resourceModel=model,
+        callbackContext=context,
+        callbackDelaySeconds=delay_seconds,
+        message=message,
+    )
+
+
+def success(model: BaseModel | None) -> ProgressEvent:
+    return ProgressEvent(status=OperationStatus.SUCCESS, resourceModel=model)
+
+
+# The schema's handler timeouts (tests/test_handlers_contract.py keeps them equal): past them
+# CloudFormation stops waiting anyway, so the handler says why first.
+TIMEOUT_MINUTES = {"create": 720, "update": 720, "delete": 120}
+MAX_CONFLICT_RETRIES = 5
+CONFLICT_DELAY_SECONDS = 10
+
+
+def out_of_time(action: str, since: float, now: float) -> bool:
+    return now - since >= TIMEOUT_MINUTES[action] * 60
+
+
+def retry_after_conflict(
+    model: BaseModel, context: CallbackContext, error: Exception, operation: str
+) -> ProgressEvent:
+    """Another writer holds the package: try again later, a bounded number of times."""
+    attempts = int(context.get("conflicts", 0)) + 1
+    if attempts > MAX_CONFLICT_RETRIES:
+        raise exceptions.ResourceConflict(
+            f"{operation} kept conflicting with another change to the package after "
+            f"{MAX_CONFLICT_RETRIES} retries: {error}. Retry when the other change is done."
+        ) from error
+    retry_context = {**context, "conflicts": attempts}
+    return in_progress(
+        model,
+        retry_context,
+        CONFLICT_DELAY_SECONDS * attempts,
+        f"{operation} conflicted with another change; retry {attempts} of {MAX_CONFLICT_RETRIES}",
+    )

@@ -1,0 +1,153 @@
+"""Update in place: approval, metadata, added specifications and tags; never a create-only field.
+
+Phases (callbackContext["phase"]), each safe to run again:
+  (none)     refuse create-only changes; send one UpdateModelPackage with only what changed
+             (versioned) or the tag calls (unversioned) -> "stabilize"
+  stabilize  wait while SageMaker reprocesses the package, then read it back
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from cloudformation_cli_python_lib import exceptions
+from cloudformation_cli_python_lib.interface import ProgressEvent
+
+from . import tags
+from .errors import TYPE_NAME, service_call
+from .models import ResourceHandlerRequest
+from .package import describe_existing, failure_reasons, read_back, watch
+from .progress import (
+    DEFAULT_POLICY,
+    CallbackContext,
+    Clock,
+    Invocation,
+    Stage,
+    SystemClock,
+    WaitPolicy,
+    in_progress,
+    out_of_time,
+    retry_after_conflict,
+    success,
+)
+from .translate import (
+    Plain,
+    create_only_changes,
+    in_place_changes,
+    is_versioned_arn,
+    plain,
+    to_model,
+    update_request,
+    validate_desired,
+    wants_new_specs,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_sagemaker import SageMakerClient
+
+LOG = logging.getLogger(__name__)
+
+
+def run(
+    client: SageMakerClient,
+    request: ResourceHandlerRequest,
+    context: CallbackContext,
+    clock: Clock | None = None,
+    policy: WaitPolicy = DEFAULT_POLICY,
+) -> ProgressEvent:
+    invocation = Invocation.begin(clock or SystemClock(), policy)
+    desired = plain(request.desiredResourceState)
+    previous = plain(request.previousResourceState)
+    arn = desired.get("ModelPackageArn") or previous.get("ModelPackageArn")
+    if not arn:
+        raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")
+    identified = {**desired, "ModelPackageArn": arn}
+    if context.get("phase") != "stabilize":
+        try:
+            _apply(client, request, arn, previous, desired)
+        except exceptions.ResourceConflict as error:
+            return retry_after_conflict(to_model(identified), context, error, "UpdateModelPackage")
+        context = {"phase": "stabilize", "since": invocation.started}
+    return _stabilize(
+        client, request, arn=arn, identified=identified, context=context, invocation=invocation
+    )
+
+
+def _apply(
+    client: SageMakerClient,
+    request: ResourceHandlerRequest,
+    arn: str,
+    previous: Plain,
+    desired: Plain,
+) -> None:
+    fixed = create_only_changes(previous, desired)
+    if fixed:
+        raise exceptions.NotUpdatable(
+            f"{', '.join(fixed)} cannot be changed on an existing model package; CloudFormation "
+            "replaces the package when a create-only property changes."
+        )
+    validate_desired(desired)
+    if is_versioned_arn(arn):
+        current_specs = None
+        if wants_new_specs(previous, desired):
+            current_specs = describe_existing(client, arn).get(
+                "AdditionalInferenceSpecifications", []
+            )
+        parameters = update_request(arn, previous, desired, current_specs)
+        if parameters is None:
+            LOG.info("Nothing to send for %s", arn)
+            return
+        with service_call("UpdateModelPackage", arn):
+            client.update_model_package(**parameters)
+        LOG.info(
+            "UpdateModelPackage %s: %s",
+            arn,
+            sorted(k for k in parameters if k != "ModelPackageArn"),
+        )
+        return
+    changed = in_place_changes(previous, desired)
+    if changed:
+        raise exceptions.NotUpdatable(
+            f"{', '.join(changed)} cannot be changed on an unversioned model package: "
+            "SageMaker's UpdateModelPackage updates versioned packages only."
+        )
+    delta = tags.TagDelta.between(
+        tags.effective_tags(previous.get("Tags"), request.previousResourceTags),
+        tags.effective_tags(desired.get("Tags"), request.desiredResourceTags),
+    )
+    if delta:
+        tags.apply(client, arn, delta)
+
+
+def _stabilize(
+    client: SageMakerClient,
+    request: ResourceHandlerRequest,
+    *,
+    arn: str,
+    identified: Plain,
+    context: CallbackContext,
+    invocation: Invocation,
+) -> ProgressEvent:
+    since = float(context["since"])
+    observed = watch(client, arn, invocation, since)
+    if observed.stage is Stage.FAILED:
+        assert observed.described is not None
+        reasons = failure_reasons(observed.described) or ["SageMaker gave no failure reason"]
+        raise exceptions.NotStabilized(
+            f"SageMaker failed model package {arn} after the update: {'; '.join(reasons)}"
+        )
+    if observed.stage is Stage.WAITING:
+        if out_of_time("update", since, invocation.clock.now()):
+            raise exceptions.NotStabilized(
+                f"{arn} is still {observed.status} after {observed.waited / 60:.0f} minutes; "
+                "CloudFormation's update timeout is reached."
+            )
+        return in_progress(
+            to_model(identified),
+            context,
+            invocation.policy.callback_delay(observed.waited),
+            f"Model package is {observed.status}",
+        )
+    model = read_back(client, arn, identified, request.desiredResourceTags, observed.described)
+    return success(to_model(model))
