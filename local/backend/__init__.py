@@ -1,0 +1,1 @@
+"""The offline SageMaker backend: moto in server mode, extended for model packages."""

@@ -1,0 +1,126 @@
+"""Serve moto (with the model-package extension) on loopback, plus a small control API.
+
+Control endpoints, all JSON, under /_local/:
+  POST /_local/configure  {"lifecycle": {...}, "faults": [{...}], "clear_faults": true}
+  GET  /_local/calls      the call log: [{"operation": ..., "ModelPackageArn": ...}, ...]
+  POST /_local/reset      forget packages, settings, faults and the call log (and moto's state)
+  GET  /_local/stats      {"injected": <faults injected so far>, "calls": <count>}
+Run: python -m local.backend.server --port 0 --port-file PATH
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from moto.backends import get_backend
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wrappers import Request, Response
+
+from .model_packages import CONTROL, install
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def _reset_moto() -> None:
+    for backend in get_backend("sagemaker").values():  # type: ignore[attr-defined]
+        for region_backend in backend.values():
+            region_backend.reset()
+
+
+def control_app(moto_app: WsgiApp) -> WsgiApp:
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith("/_local/"):
+            return moto_app(environ, start_response)
+        request = Request(environ)
+        body: Any = None
+        try:
+            if path == "/_local/configure" and request.method == "POST":
+                CONTROL.configure(request.get_json(force=True) or {})
+                body = {"ok": True}
+            elif path == "/_local/calls":
+                with CONTROL.lock:
+                    body = list(CONTROL.calls)
+            elif path == "/_local/stats":
+                with CONTROL.lock:
+                    body = {"injected": CONTROL.injected, "calls": len(CONTROL.calls)}
+            elif path == "/_local/reset" and request.method == "POST":
+                CONTROL.reset()
+                _reset_moto()
+                body = {"ok": True}
+        except (ValueError, TypeError) as error:
+            response = Response(json.dumps({"error": str(error)}), 400, mimetype="application/json")
+            return response(environ, start_response)
+        if body is None:
+            return Response("not found", 404)(environ, start_response)
+        return Response(json.dumps(body), 200, mimetype="application/json")(environ, start_response)
+
+    return app
+
+
+class QuietRequestHandler(MotoRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """One line per request drowns test and demo output: say nothing."""
+
+
+class Backend:
+    """The backend in a thread of this process (tests) or as the main program (tooling)."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        install()
+        app = control_app(DomainDispatcherApplication(create_backend_app))
+        self._server: BaseWSGIServer = make_server(
+            host, port, app, threaded=True, request_handler=QuietRequestHandler
+        )
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> Backend:
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--port-file", type=Path, help="write the chosen port here when ready")
+    args = parser.parse_args(argv)
+    backend = Backend(args.host, args.port)
+    if args.port_file:
+        args.port_file.write_text(backend.url.rsplit(":", 1)[1])
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    backend.start()
+    print(f"SageMaker backend on {backend.url}", flush=True)
+    stop.wait()
+    backend.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
