@@ -27,7 +27,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src tests tools
+	$(BIN)/mypy src tests tools local
 
 validate: $(STAMP)
 	@# The \p{...} patterns are Java regexes (CloudFormation's registry validates with Java);

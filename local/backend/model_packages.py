@@ -103,7 +103,7 @@ class Control:
                 setattr(self.lifecycle, key, value)
             for spec in settings.get("faults", []):
                 seed = spec.pop("seed", 0)
-                self.faults.append(Fault(**spec, rng=random.Random(seed)))
+                self.faults.append(Fault(**spec, rng=random.Random(seed)))  # noqa: S311 - not security
             if settings.get("clear_faults"):
                 self.faults.clear()
 
@@ -143,23 +143,27 @@ class Package:
     tags: dict[str, str] = field(default_factory=dict)
 
     def status(self) -> str:
-        """The status now, advancing the lifecycle by one Describe."""
+        """The status now, by elapsed seconds or by the Describes seen (this one included)."""
         if self.deleting_since is not None:
             return "Deleting"
-        final = "Failed" if self.fails else "Completed"
         life = self.lifecycle
         if life.pending_seconds or life.in_progress_seconds:
-            elapsed = time.time() - self.created
-            if elapsed < life.pending_seconds:
-                return "Pending"
-            if elapsed < life.pending_seconds + life.in_progress_seconds:
-                return "InProgress"
-            return final
-        if self.describes <= life.pending_describes:
+            progress, pending, in_progress = (
+                time.time() - self.created,
+                life.pending_seconds,
+                life.in_progress_seconds,
+            )
+        else:
+            progress, pending, in_progress = (
+                self.describes - 1,
+                life.pending_describes,
+                life.in_progress_describes,
+            )
+        if progress < pending:
             return "Pending"
-        if self.describes <= life.pending_describes + life.in_progress_describes:
+        if progress < pending + in_progress:
             return "InProgress"
-        return final
+        return "Failed" if self.fails else "Completed"
 
 
 @dataclass
@@ -259,9 +263,7 @@ def create_model_package(self: SageMakerResponse) -> ActionResult:
 def _new_description(
     self: SageMakerResponse, store: Store, params: Plain, name: str | None, group: str | None
 ) -> Plain:
-    described = {
-        k: copy.deepcopy(v) for k, v in params.items() if k not in ("ClientToken", "Tags")
-    }
+    described = {k: copy.deepcopy(v) for k, v in params.items() if k not in ("ClientToken", "Tags")}
     specs = described.get("AdditionalInferenceSpecifications", [])
     if len(set(_spec_names(specs))) != len(specs):
         raise ValidationError("AdditionalInferenceSpecifications names must be unique.")
@@ -360,9 +362,9 @@ def update_model_package(self: SageMakerResponse) -> ActionResult:
                 raise ValidationError(
                     f"An additional inference specification named {spec.get('Name')} exists."
                 )
-            spec = copy.deepcopy(spec)
-            _fill_server_values(spec)
-            specs.append(spec)
+            added = copy.deepcopy(spec)
+            _fill_server_values(added)
+            specs.append(added)
         if len(specs) > MAX_ADDITIONAL_SPECIFICATIONS:
             raise ValidationError("A model package has at most 15 additional specifications.")
         for key in (
@@ -407,7 +409,9 @@ def list_model_packages(self: SageMakerResponse) -> ActionResult:
         packages = sorted(store.packages.values(), key=lambda p: p.described["CreationTime"])
         if group:
             group_name = group.rsplit("/", 1)[-1]
-            packages = [p for p in packages if p.described.get("ModelPackageGroupName") == group_name]
+            packages = [
+                p for p in packages if p.described.get("ModelPackageGroupName") == group_name
+            ]
         elif kind != "Both":
             packages = [p for p in packages if p.versioned == (kind == "Versioned")]
         start = _decode_token(params.get("NextToken"))
@@ -422,7 +426,7 @@ def list_model_packages(self: SageMakerResponse) -> ActionResult:
 
 def _summary(package: Package) -> Plain:
     described = package.described
-    summary = {
+    summary: Plain = {
         k: described[k]
         for k in (
             "ModelPackageGroupName",

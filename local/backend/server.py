@@ -3,6 +3,7 @@
 Control endpoints, all JSON, under /_local/:
   POST /_local/configure  {"lifecycle": {...}, "faults": [{...}], "clear_faults": true}
   GET  /_local/calls      the call log: [{"operation": ..., "ModelPackageArn": ...}, ...]
+  POST /_local/reset-calls  empty the call log
   POST /_local/reset      forget packages, settings, faults and the call log (and moto's state)
   GET  /_local/stats      {"injected": <faults injected so far>, "calls": <count>}
 Run: python -m local.backend.server --port 0 --port-file PATH
@@ -34,7 +35,7 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def _reset_moto() -> None:
-    for backend in get_backend("sagemaker").values():  # type: ignore[attr-defined]
+    for backend in get_backend("sagemaker").values():
         for region_backend in backend.values():
             region_backend.reset()
 
@@ -56,6 +57,10 @@ def control_app(moto_app: WsgiApp) -> WsgiApp:
             elif path == "/_local/stats":
                 with CONTROL.lock:
                     body = {"injected": CONTROL.injected, "calls": len(CONTROL.calls)}
+            elif path == "/_local/reset-calls" and request.method == "POST":
+                with CONTROL.lock:
+                    CONTROL.calls.clear()
+                body = {"ok": True}
             elif path == "/_local/reset" and request.method == "POST":
                 CONTROL.reset()
                 _reset_moto()
@@ -88,8 +93,7 @@ class Backend:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{self._server.host}:{self._server.port}"
 
     def start(self) -> Backend:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

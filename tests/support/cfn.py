@@ -1,0 +1,103 @@
+"""Invoke the handlers the way CloudFormation does: a full payload into the Lambda entry point."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from mlops_sagemaker_modelpackage.handlers import resource
+from mlops_sagemaker_modelpackage.progress import SystemClock
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+STACK_ID = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/registry-stack/5d9c9a30-0000-4000"
+CREDENTIALS = {
+    "accessKeyId": "AKIDEXAMPLECALLER00",
+    "secretAccessKey": "caller-secret-never-logged",
+    "sessionToken": "caller-session-token-never-logged",
+}
+
+Json = dict[str, Any]
+
+
+def payload(
+    action: str,
+    desired: Json | None,
+    *,
+    previous: Json | None = None,
+    context: Json | None = None,
+    token: str | None = None,
+    stack_tags: dict[str, str] | None = None,
+    previous_stack_tags: dict[str, str] | None = None,
+    logical_id: str = "ModelPackage",
+    next_token: str | None = None,
+) -> Json:
+    """The event CloudFormation sends to a resource provider's Lambda function."""
+    event: Json = {
+        "awsAccountId": ACCOUNT,
+        "bearerToken": token or str(uuid.uuid4()),
+        "region": REGION,
+        "action": action,
+        "responseEndpoint": None,
+        "resourceType": "MLOps::SageMaker::ModelPackage",
+        "resourceTypeVersion": "00000001",
+        "stackId": STACK_ID,
+        "callbackContext": context,
+        "requestData": {
+            "callerCredentials": CREDENTIALS,
+            "providerCredentials": None,
+            "providerLogGroupName": None,
+            "logicalResourceId": logical_id,
+            "resourceProperties": desired or {},
+            "previousResourceProperties": previous,
+            "stackTags": stack_tags,
+            "previousStackTags": previous_stack_tags,
+            "systemTags": None,
+            "previousSystemTags": None,
+        },
+    }
+    if next_token is not None:
+        event["nextToken"] = next_token
+    return event
+
+
+def invoke(action: str, desired: Json | None, **kwargs: Any) -> Json:
+    """One invocation of the real entry point; returns the serialized ProgressEvent."""
+    event = json.loads(json.dumps(payload(action, desired, **kwargs)))
+    response: Json = resource(event, None)
+    return response
+
+
+@dataclass
+class Run:
+    """Every event of one operation, driven to its end as CloudFormation would."""
+
+    events: list[Json] = field(default_factory=list)
+
+    @property
+    def last(self) -> Json:
+        return self.events[-1]
+
+    @property
+    def model(self) -> Json:
+        model: Json = self.last.get("resourceModel") or {}
+        return model
+
+
+def drive(action: str, desired: Json | None, max_invocations: int = 50, **kwargs: Any) -> Run:
+    """Invoke, then re-invoke with the returned context while IN_PROGRESS (same request token)."""
+    kwargs.setdefault("token", str(uuid.uuid4()))
+    run = Run()
+    context = kwargs.pop("context", None)
+    for _ in range(max_invocations):
+        event = invoke(action, desired, context=context, **kwargs)
+        run.events.append(event)
+        if event["status"] != "IN_PROGRESS":
+            return run
+        assert "errorCode" not in event, event
+        context = event.get("callbackContext")
+        desired = event.get("resourceModel") or desired
+        SystemClock().sleep(event.get("callbackDelaySeconds", 0))  # virtual under `clock`
+    raise AssertionError(f"{action} still IN_PROGRESS after {max_invocations} invocations")
