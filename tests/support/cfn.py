@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
+
+from cloudformation_cli_python_lib.utils import UnmodelledRequest
 
 from mlops_sagemaker_modelpackage.handlers import resource
+from mlops_sagemaker_modelpackage.models import ResourceHandlerRequest, ResourceModel
 from mlops_sagemaker_modelpackage.progress import SystemClock
 
 ACCOUNT = "123456789012"
@@ -101,3 +104,26 @@ def drive(action: str, desired: Json | None, max_invocations: int = 50, **kwargs
         desired = event.get("resourceModel") or desired
         SystemClock().sleep(event.get("callbackDelaySeconds", 0))  # virtual under `clock`
     raise AssertionError(f"{action} still IN_PROGRESS after {max_invocations} invocations")
+
+
+def handler_request(
+    desired: Json | None,
+    *,
+    previous: Json | None = None,
+    token: str = "cfn-request-token",
+    stack_tags: dict[str, str] | None = None,
+    previous_stack_tags: dict[str, str] | None = None,
+) -> ResourceHandlerRequest:
+    """The request object a workflow receives (what the lib builds from the payload)."""
+    request = UnmodelledRequest(
+        clientRequestToken=token,
+        desiredResourceState=desired,
+        previousResourceState=previous,
+        desiredResourceTags=stack_tags,
+        previousResourceTags=previous_stack_tags,
+        logicalResourceIdentifier="ModelPackage",
+        stackId=STACK_ID,
+        region=REGION,
+        awsAccountId=ACCOUNT,
+    ).to_modelled(ResourceModel, None)
+    return cast(ResourceHandlerRequest, request)
