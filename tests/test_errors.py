@@ -31,6 +31,11 @@ def _client_error(code: str, message: str, status: int = 400) -> ClientError:
 ROWS = [
     (_client_error("ValidationException", f"ModelPackage {ARN} does not exist."), "NotFound", ARN),
     (_client_error("ValidationException", "Invalid Image"), "InvalidRequest", "Invalid Image"),
+    (
+        _client_error("ValidationException", "Model Package Group g does not exist."),
+        "InvalidRequest",
+        "Group g does not exist",
+    ),
     (_client_error("ConflictException", "busy"), "ResourceConflict", "busy"),
     (_client_error("ResourceInUse", "in use"), "ResourceConflict", "in use"),
     (_client_error("ResourceLimitExceeded", "too many"), "ServiceLimitExceeded", "too many"),

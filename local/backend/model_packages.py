@@ -155,7 +155,7 @@ class Package:
             )
         else:
             progress, pending, in_progress = (
-                self.describes - 1,
+                max(self.describes - 1, 0),
                 life.pending_describes,
                 life.in_progress_describes,
             )

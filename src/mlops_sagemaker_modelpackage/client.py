@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 # retry quota); what is left after these attempts surfaces as Throttling. Timeouts stay well
 # under the 60 s an invocation may take.
 CLIENT_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 6},
+    retries={"mode": "standard", "total_max_attempts": 6},
     connect_timeout=5,
     read_timeout=20,
     user_agent_extra="MLOps-SageMaker-ModelPackage",

@@ -6,6 +6,7 @@ error the service or the network can raise is mapped here, keeping the service's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -48,12 +49,16 @@ CREDENTIAL_CODES = frozenset(
 )
 
 
+# "ModelPackage <arn> does not exist." - the package itself, not a group or image it names.
+_PACKAGE_MISSING = re.compile(r"\bModelPackage \S+ does not exist")
+
+
 def is_not_found(error: ClientError) -> bool:
     """SageMaker reports a missing package as a ValidationException, not a NotFound code."""
     code = error.response.get("Error", {}).get("Code", "")
     message = error.response.get("Error", {}).get("Message", "")
     return code == "ResourceNotFound" or (
-        code == "ValidationException" and "does not exist" in message
+        code == "ValidationException" and bool(_PACKAGE_MISSING.search(message))
     )
 
 
