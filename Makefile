@@ -6,7 +6,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: test lint format typecheck validate generated check-generated unit constraints clean
+.PHONY: test lint format typecheck validate generated check-generated unit contract-test constraints clean
 
 # One stamp per set of pinned files: changing a pin rebuilds the environment.
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -16,7 +16,7 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 
 venv: $(STAMP)
 
-test: $(STAMP) lint typecheck validate check-generated unit
+test: $(STAMP) lint typecheck validate check-generated unit contract-test
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -45,6 +45,10 @@ check-generated: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest
+
+# The stock `cfn test` suite, offline: local SageMaker backend + Lambda stand-in (local/).
+contract-test: $(STAMP)
+	$(BIN)/python -m local.contract_test
 
 # Re-pin every transitive package from the current .venv.
 constraints: $(STAMP)

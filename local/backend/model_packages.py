@@ -532,6 +532,8 @@ def install() -> None:
     """Put the model-package extension into moto's SageMaker (idempotent)."""
     if ORIGINALS:
         return
+    from . import cloudformation  # noqa: F401, PLC0415 - registers the stack resource type
+
     replacements: dict[str, Callable[..., Any]] = {
         "call_action": _call_action,
         "create_model_package": create_model_package,

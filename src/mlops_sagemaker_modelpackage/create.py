@@ -19,12 +19,10 @@ from .errors import service_call
 from .models import ResourceHandlerRequest
 from .package import Observation, failure_reasons, read_back, watch
 from .progress import (
-    DEFAULT_POLICY,
     CallbackContext,
     Clock,
     Invocation,
     Stage,
-    SystemClock,
     WaitPolicy,
     in_progress,
     out_of_time,
@@ -53,9 +51,9 @@ def run(
     request: ResourceHandlerRequest,
     context: CallbackContext,
     clock: Clock | None = None,
-    policy: WaitPolicy = DEFAULT_POLICY,
+    policy: WaitPolicy | None = None,
 ) -> ProgressEvent:
-    invocation = Invocation.begin(clock or SystemClock(), policy)
+    invocation = Invocation.begin(clock, policy)
     desired = plain(request.desiredResourceState)
     if not context.get("arn"):
         context = _register(client, request, desired, invocation)

@@ -17,12 +17,10 @@ from .errors import TYPE_NAME, service_call
 from .models import ResourceHandlerRequest
 from .package import watch
 from .progress import (
-    DEFAULT_POLICY,
     CallbackContext,
     Clock,
     Invocation,
     Stage,
-    SystemClock,
     WaitPolicy,
     in_progress,
     out_of_time,
@@ -42,9 +40,9 @@ def run(
     request: ResourceHandlerRequest,
     context: CallbackContext,
     clock: Clock | None = None,
-    policy: WaitPolicy = DEFAULT_POLICY,
+    policy: WaitPolicy | None = None,
 ) -> ProgressEvent:
-    invocation = Invocation.begin(clock or SystemClock(), policy)
+    invocation = Invocation.begin(clock, policy)
     arn = plain(request.desiredResourceState).get("ModelPackageArn")
     if not arn:
         raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")

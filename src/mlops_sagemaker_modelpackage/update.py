@@ -19,12 +19,10 @@ from .errors import TYPE_NAME, service_call
 from .models import ResourceHandlerRequest
 from .package import describe_existing, failure_reasons, read_back, watch
 from .progress import (
-    DEFAULT_POLICY,
     CallbackContext,
     Clock,
     Invocation,
     Stage,
-    SystemClock,
     WaitPolicy,
     in_progress,
     out_of_time,
@@ -54,9 +52,9 @@ def run(
     request: ResourceHandlerRequest,
     context: CallbackContext,
     clock: Clock | None = None,
-    policy: WaitPolicy = DEFAULT_POLICY,
+    policy: WaitPolicy | None = None,
 ) -> ProgressEvent:
-    invocation = Invocation.begin(clock or SystemClock(), policy)
+    invocation = Invocation.begin(clock, policy)
     desired = plain(request.desiredResourceState)
     previous = plain(request.previousResourceState)
     arn = desired.get("ModelPackageArn") or previous.get("ModelPackageArn")

@@ -1,0 +1,182 @@
+"""`make contract-test`: the stock cfn contract suite against the local backend, no AWS, no Docker.
+
+Starts the SageMaker backend and the Lambda stand-in on free loopback ports, deploys
+test/setup.yml into the backend (the group and export the versioned set needs), runs
+`cfn test` once per input set, stops everything, and exits non-zero if any test failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from xml.etree import ElementTree
+
+import boto3
+
+ROOT = Path(__file__).resolve().parent.parent
+REGION = "us-east-1"
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "AKIDLOCALCONTRACT00",
+    "AWS_SECRET_ACCESS_KEY": "local-contract-secret",
+    "AWS_SESSION_TOKEN": "local-contract-session",  # with a token, cfn skips GetSessionToken
+    "AWS_DEFAULT_REGION": REGION,
+}
+# Versions take their tags from their group, so the two tests that require Tags in the input
+# cannot pass for the versioned set (inputs_2); they run for the unversioned set.
+DESELECTED = {2: ["contract_create_taggable", "contract_update_tag_updatable"]}
+# The backend's lifecycle: Pending, then InProgress for a few looks, so every create and
+# delete passes through IN_PROGRESS and a callback, yet a whole run stays short.
+LIFECYCLE = {"pending_describes": 1, "in_progress_describes": 3, "deleting_describes": 1}
+POLL_BUDGET_SECONDS = "2"
+
+
+@contextmanager
+def service(module: str, env: dict[str, str], workdir: Path) -> Iterator[str]:
+    """Run `python -m <module> --port 0 --port-file F`; yield its URL; always stop it."""
+    port_file = workdir / f"{module}.port"
+    log = (workdir / f"{module}.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", module, "--port", "0", "--port-file", str(port_file)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (port_file.exists() and port_file.read_text()):
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                raise RuntimeError(
+                    f"{module} did not start: {(workdir / f'{module}.log').read_text()}"
+                )
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port_file.read_text().strip()}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def _configure(backend: str) -> None:
+    request = urllib.request.Request(
+        backend + "/_local/configure",
+        data=json.dumps({"lifecycle": LIFECYCLE}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+
+
+def _deploy_setup(backend: str) -> None:
+    cloudformation = boto3.client("cloudformation", endpoint_url=backend, region_name=REGION)
+    cloudformation.create_stack(
+        StackName="mlops-modelpackage-contract-setup",
+        TemplateBody=(ROOT / "test" / "setup.yml").read_text(),
+    )
+
+
+class Totals:
+    """Passed/failed/skipped over every input set, read from each run's JUnit report."""
+
+    def __init__(self) -> None:
+        self.passed = self.failed = self.skipped = 0
+
+    def add(self, junit: Path, *, ran: bool) -> None:
+        if not junit.exists():
+            self.failed += 1 if not ran else 0
+            return
+        suite = ElementTree.parse(junit).getroot()
+        suite = suite if suite.tag == "testsuite" else suite[0]
+        tests, skipped = int(suite.get("tests", 0)), int(suite.get("skipped", 0))
+        failed = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        self.passed += tests - skipped - failed
+        self.failed += failed
+        self.skipped += skipped
+
+
+def input_sets() -> list[int]:
+    return sorted(
+        {int(p.name.split("_")[1]) for p in (ROOT / "inputs").glob("inputs_*_create.json")}
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pytest_args", nargs="*", help="extra arguments for the contract pytest")
+    args = parser.parse_args(argv)
+    base_env = {**os.environ, **FAKE_CREDENTIALS}
+    base_env.pop("AWS_PROFILE", None)
+    os.environ.update(FAKE_CREDENTIALS)
+    failures = 0
+    totals = Totals()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        with service("local.backend.server", base_env, workdir) as backend:
+            _configure(backend)
+            _deploy_setup(backend)
+            handler_env = {
+                **base_env,
+                "AWS_ENDPOINT_URL": backend,
+                "MLOPS_MODELPACKAGE_POLL_BUDGET_SECONDS": POLL_BUDGET_SECONDS,
+            }
+            with service("local.lambda_standin", handler_env, workdir) as lambda_url:
+                for number in input_sets():
+                    deselect = " and ".join(f"not {t}" for t in DESELECTED.get(number, []))
+                    pytest_args = (
+                        [*args.pytest_args, "-k", deselect] if deselect else args.pytest_args
+                    )
+                    print(f"== contract tests, input set {number}", flush=True)
+                    junit = workdir / f"set-{number}.xml"
+                    command = [
+                        sys.executable,
+                        "-m",
+                        "local.run_cfn_test",
+                        "--set",
+                        str(number),
+                        "--sts-endpoint",
+                        backend,
+                        "--",
+                        "--endpoint",
+                        lambda_url,
+                        "--function-name",
+                        "TypeFunction",
+                        "--region",
+                        REGION,
+                        "--cloudformation-endpoint-url",
+                        backend,
+                        "--",
+                        "--noconftest",
+                        "-p",
+                        "no:cacheprovider",
+                        "-o",
+                        "log_cli=false",
+                        "-rA",
+                        f"--junitxml={junit}",
+                        *pytest_args,
+                    ]
+                    result = subprocess.run(command, cwd=ROOT, env=base_env, check=False)
+                    failures += result.returncode != 0
+                    totals.add(junit, ran=result.returncode == 0 or junit.exists())
+    print(f"contract tests: {len(input_sets())} input sets in {time.monotonic() - started:.0f} s")
+    print(f"contract: {totals.passed} passed, {totals.failed} failed, {totals.skipped} skipped")
+    return 1 if failures or totals.failed or not totals.passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
