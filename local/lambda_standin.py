@@ -11,11 +11,9 @@ Run: python -m local.lambda_standin --port 0 --port-file PATH  (from the project
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import json
 import re
-import signal
 import sys
 import threading
 import time
@@ -25,8 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
+
+from local import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 INVOKE_PATH = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations$")
@@ -110,35 +109,10 @@ def application(entrypoints: dict[str, Entrypoint]) -> Callable[..., Any]:
     return app
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """Per-request lines would drown the contract test output."""
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    parser.add_argument("--port-file", type=Path, help="write the chosen port here when ready")
-    args = parser.parse_args(argv)
-    server = make_server(
-        args.host,
-        args.port,
-        application(load_entrypoints()),
-        threaded=True,
-        request_handler=_QuietHandler,
-    )
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    if args.port_file:
-        args.port_file.write_text(str(server.port))
-    print(f"Lambda stand-in on http://{args.host}:{server.port}", flush=True)
-    stop.wait()
-    server.shutdown()
-    return 0
+    args = serving.arguments(__doc__.splitlines()[0], argv)
+    wsgi = serving.server(args.host, args.port, application(load_entrypoints()))
+    return serving.serve_until_signalled(wsgi, args.port_file, "Lambda stand-in")
 
 
 if __name__ == "__main__":

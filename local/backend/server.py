@@ -11,13 +11,10 @@ Run: python -m local.backend.server --port 0 --port-file PATH
 
 from __future__ import annotations
 
-import argparse
 import json
-import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 from moto.backends import get_backend
@@ -26,8 +23,10 @@ from moto.moto_server.werkzeug_app import (
     MotoRequestHandler,
     create_backend_app,
 )
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer
 from werkzeug.wrappers import Request, Response
+
+from local import serving
 
 from .model_packages import CONTROL, install
 
@@ -75,9 +74,8 @@ def control_app(moto_app: WsgiApp) -> WsgiApp:
     return app
 
 
-class QuietRequestHandler(MotoRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """One line per request drowns test and demo output: say nothing."""
+class QuietRequestHandler(MotoRequestHandler, serving.QuietHandler):
+    """moto's request handling, without a log line per request."""
 
 
 class Backend:
@@ -86,44 +84,29 @@ class Backend:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         install()
         app = control_app(DomainDispatcherApplication(create_backend_app))
-        self._server: BaseWSGIServer = make_server(
-            host, port, app, threaded=True, request_handler=QuietRequestHandler
-        )
+        self.wsgi: BaseWSGIServer = serving.server(host, port, app, QuietRequestHandler)
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        return f"http://{self._server.host}:{self._server.port}"
+        return f"http://{self.wsgi.host}:{self.wsgi.port}"
 
     def start(self) -> Backend:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.wsgi.serve_forever, daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self.wsgi.shutdown()
+        self.wsgi.server_close()
         if self._thread is not None:
             self._thread.join(timeout=10)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    parser.add_argument("--port-file", type=Path, help="write the chosen port here when ready")
-    args = parser.parse_args(argv)
+    args = serving.arguments(__doc__.splitlines()[0], argv)
     backend = Backend(args.host, args.port)
-    if args.port_file:
-        args.port_file.write_text(backend.url.rsplit(":", 1)[1])
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    backend.start()
-    print(f"SageMaker backend on {backend.url}", flush=True)
-    stop.wait()
-    backend.stop()
-    return 0
+    return serving.serve_until_signalled(backend.wsgi, args.port_file, "SageMaker backend")
 
 
 if __name__ == "__main__":

@@ -17,15 +17,13 @@ from cloudformation_cli_python_lib.interface import ProgressEvent
 from . import tags
 from .errors import service_call
 from .models import ResourceHandlerRequest
-from .package import Observation, failure_reasons, read_back, watch
+from .package import Observation, failure_text, keep_waiting, read_back, watch
 from .progress import (
     CallbackContext,
     Clock,
     Invocation,
     Stage,
     WaitPolicy,
-    in_progress,
-    out_of_time,
     retry_after_conflict,
     success,
 )
@@ -98,25 +96,14 @@ def _stabilize(
     invocation: Invocation,
 ) -> ProgressEvent:
     arn = str(context["arn"])
-    since = float(context["since"])
     identified = {**desired, "ModelPackageArn": arn}
     if context.get("name"):
         identified["ModelPackageName"] = context["name"]
-    observed = watch(client, arn, invocation, since, just_created=True)
+    observed = watch(client, arn, invocation, float(context["since"]), just_created=True)
     if observed.stage is Stage.FAILED:
         raise _failed(client, arn, observed)
     if observed.stage is Stage.WAITING:
-        if out_of_time("create", since, invocation.clock.now()):
-            raise exceptions.NotStabilized(
-                f"{arn} is still {observed.status} after {observed.waited / 60:.0f} minutes; "
-                "CloudFormation's create timeout is reached."
-            )
-        return in_progress(
-            to_model(identified),
-            context,
-            invocation.policy.callback_delay(observed.waited),
-            f"Model package is {observed.status}",
-        )
+        return keep_waiting("create", to_model(identified), context, observed, invocation)
     follow_up = after_create_request(arn, desired)
     described = observed.described
     if follow_up is not None:
@@ -132,8 +119,6 @@ def _stabilize(
 
 def _failed(client: SageMakerClient, arn: str, observed: Observation) -> exceptions.NotStabilized:
     """Delete the package SageMaker failed, and say why it failed and what was cleaned up."""
-    assert observed.described is not None
-    reasons = failure_reasons(observed.described) or ["SageMaker gave no failure reason"]
     try:
         with service_call("DeleteModelPackage", arn):
             client.delete_model_package(ModelPackageName=arn)
@@ -142,7 +127,6 @@ def _failed(client: SageMakerClient, arn: str, observed: Observation) -> excepti
         cleanup = "The failed package no longer exists."
     except Exception as error:  # noqa: BLE001 - the failure itself is what must be reported
         cleanup = f"The failed package {arn} could not be deleted ({error}); delete it by hand."
+    reasons = failure_text(observed.described)
     LOG.info("Model package %s failed: %s", arn, reasons)
-    return exceptions.NotStabilized(
-        f"SageMaker failed model package {arn}: {'; '.join(reasons)}. {cleanup}"
-    )
+    return exceptions.NotStabilized(f"SageMaker failed model package {arn}: {reasons}. {cleanup}")

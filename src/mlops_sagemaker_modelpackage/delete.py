@@ -15,15 +15,13 @@ from cloudformation_cli_python_lib.interface import ProgressEvent
 
 from .errors import TYPE_NAME, service_call
 from .models import ResourceHandlerRequest
-from .package import watch
+from .package import keep_waiting, watch
 from .progress import (
     CallbackContext,
     Clock,
     Invocation,
     Stage,
     WaitPolicy,
-    in_progress,
-    out_of_time,
     retry_after_conflict,
     success,
 )
@@ -55,18 +53,7 @@ def run(
             return retry_after_conflict(identified, context, error, "DeleteModelPackage")
         LOG.info("DeleteModelPackage %s accepted", arn)
         context = {"phase": "await_gone", "since": invocation.started}
-    since = float(context["since"])
-    observed = watch(client, arn, invocation, since, until_gone=True)
+    observed = watch(client, arn, invocation, float(context["since"]), until_gone=True)
     if observed.stage is Stage.GONE:
         return success(None)  # delete's SUCCESS carries no model
-    if out_of_time("delete", since, invocation.clock.now()):
-        raise exceptions.NotStabilized(
-            f"{arn} still exists ({observed.status}) {observed.waited / 60:.0f} minutes after "
-            "DeleteModelPackage; CloudFormation's delete timeout is reached."
-        )
-    return in_progress(
-        identified,
-        context,
-        invocation.policy.callback_delay(observed.waited),
-        f"Model package is {observed.status}",
-    )
+    return keep_waiting("delete", identified, context, observed, invocation)

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cloudformation_cli_python_lib import exceptions
+from cloudformation_cli_python_lib.interface import BaseModel, ProgressEvent
 
 from . import tags
 from .errors import TYPE_NAME, service_call
-from .progress import Invocation, Stage, stage_of
+from .progress import CallbackContext, Invocation, Stage, in_progress, out_of_time, stage_of
 from .translate import Plain, is_versioned_arn, model_from_describe
 
 if TYPE_CHECKING:
@@ -57,6 +58,12 @@ def read_back(
     return model_from_describe(described, package_tags, hint, stack)
 
 
+def failure_text(described: Plain | None) -> str:
+    """Every failure reason in one sentence, or a plain statement that there was none."""
+    reasons = failure_reasons(described or {})
+    return "; ".join(reasons) if reasons else "SageMaker gave no failure reason"
+
+
 def failure_reasons(described: Plain) -> list[str]:
     """Every FailureReason SageMaker reports, naming the step it belongs to."""
     details = described.get("ModelPackageStatusDetails") or {}
@@ -82,6 +89,28 @@ class Observation:
         if self.described is None:
             return "gone"
         return str(self.described.get("ModelPackageStatus", "unknown"))
+
+
+def keep_waiting(
+    action: str,
+    model: BaseModel,
+    context: CallbackContext,
+    observed: Observation,
+    invocation: Invocation,
+) -> ProgressEvent:
+    """IN_PROGRESS with a delay that grows with the wait, or NotStabilized past the timeout."""
+    since = float(context["since"])
+    if out_of_time(action, since, invocation.clock.now()):
+        raise exceptions.NotStabilized(
+            f"Model package is still {observed.status} after {observed.waited / 60:.0f} "
+            f"minutes; CloudFormation's {action} timeout is reached."
+        )
+    return in_progress(
+        model,
+        context,
+        invocation.policy.callback_delay(observed.waited),
+        f"Model package is {observed.status}",
+    )
 
 
 def watch(

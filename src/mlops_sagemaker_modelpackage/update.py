@@ -17,15 +17,13 @@ from cloudformation_cli_python_lib.interface import ProgressEvent
 from . import tags
 from .errors import TYPE_NAME, service_call
 from .models import ResourceHandlerRequest
-from .package import describe_existing, failure_reasons, read_back, watch
+from .package import describe_existing, failure_text, keep_waiting, read_back, watch
 from .progress import (
     CallbackContext,
     Clock,
     Invocation,
     Stage,
     WaitPolicy,
-    in_progress,
-    out_of_time,
     retry_after_conflict,
     success,
 )
@@ -127,25 +125,13 @@ def _stabilize(
     context: CallbackContext,
     invocation: Invocation,
 ) -> ProgressEvent:
-    since = float(context["since"])
-    observed = watch(client, arn, invocation, since)
+    observed = watch(client, arn, invocation, float(context["since"]))
     if observed.stage is Stage.FAILED:
-        assert observed.described is not None
-        reasons = failure_reasons(observed.described) or ["SageMaker gave no failure reason"]
         raise exceptions.NotStabilized(
-            f"SageMaker failed model package {arn} after the update: {'; '.join(reasons)}"
+            f"SageMaker failed model package {arn} after the update: "
+            f"{failure_text(observed.described)}"
         )
     if observed.stage is Stage.WAITING:
-        if out_of_time("update", since, invocation.clock.now()):
-            raise exceptions.NotStabilized(
-                f"{arn} is still {observed.status} after {observed.waited / 60:.0f} minutes; "
-                "CloudFormation's update timeout is reached."
-            )
-        return in_progress(
-            to_model(identified),
-            context,
-            invocation.policy.callback_delay(observed.waited),
-            f"Model package is {observed.status}",
-        )
+        return keep_waiting("update", to_model(identified), context, observed, invocation)
     model = read_back(client, arn, identified, request.desiredResourceTags, observed.described)
     return success(to_model(model))

@@ -1,0 +1,48 @@
+"""Loopback WSGI servers for local tooling: quiet, threaded, on a free port, stopped by signal."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """One line per request would drown test and demo output."""
+
+
+def arguments(description: str, argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--port-file", type=Path, help="write the chosen port here when ready")
+    return parser.parse_args(argv)
+
+
+def server(
+    host: str, port: int, app: Callable[..., Any], handler: type[WSGIRequestHandler] = QuietHandler
+) -> BaseWSGIServer:
+    return make_server(host, port, app, threaded=True, request_handler=handler)
+
+
+def serve_until_signalled(wsgi: BaseWSGIServer, port_file: Path | None, label: str) -> int:
+    """Serve in a thread, announce the port (file and stdout), stop on SIGTERM or SIGINT."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    thread = threading.Thread(target=wsgi.serve_forever, daemon=True)
+    thread.start()
+    if port_file:
+        port_file.write_text(str(wsgi.port))
+    print(f"{label} on http://{wsgi.host}:{wsgi.port}", flush=True)
+    stop.wait()
+    wsgi.shutdown()
+    wsgi.server_close()
+    thread.join(timeout=10)
+    return 0
