@@ -6,7 +6,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: test lint format typecheck validate generated check-generated unit contract-test constraints clean
+.PHONY: demo test lint format typecheck validate generated check-generated unit contract-test constraints clean
 
 # One stamp per set of pinned files: changing a pin rebuilds the environment.
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -15,6 +15,10 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@touch $@
 
 venv: $(STAMP)
+
+# The main job on an embedded SageMaker: register, approve in place, replace, delete.
+demo: $(STAMP)
+	$(BIN)/python -m local.driver examples/registry-flow
 
 test: $(STAMP) lint typecheck validate check-generated unit contract-test
 

@@ -457,6 +457,26 @@ def _decode_token(token: str | None) -> int:
         raise ValidationError(f"Invalid NextToken: {token}") from error
 
 
+def delete_model_package_group(self: SageMakerResponse) -> EmptyResult:
+    """Missing in moto 5.2.5. Like SageMaker, refuses a group that still has versions."""
+    name = _params(self)["ModelPackageGroupName"].rsplit("/", 1)[-1]
+    groups = self.sagemaker_backend.model_package_groups
+    with CONTROL.lock:
+        if name not in groups:
+            raise ValidationError(f"ModelPackageGroup {name} does not exist.")
+        versions = [
+            p
+            for p in store_for(self).packages.values()
+            if p.described.get("ModelPackageGroupName") == name
+        ]
+        if versions:
+            raise ConflictException(
+                f"Model package group {name} still has {len(versions)} model package(s)."
+            )
+        del groups[name]
+    return EmptyResult()
+
+
 # ------------------------------------------------------------------ tags on model packages
 
 
@@ -541,6 +561,7 @@ def install() -> None:
         "update_model_package": update_model_package,
         "delete_model_package": delete_model_package,
         "list_model_packages": list_model_packages,
+        "delete_model_package_group": delete_model_package_group,
         "add_tags": add_tags,
         "list_tags": list_tags,
         "delete_tags": delete_tags,

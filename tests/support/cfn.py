@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from cloudformation_cli_python_lib.utils import UnmodelledRequest
 
-from mlops_sagemaker_modelpackage.handlers import resource
+from local.driver import protocol
 from mlops_sagemaker_modelpackage.models import ResourceHandlerRequest, ResourceModel
 from mlops_sagemaker_modelpackage.progress import SystemClock
 
@@ -25,52 +24,22 @@ CREDENTIALS = {
 Json = dict[str, Any]
 
 
-def payload(
-    action: str,
-    desired: Json | None,
-    *,
-    previous: Json | None = None,
-    context: Json | None = None,
-    token: str | None = None,
-    stack_tags: dict[str, str] | None = None,
-    previous_stack_tags: dict[str, str] | None = None,
-    logical_id: str = "ModelPackage",
-    next_token: str | None = None,
-) -> Json:
-    """The event CloudFormation sends to a resource provider's Lambda function."""
-    event: Json = {
-        "awsAccountId": ACCOUNT,
-        "bearerToken": token or str(uuid.uuid4()),
-        "region": REGION,
-        "action": action,
-        "responseEndpoint": None,
-        "resourceType": "MLOps::SageMaker::ModelPackage",
-        "resourceTypeVersion": "00000001",
-        "stackId": STACK_ID,
-        "callbackContext": context,
-        "requestData": {
-            "callerCredentials": CREDENTIALS,
-            "providerCredentials": None,
-            "providerLogGroupName": None,
-            "logicalResourceId": logical_id,
-            "resourceProperties": desired or {},
-            "previousResourceProperties": previous,
-            "stackTags": stack_tags,
-            "previousStackTags": previous_stack_tags,
-            "systemTags": None,
-            "previousSystemTags": None,
-        },
-    }
-    if next_token is not None:
-        event["nextToken"] = next_token
-    return event
+def payload(action: str, desired: Json | None, **kwargs: Any) -> Json:
+    """The event CloudFormation sends for this test stack (see local.driver.protocol)."""
+    return protocol.payload(
+        action,
+        desired,
+        account=ACCOUNT,
+        region=REGION,
+        stack_id=STACK_ID,
+        credentials=CREDENTIALS,
+        **kwargs,
+    )
 
 
 def invoke(action: str, desired: Json | None, **kwargs: Any) -> Json:
     """One invocation of the real entry point; returns the serialized ProgressEvent."""
-    event = json.loads(json.dumps(payload(action, desired, **kwargs)))
-    response: Json = resource(event, None)
-    return response
+    return protocol.invoke(payload(action, desired, **kwargs))
 
 
 @dataclass

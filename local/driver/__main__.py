@@ -1,0 +1,185 @@
+"""Run templates through the real handlers, as CloudFormation would, and print its events.
+
+  python -m local.driver examples/registry-flow            # every revision in order, then delete
+  python -m local.driver a.yaml b.yaml --keep              # leave the stack's resources
+  python -m local.driver examples/registry-flow --aws      # YOUR account: real model packages
+
+By default a SageMaker backend is started in this process (local/backend) and stopped at the
+end, so nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import boto3
+
+from .engine import Environment, Events, Stack, StackFailure
+from .template import Template, TemplateError
+
+if TYPE_CHECKING:
+    from mypy_boto3_sagemaker import SageMakerClient
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCAL_ACCOUNT = "123456789012"
+LOCAL_REGION = "us-east-1"
+LOCAL_CREDENTIALS = {
+    "accessKeyId": "AKIDLOCALDRIVER0000",
+    "secretAccessKey": "local-driver-secret",
+    "sessionToken": "local-driver-session",
+}
+# What the embedded SageMaker does with a new package: one Pending and three InProgress looks,
+# so waiting shows; the handler polls at most 2 s per invocation, so callbacks show too.
+LOCAL_LIFECYCLE = {"pending_describes": 1, "in_progress_describes": 3, "deleting_describes": 1}
+LOCAL_POLL_BUDGET = "2"
+
+
+def templates_of(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+        else:
+            found.append(path)
+    if not found:
+        raise TemplateError(f"no templates in {', '.join(map(str, paths))}")
+    return found
+
+
+@contextmanager
+def embedded() -> Iterator[tuple[Environment, str]]:
+    from local.backend.server import Backend  # noqa: PLC0415 - only when running locally
+
+    backend = Backend().start()
+    saved = {
+        k: os.environ.get(k)
+        for k in ("AWS_ENDPOINT_URL_SAGEMAKER", "MLOPS_MODELPACKAGE_POLL_BUDGET_SECONDS")
+    }
+    os.environ["AWS_ENDPOINT_URL_SAGEMAKER"] = backend.url
+    os.environ["MLOPS_MODELPACKAGE_POLL_BUDGET_SECONDS"] = LOCAL_POLL_BUDGET
+    request = urllib.request.Request(
+        backend.url + "/_local/configure",
+        data=json.dumps({"lifecycle": LOCAL_LIFECYCLE}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    urllib.request.urlopen(request, timeout=10).close()
+    client: SageMakerClient = boto3.client(
+        "sagemaker",
+        region_name=LOCAL_REGION,
+        endpoint_url=backend.url,
+        aws_access_key_id=LOCAL_CREDENTIALS["accessKeyId"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["secretAccessKey"],
+        aws_session_token=LOCAL_CREDENTIALS["sessionToken"],
+    )
+    try:
+        yield Environment(LOCAL_ACCOUNT, LOCAL_REGION, LOCAL_CREDENTIALS, client), backend.url
+    finally:
+        backend.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextmanager
+def aws_environment() -> Iterator[tuple[Environment, None]]:
+    yield real_aws(), None
+
+
+def real_aws() -> Environment:
+    session = boto3.Session()
+    credentials = session.get_credentials()
+    if credentials is None or session.region_name is None:
+        raise SystemExit("--aws needs AWS credentials and a region (AWS_PROFILE, AWS_REGION, ...)")
+    frozen = credentials.get_frozen_credentials()
+    account = session.client("sts").get_caller_identity()["Account"]
+    print(
+        f"WARNING: using YOUR AWS credentials: account {account}, region {session.region_name}. "
+        "Real model packages are created, and deleted at the end unless --keep.",
+        file=sys.stderr,
+    )
+    client: SageMakerClient = session.client("sagemaker")
+    return Environment(
+        account,
+        session.region_name,
+        {
+            "accessKeyId": str(frozen.access_key),
+            "secretAccessKey": str(frozen.secret_key),
+            "sessionToken": frozen.token or "",
+        },
+        client,
+    )
+
+
+def calls_made(backend_url: str | None) -> int | None:
+    if backend_url is None:
+        return None
+    with urllib.request.urlopen(backend_url + "/_local/calls", timeout=10) as response:
+        return len(json.load(response))
+
+
+def summary(stack: Stack, templates: list[Path], started: float, calls: int | None) -> str:
+    history = stack.history
+    lines = [
+        "",
+        f"Summary of stack {stack.name}: {len(templates)} template revision(s) in "
+        f"{time.monotonic() - started:.1f} s",
+        f"  resources created {history['created']}, "
+        f"updated in place {history['updated in place']}, "
+        f"replaced {history['replaced']}, deleted {history['deleted']}",
+        f"  handler invocations {stack.invocations}"
+        + (f", SageMaker API calls {calls}" if calls is not None else ""),
+        *(f"  {line}" for line in stack.story),
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog=__doc__)
+    parser.add_argument(
+        "templates", nargs="+", type=Path, help="templates, or folders of revisions"
+    )
+    parser.add_argument("--stack-name", default=None)
+    parser.add_argument("--parameter", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--fast", action="store_true", help="wait at most 0.2 s between callbacks")
+    parser.add_argument("--keep", action="store_true", help="do not delete the stack at the end")
+    parser.add_argument(
+        "--aws", action="store_true", help="use your AWS credentials, not the local backend"
+    )
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT / "src"))
+    paths = templates_of(args.templates)
+    overrides = dict(p.split("=", 1) for p in args.parameter)
+    stack_name = args.stack_name or f"demo-{paths[0].parent.name or 'stack'}"
+    wait = (lambda s: time.sleep(min(s, 0.2))) if args.fast else time.sleep
+    started = time.monotonic()
+    events = Events()
+    environment = aws_environment() if args.aws else embedded()
+    with environment as (env, backend_url):
+        stack = Stack(stack_name, env, events, wait)
+        failed = False
+        try:
+            for path in paths:
+                stack.deploy(Template.load(path, overrides))
+        except (StackFailure, TemplateError) as error:
+            print(f"\nStack operation failed: {error}", file=sys.stderr)
+            failed = True
+        if not args.keep:
+            stack.delete()
+        print(summary(stack, paths, started, calls_made(backend_url)))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

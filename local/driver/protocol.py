@@ -1,0 +1,64 @@
+"""The payload CloudFormation sends to a resource provider's Lambda function, and the call."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+Json = dict[str, Any]
+TYPE_NAME = "MLOps::SageMaker::ModelPackage"
+
+
+def payload(
+    action: str,
+    desired: Json | None,
+    *,
+    account: str,
+    region: str,
+    stack_id: str,
+    credentials: dict[str, str],
+    previous: Json | None = None,
+    context: Json | None = None,
+    token: str | None = None,
+    stack_tags: dict[str, str] | None = None,
+    previous_stack_tags: dict[str, str] | None = None,
+    logical_id: str = "ModelPackage",
+    next_token: str | None = None,
+) -> Json:
+    """One handler request, shaped as CloudFormation shapes it (JSON round-tripped)."""
+    event: Json = {
+        "awsAccountId": account,
+        "bearerToken": token or str(uuid.uuid4()),
+        "region": region,
+        "action": action,
+        "responseEndpoint": None,
+        "resourceType": TYPE_NAME,
+        "resourceTypeVersion": "00000001",
+        "stackId": stack_id,
+        "callbackContext": context,
+        "requestData": {
+            "callerCredentials": credentials,
+            "providerCredentials": None,
+            "providerLogGroupName": None,
+            "logicalResourceId": logical_id,
+            "resourceProperties": desired or {},
+            "previousResourceProperties": previous,
+            "stackTags": stack_tags,
+            "previousStackTags": previous_stack_tags,
+            "systemTags": None,
+            "previousSystemTags": None,
+        },
+    }
+    if next_token is not None:
+        event["nextToken"] = next_token
+    round_tripped: Json = json.loads(json.dumps(event))
+    return round_tripped
+
+
+def invoke(event: Json) -> Json:
+    """Run the real Lambda entry point on the event, in this process."""
+    from mlops_sagemaker_modelpackage.handlers import resource  # noqa: PLC0415 - needs src path
+
+    response: Json = resource(event, None)
+    return response
