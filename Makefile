@@ -6,7 +6,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint format typecheck validate generated check-generated unit contract-test constraints clean
+.PHONY: demo package test lint format typecheck validate generated check-generated unit contract-test constraints clean
 
 # One stamp per set of pinned files: changing a pin rebuilds the environment.
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -20,7 +20,7 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m local.driver examples/registry-flow
 
-test: $(STAMP) lint typecheck validate check-generated unit contract-test
+test: $(STAMP) lint typecheck validate check-generated package unit contract-test
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -49,6 +49,12 @@ check-generated: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest
+
+# Build the Lambda package exactly as `cfn submit` would (without registering), then check it.
+package: $(STAMP)
+	PATH=$(BIN):$$PATH cfn submit --dry-run 2>&1 | grep -v '^Could not validate regular expression'; exit $${PIPESTATUS[0]}
+	@rm -f rpdk.log
+	$(BIN)/python tools/package_report.py
 
 # The stock `cfn test` suite, offline: local SageMaker backend + Lambda stand-in (local/).
 contract-test: $(STAMP)
