@@ -6,7 +6,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo package test lint format typecheck validate generated check-generated unit contract-test constraints clean
+.PHONY: demo bench package test lint format typecheck validate generated check-generated unit contract-test constraints clean
 
 # One stamp per set of pinned files: changing a pin rebuilds the environment.
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -49,6 +49,15 @@ check-generated: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest
+
+# Performance figures with their targets; writes docs/performance.md (not part of `make test`).
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt -c constraints.txt
+	@touch $@
+
+bench: $(BENCH_STAMP) package
+	$(BIN)/python bench/run.py
 
 # Build the Lambda package exactly as `cfn submit` would (without registering), then check it.
 package: $(STAMP)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from mlops_sagemaker_modelpackage import progress
 from tests.conftest import BackendControl, VirtualClock
 from tests.support.cfn import drive, invoke
 from tests.support.models import additional_spec, unversioned, versioned
@@ -163,13 +164,15 @@ def test_specs_to_add_at_create_are_merged_without_duplicates(
 
 
 def test_create_times_out_with_not_stabilized(
-    backend: BackendControl, clock: VirtualClock, group: str
+    backend: BackendControl, clock: VirtualClock, group: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setitem(progress.TIMEOUT_MINUTES, "create", 30)  # the schema's 720 takes ~720 calls
     backend.configure(lifecycle={"pending_describes": 10_000})
-    run = drive("CREATE", versioned(group), max_invocations=500)
+    run = drive("CREATE", versioned(group), max_invocations=200)
     assert run.last["errorCode"] == "NotStabilized"
     assert "timeout" in run.last["message"]
-    assert clock.current - 1_800_000_000.0 >= 720 * 60
+    assert clock.current - 1_800_000_000.0 >= 30 * 60
+    assert max(e.get("callbackDelaySeconds", 0) for e in run.events) == 60
 
 
 # ------------------------------------------------------------------ read

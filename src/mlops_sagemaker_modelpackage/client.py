@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from functools import cache
+import os
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, cast
 
 import botocore.session
 from botocore.config import Config
 from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.boto3_proxy import SessionProxy
+
+from .sessions import LazySession
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -39,16 +42,40 @@ def sagemaker_client(session: SessionProxy | None, region: str | None) -> SageMa
 
     The lib builds the session without a region, so the request's region is passed explicitly.
     """
-    credentials = session.session.get_credentials() if session is not None else None
-    if credentials is None:
+    key: tuple[str, str, str] = ("", "", "")
+    if isinstance(session, LazySession):
+        given = session.credentials
+        key = (given.accessKeyId, given.secretAccessKey, given.sessionToken)
+    elif session is not None and (found := session.session.get_credentials()) is not None:
+        frozen = found.get_frozen_credentials()
+        key = (str(frozen.access_key), str(frozen.secret_key), str(frozen.token or ""))
+        # The lib's test entry point puts the region on the session, not on the request.
+        region = region or session.session.region_name
+    if not key[0]:
         raise exceptions.InvalidCredentials("No caller credentials were passed to the handler.")
-    frozen = credentials.get_frozen_credentials()
+    if not region:
+        raise exceptions.InvalidRequest("The request names no AWS region.")
+    # Endpoint overrides (local runs, VPC endpoints) are part of what a client is.
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_SAGEMAKER") or os.environ.get("AWS_ENDPOINT_URL")
+    return _client_for(*key, region, endpoint)
+
+
+@lru_cache(maxsize=4)
+def _client_for(
+    access_key: str, secret_key: str, token: str, region: str | None, endpoint: str | None
+) -> SageMakerClient:
+    """One client per credentials and region, reused while a warm container sees them again.
+
+    CloudFormation passes the same caller credentials to every invocation of one operation
+    (list pages, callbacks), and new credentials make a new client; creating one costs ~20 ms.
+    """
     client = _shared_botocore_session().create_client(
         "sagemaker",
         region_name=region,
-        aws_access_key_id=frozen.access_key,
-        aws_secret_access_key=frozen.secret_key,
-        aws_session_token=frozen.token,
+        endpoint_url=endpoint,
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
+        aws_session_token=token or None,
         config=CLIENT_CONFIG,
     )
     return cast("SageMakerClient", client)

@@ -16,8 +16,9 @@ from . import create, delete, listing, read, update
 from .client import sagemaker_client
 from .errors import TYPE_NAME
 from .models import ResourceHandlerRequest, ResourceModel
+from .resource import ModelPackageResource
 
-resource = listing.PagingResource(TYPE_NAME, ResourceModel)
+resource = ModelPackageResource(TYPE_NAME, ResourceModel)
 test_entrypoint = resource.test_entrypoint
 
 

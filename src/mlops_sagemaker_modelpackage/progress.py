@@ -66,7 +66,8 @@ class WaitPolicy:
     in_invocation_budget: float = 20.0
     min_interval: float = 1.0
     overhead_ratio: float = 0.1
-    max_callback_delay: int = 600
+    # Past 10 minutes of waiting, look every minute: never later than AWS's fixed 60 s callbacks.
+    max_callback_delay: int = 60
 
     def interval(self, waited: float) -> float:
         """Seconds until the next look, given how long the operation has waited already."""
@@ -109,9 +110,16 @@ class Invocation:
         return cls(clock=clock, policy=policy or policy_from_environment(), started=clock.now())
 
     def may_poll_again(self, waited: float) -> bool:
-        """Whether one more in-invocation sleep and look fits the invocation budget."""
+        """Whether to sleep and look again inside this invocation.
+
+        Only during the operation's first `in_invocation_budget` seconds (fast packages finish
+        there); after that every invocation looks once and hands back to CloudFormation, so a
+        long wait costs Lambda time per look, not per second.
+        """
+        interval = self.policy.interval(waited)
         used = self.clock.now() - self.started
-        return used + self.policy.interval(waited) <= self.policy.in_invocation_budget
+        budget = self.policy.in_invocation_budget
+        return waited + interval <= budget and used + interval <= budget
 
 
 def in_progress(

@@ -1,0 +1,1 @@
+"""`make bench`: performance figures with their targets (not part of `make test`)."""

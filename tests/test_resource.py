@@ -1,0 +1,87 @@
+"""The corrections to the lib's Resource: nextToken reaches the list handler, sessions are lazy,
+clients are reused per credentials and endpoint only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+from cloudformation_cli_python_lib.utils import Credentials
+
+from mlops_sagemaker_modelpackage import client as client_module
+from mlops_sagemaker_modelpackage.sessions import LazySession
+from tests.conftest import BackendControl
+from tests.support.cfn import invoke
+from tests.support.models import unversioned
+
+
+def test_no_boto3_session_is_built_for_a_handler_invocation(
+    backend: BackendControl, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[Any] = []
+    original = boto3.Session
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        built.append(kwargs)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(boto3, "Session", counting)
+    event = invoke(
+        "READ", {"ModelPackageArn": "arn:aws:sagemaker:us-east-1:123456789012:model-package/x"}
+    )
+    assert event["errorCode"] == "NotFound"  # the handler ran and called SageMaker
+    assert built == []
+
+
+def test_lazy_session_builds_a_real_session_on_first_use() -> None:
+    session = LazySession(Credentials("AKID", "secret", "token"), region="eu-west-1")
+    frozen = session.session.get_credentials().get_frozen_credentials()
+    assert (frozen.access_key, frozen.secret_key, frozen.token) == ("AKID", "secret", "token")
+    assert session.session is session.session
+    assert session.client("sts").meta.region_name == "eu-west-1"
+    assert LazySession.of(None) is None
+
+
+def test_clients_are_reused_only_for_the_same_credentials_and_endpoint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client_module._client_for.cache_clear()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SAGEMAKER", "http://127.0.0.1:1")
+    first = client_module.sagemaker_client(LazySession(Credentials("A", "s", "t")), "us-east-1")
+    again = client_module.sagemaker_client(LazySession(Credentials("A", "s", "t")), "us-east-1")
+    rotated = client_module.sagemaker_client(LazySession(Credentials("A", "s", "t2")), "us-east-1")
+    other_region = client_module.sagemaker_client(
+        LazySession(Credentials("A", "s", "t")), "eu-west-1"
+    )
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SAGEMAKER", "http://127.0.0.1:2")
+    moved = client_module.sagemaker_client(LazySession(Credentials("A", "s", "t")), "us-east-1")
+    assert first is again
+    assert len({id(first), id(rotated), id(other_region), id(moved)}) == 4
+    assert moved.meta.endpoint_url == "http://127.0.0.1:2"
+
+
+def test_missing_credentials_are_invalid_credentials() -> None:
+    from cloudformation_cli_python_lib import exceptions  # noqa: PLC0415
+
+    with pytest.raises(exceptions.InvalidCredentials):
+        client_module.sagemaker_client(None, "us-east-1")
+
+
+def test_the_test_entrypoint_still_works(backend: BackendControl) -> None:
+    """`test_entrypoint` keeps the lib's real sessions; the client accepts both kinds."""
+    from mlops_sagemaker_modelpackage.handlers import test_entrypoint  # noqa: PLC0415
+
+    event = {
+        "credentials": {"accessKeyId": "a", "secretAccessKey": "b", "sessionToken": "c"},
+        "action": "CREATE",
+        "request": {
+            "clientRequestToken": "t-1",
+            "desiredResourceState": unversioned(),
+            "logicalResourceIdentifier": "M",
+        },
+        "callbackContext": None,
+        "region": "us-east-1",
+    }
+    response = test_entrypoint(event, None)
+    assert response["status"] in ("SUCCESS", "IN_PROGRESS"), response
