@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import urllib.request
 from collections.abc import Iterator
@@ -12,8 +13,11 @@ import boto3
 import pytest
 
 from local.backend.server import Backend
-from mlops_sagemaker_modelpackage import progress
+from mlops_sagemaker_modelpackage import handlers, progress
 from tests.support.cfn import CREDENTIALS, REGION
+from tests.support.figures import FIGURES
+from tests.support.figures import summary as figures_summary
+from tests.support.models import MODEL_CARD_SECRET
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -89,6 +93,54 @@ def sagemaker(backend: BackendControl) -> SageMakerClient:
         aws_session_token=CREDENTIALS["sessionToken"],
     )
     return client
+
+
+# ---------------------------------------------------------------- secrets never logged
+
+SECRETS = (
+    CREDENTIALS["accessKeyId"],
+    CREDENTIALS["secretAccessKey"],
+    CREDENTIALS["sessionToken"],
+    MODEL_CARD_SECRET,
+)
+
+
+assert handlers.resource  # imported for its logging guard, as Lambda imports it first
+
+
+class _Recorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if record.exc_info:
+            text += logging.Formatter().formatException(record.exc_info)
+        self.lines.append(text)
+
+
+@pytest.fixture(autouse=True)
+def no_secret_is_logged() -> Iterator[None]:
+    """Every test, at DEBUG: no credential and no ModelCardContent in any log line."""
+    recorder = _Recorder()
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(recorder)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        root.removeHandler(recorder)
+        root.setLevel(level)
+    leaks = [line for line in recorder.lines for secret in SECRETS if secret in line]
+    FIGURES["log lines checked for secrets"] += len(recorder.lines)
+    FIGURES["secrets leaked"] += len(leaks)
+    assert leaks == [], leaks[:3]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    terminalreporter.write_line(f"reliability: {figures_summary()}")
 
 
 class VirtualClock:

@@ -25,6 +25,8 @@ from moto.core.responses import ActionResult, EmptyResult
 from moto.sagemaker.exceptions import ConflictException, ValidationError
 from moto.sagemaker.responses import SageMakerResponse
 
+from . import validation
+
 Plain = dict[str, Any]
 
 MAX_ADDITIONAL_SPECIFICATIONS = 15
@@ -533,6 +535,18 @@ def _params(self: SageMakerResponse) -> Plain:
     return params
 
 
+VALIDATED = {
+    "CreateModelPackage",
+    "UpdateModelPackage",
+    "DescribeModelPackage",
+    "DeleteModelPackage",
+    "ListModelPackages",
+    "AddTags",
+    "ListTags",
+    "DeleteTags",
+}
+
+
 def _call_action(self: SageMakerResponse) -> Any:
     """Every SageMaker call: log it, maybe answer with an injected fault, else serve it."""
     operation = self._get_action()
@@ -540,9 +554,16 @@ def _call_action(self: SageMakerResponse) -> Any:
     CONTROL.log(operation, params)
     fault = CONTROL.fault_for(operation)
     if fault is not None:
-        body = json.dumps({"__type": fault.code, "message": fault.message})
-        return fault.status, {"Content-Type": "application/x-amz-json-1.1"}, body
+        return _error(fault.status, fault.code, fault.message)
+    problem = validation.check(operation, params) if operation in VALIDATED else None
+    if problem is not None:
+        return _error(400, "ValidationException", problem)
     return ORIGINALS["call_action"](self)
+
+
+def _error(status: int, code: str, message: str) -> tuple[int, dict[str, str], str]:
+    body = json.dumps({"__type": code, "message": message})
+    return status, {"Content-Type": "application/x-amz-json-1.1"}, body
 
 
 ORIGINALS: dict[str, Callable[..., Any]] = {}

@@ -16,15 +16,16 @@ from cloudformation_cli_python_lib.interface import ProgressEvent
 
 from . import tags
 from .errors import service_call
-from .models import ResourceHandlerRequest
+from .models import ResourceHandlerRequest, ResourceModel
 from .package import Observation, failure_text, keep_waiting, read_back, watch
 from .progress import (
+    TRANSIENT_ERRORS,
     CallbackContext,
     Clock,
     Invocation,
     Stage,
     WaitPolicy,
-    retry_after_conflict,
+    retry_later,
     success,
 )
 from .translate import (
@@ -54,8 +55,20 @@ def run(
     invocation = Invocation.begin(clock, policy)
     desired = plain(request.desiredResourceState)
     if not context.get("arn"):
+        # Before CreateModelPackage answers there is no identifier for an IN_PROGRESS event:
+        # errors here fail the operation (nothing exists yet, and a retry reuses the token).
         context = _register(client, request, desired, invocation)
-    return _stabilize(client, request, desired, context, invocation)
+    try:
+        return _stabilize(client, request, desired, context, invocation)
+    except TRANSIENT_ERRORS as error:
+        return retry_later(_identified(desired, context), context, error, "Waiting for the package")
+
+
+def _identified(desired: Plain, context: CallbackContext) -> ResourceModel:
+    identified = {**desired, "ModelPackageArn": context["arn"]}
+    if context.get("name"):
+        identified["ModelPackageName"] = context["name"]
+    return to_model(identified)
 
 
 def _register(
@@ -96,9 +109,7 @@ def _stabilize(
     invocation: Invocation,
 ) -> ProgressEvent:
     arn = str(context["arn"])
-    identified = {**desired, "ModelPackageArn": arn}
-    if context.get("name"):
-        identified["ModelPackageName"] = context["name"]
+    identified = plain(_identified(desired, context))
     observed = watch(client, arn, invocation, float(context["since"]), just_created=True)
     if observed.stage is Stage.FAILED:
         raise _failed(client, arn, observed)
@@ -107,11 +118,8 @@ def _stabilize(
     follow_up = after_create_request(arn, desired)
     described = observed.described
     if follow_up is not None:
-        try:
-            with service_call("UpdateModelPackage", arn):
-                client.update_model_package(**follow_up)
-        except exceptions.ResourceConflict as error:
-            return retry_after_conflict(to_model(identified), context, error, "UpdateModelPackage")
+        with service_call("UpdateModelPackage", arn):
+            client.update_model_package(**follow_up)
         described = None  # changed since the last look
     model = read_back(client, arn, identified, request.desiredResourceTags, described)
     return success(to_model(model))

@@ -17,12 +17,13 @@ from .errors import TYPE_NAME, service_call
 from .models import ResourceHandlerRequest
 from .package import keep_waiting, watch
 from .progress import (
+    TRANSIENT_ERRORS,
     CallbackContext,
     Clock,
     Invocation,
     Stage,
     WaitPolicy,
-    retry_after_conflict,
+    retry_later,
     success,
 )
 from .translate import plain, to_model
@@ -49,11 +50,14 @@ def run(
         try:
             with service_call("DeleteModelPackage", arn):
                 client.delete_model_package(ModelPackageName=arn)
-        except exceptions.ResourceConflict as error:
-            return retry_after_conflict(identified, context, error, "DeleteModelPackage")
+        except TRANSIENT_ERRORS as error:
+            return retry_later(identified, context, error, "DeleteModelPackage")
         LOG.info("DeleteModelPackage %s accepted", arn)
-        context = {"phase": "await_gone", "since": invocation.started}
-    observed = watch(client, arn, invocation, float(context["since"]), until_gone=True)
+        context = {**context, "phase": "await_gone", "since": invocation.started}
+    try:
+        observed = watch(client, arn, invocation, float(context["since"]), until_gone=True)
+    except TRANSIENT_ERRORS as error:
+        return retry_later(identified, context, error, "Waiting for the deletion")
     if observed.stage is Stage.GONE:
         return success(None)  # delete's SUCCESS carries no model
     return keep_waiting("delete", identified, context, observed, invocation)

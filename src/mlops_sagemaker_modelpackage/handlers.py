@@ -6,6 +6,7 @@ request to its workflow module.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -17,6 +18,11 @@ from .client import sagemaker_client
 from .errors import TYPE_NAME
 from .models import ResourceHandlerRequest, ResourceModel
 from .resource import ModelPackageResource
+
+# botocore logs whole request bodies at DEBUG, and a body can carry ModelCardContent, which the
+# API marks sensitive: whatever level the function is configured for, those lines are dropped.
+for _library in ("botocore", "boto3", "urllib3"):
+    logging.getLogger(_library).setLevel(logging.INFO)
 
 resource = ModelPackageResource(TYPE_NAME, ResourceModel)
 test_entrypoint = resource.test_entrypoint

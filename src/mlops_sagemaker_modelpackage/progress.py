@@ -142,28 +142,47 @@ def success(model: BaseModel | None) -> ProgressEvent:
 # The schema's handler timeouts (tests/test_handlers_contract.py keeps them equal): past them
 # CloudFormation stops waiting anyway, so the handler says why first.
 TIMEOUT_MINUTES = {"create": 720, "update": 720, "delete": 120}
-MAX_CONFLICT_RETRIES = 5
-CONFLICT_DELAY_SECONDS = 10
+MAX_TRANSIENT_RETRIES = 5
+RETRY_DELAY_SECONDS = 10
 
 
 def out_of_time(action: str, since: float, now: float) -> bool:
     return now - since >= TIMEOUT_MINUTES[action] * 60
 
 
-def retry_after_conflict(
+# Errors that say "not now" rather than "no": after botocore's own retries (throttling) or
+# when another writer holds the package, a mutating handler asks to be invoked again later.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
+    exceptions.ResourceConflict,
+    exceptions.Throttling,
+    exceptions.ServiceInternalError,
+    exceptions.NetworkFailure,
+)
+RETRY_COUNTERS = {
+    exceptions.ResourceConflict: "conflicts",
+    exceptions.Throttling: "throttled",
+    exceptions.ServiceInternalError: "service_errors",
+    exceptions.NetworkFailure: "network_errors",
+}
+
+
+def retry_later(
     model: BaseModel, context: CallbackContext, error: Exception, operation: str
 ) -> ProgressEvent:
-    """Another writer holds the package: try again later, a bounded number of times."""
-    attempts = int(context.get("conflicts", 0)) + 1
-    if attempts > MAX_CONFLICT_RETRIES:
-        raise exceptions.ResourceConflict(
-            f"{operation} kept conflicting with another change to the package after "
-            f"{MAX_CONFLICT_RETRIES} retries: {error}. Retry when the other change is done."
+    """IN_PROGRESS to try `operation` again after a delay, at most MAX_TRANSIENT_RETRIES times
+    per kind of error; then the error itself, saying how often it was retried."""
+    counter = next((name for kind, name in RETRY_COUNTERS.items() if isinstance(error, kind)), None)
+    if counter is None:
+        raise error
+    attempts = int(context.get(counter, 0)) + 1
+    if attempts > MAX_TRANSIENT_RETRIES:
+        raise type(error)(
+            f"{error} (still failing after {MAX_TRANSIENT_RETRIES} retries over several minutes; "
+            "retry the stack operation when SageMaker is available or the other change is done)"
         ) from error
-    retry_context = {**context, "conflicts": attempts}
     return in_progress(
         model,
-        retry_context,
-        CONFLICT_DELAY_SECONDS * attempts,
-        f"{operation} conflicted with another change; retry {attempts} of {MAX_CONFLICT_RETRIES}",
+        {**context, counter: attempts},
+        RETRY_DELAY_SECONDS * attempts,
+        f"{operation}: {error}; retry {attempts} of {MAX_TRANSIENT_RETRIES}",
     )

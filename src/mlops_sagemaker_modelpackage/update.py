@@ -19,12 +19,13 @@ from .errors import TYPE_NAME, service_call
 from .models import ResourceHandlerRequest
 from .package import describe_existing, failure_text, keep_waiting, read_back, watch
 from .progress import (
+    TRANSIENT_ERRORS,
     CallbackContext,
     Clock,
     Invocation,
     Stage,
     WaitPolicy,
-    retry_after_conflict,
+    retry_later,
     success,
 )
 from .translate import (
@@ -62,12 +63,15 @@ def run(
     if context.get("phase") != "stabilize":
         try:
             _apply(client, request, arn, previous, desired)
-        except exceptions.ResourceConflict as error:
-            return retry_after_conflict(to_model(identified), context, error, "UpdateModelPackage")
-        context = {"phase": "stabilize", "since": invocation.started}
-    return _stabilize(
-        client, request, arn=arn, identified=identified, context=context, invocation=invocation
-    )
+        except TRANSIENT_ERRORS as error:
+            return retry_later(to_model(identified), context, error, "UpdateModelPackage")
+        context = {**context, "phase": "stabilize", "since": invocation.started}
+    try:
+        return _stabilize(
+            client, request, arn=arn, identified=identified, context=context, invocation=invocation
+        )
+    except TRANSIENT_ERRORS as error:
+        return retry_later(to_model(identified), context, error, "Waiting for the package")
 
 
 def _apply(

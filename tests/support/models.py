@@ -6,6 +6,8 @@ import copy
 from typing import Any
 
 Json = dict[str, Any]
+# Put into ModelCardContent by tests; it must never appear in a log line.
+MODEL_CARD_SECRET = "model-card-content-3f9a1c-never-logged"
 IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.1-cpu-py310"
 
 
