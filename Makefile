@@ -39,9 +39,11 @@ validate: $(STAMP)
 	PATH=$(BIN):$$PATH cfn validate 2>&1 | grep -v '^Could not validate regular expression' ; exit $${PIPESTATUS[0]}
 
 # Regenerate models.py, resource-role.yaml and docs/ into the working tree.
+# cfn generate empties docs/: the hand-written performance page is kept aside and put back.
 generated: $(STAMP)
+	@mkdir -p build/keep && cp docs/performance* build/keep/
 	PATH=$(BIN):$$PATH cfn generate
-	@rm -f rpdk.log
+	@cp build/keep/performance* docs/ && rm -rf build/keep rpdk.log
 
 # Fail when the committed generated files differ from what `cfn generate` makes now.
 check-generated: $(STAMP)

@@ -16,7 +16,7 @@ from cloudformation_cli_python_lib.interface import ProgressEvent
 
 from . import tags
 from .errors import service_call
-from .models import ResourceHandlerRequest, ResourceModel
+from .models import ResourceHandlerRequest
 from .package import Observation, failure_text, keep_waiting, read_back, watch
 from .progress import (
     TRANSIENT_ERRORS,
@@ -30,11 +30,12 @@ from .progress import (
 )
 from .translate import (
     Plain,
+    PlainModel,
     after_create_request,
     client_token,
     create_request,
+    desired_state,
     generated_name,
-    plain,
     to_model,
     validate_desired,
 )
@@ -53,7 +54,7 @@ def run(
     policy: WaitPolicy | None = None,
 ) -> ProgressEvent:
     invocation = Invocation.begin(clock, policy)
-    desired = plain(request.desiredResourceState)
+    desired = desired_state(request)
     if not context.get("arn"):
         # Before CreateModelPackage answers there is no identifier for an IN_PROGRESS event:
         # errors here fail the operation (nothing exists yet, and a retry reuses the token).
@@ -64,7 +65,7 @@ def run(
         return retry_later(_identified(desired, context), context, error, "Waiting for the package")
 
 
-def _identified(desired: Plain, context: CallbackContext) -> ResourceModel:
+def _identified(desired: Plain, context: CallbackContext) -> PlainModel:
     identified = {**desired, "ModelPackageArn": context["arn"]}
     if context.get("name"):
         identified["ModelPackageName"] = context["name"]
@@ -109,7 +110,7 @@ def _stabilize(
     invocation: Invocation,
 ) -> ProgressEvent:
     arn = str(context["arn"])
-    identified = plain(_identified(desired, context))
+    identified = _identified(desired, context).data
     observed = watch(client, arn, invocation, float(context["since"]), just_created=True)
     if observed.stage is Stage.FAILED:
         raise _failed(client, arn, observed)

@@ -26,7 +26,7 @@ from .progress import (
     retry_later,
     success,
 )
-from .translate import plain, to_model
+from .translate import desired_state, to_model
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -42,7 +42,7 @@ def run(
     policy: WaitPolicy | None = None,
 ) -> ProgressEvent:
     invocation = Invocation.begin(clock, policy)
-    arn = plain(request.desiredResourceState).get("ModelPackageArn")
+    arn = desired_state(request).get("ModelPackageArn")
     if not arn:
         raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")
     identified = to_model({"ModelPackageArn": arn})

@@ -11,14 +11,14 @@ from .errors import TYPE_NAME
 from .models import ResourceHandlerRequest
 from .package import read_back
 from .progress import success
-from .translate import plain, to_model
+from .translate import desired_state, to_model
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
 
 def run(client: SageMakerClient, request: ResourceHandlerRequest) -> ProgressEvent:
-    hint = plain(request.desiredResourceState)
+    hint = desired_state(request)
     arn = hint.get("ModelPackageArn")
     if not arn:
         raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")

@@ -4,7 +4,9 @@
   list handler would always return the first page and a paging client would loop forever.
 - sessions: the lib builds two boto3 sessions per invocation up front (see sessions.py);
   here they are made on first use.
-Both override private methods of a pinned lib version; tests/test_resource.py pins the behaviour.
+- properties: the generated models drop empty objects and lists; the request's own
+  (type-recast) property dicts are kept beside them for the workflows.
+These override private methods of a pinned lib version; tests/test_resource.py pins the behaviour.
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ class ModelPackageResource(Resource):
     def _cast_resource_request(self, request: HandlerRequest) -> BaseResourceHandlerRequest:
         modelled = super()._cast_resource_request(request)
         modelled.nextToken = request.nextToken
+        # Building the model recast these dicts in place to the schema's types; unlike the model
+        # they still hold the empty objects and lists the user wrote (translate.desired_state).
+        data = request.requestData
+        modelled.rawDesiredResourceState = data.resourceProperties or {}  # type: ignore[attr-defined]
+        modelled.rawPreviousResourceState = data.previousResourceProperties  # type: ignore[attr-defined]
         return modelled
 
     @staticmethod

@@ -17,8 +17,9 @@ from datetime import datetime
 from typing import Any
 
 from cloudformation_cli_python_lib import exceptions
+from cloudformation_cli_python_lib.interface import BaseModel
 
-from .models import ResourceModel
+from .models import ResourceHandlerRequest, ResourceModel
 
 Plain = dict[str, Any]
 
@@ -107,15 +108,47 @@ def plain(model: ResourceModel | None) -> Plain:
     """The model as API-shaped plain data (None values dropped), safe to modify."""
     if model is None:
         return {}
-    return copy.deepcopy(dict(model._serialize()))
+    data: Plain = _empty_items_restored(copy.deepcopy(dict(model._serialize())))
+    return data
 
 
-def to_model(data: Plain) -> ResourceModel:
-    model = ResourceModel._deserialize(data) if data else None
-    if model is None:  # an empty model still carries nothing but must exist
-        model = ResourceModel._deserialize({"ModelPackageArn": data.get("ModelPackageArn", "")})
-    assert model is not None
-    return model
+def desired_state(request: ResourceHandlerRequest) -> Plain:
+    """The desired properties exactly as sent (see resource.py), else from the model."""
+    raw = getattr(request, "rawDesiredResourceState", None)
+    return copy.deepcopy(raw) if raw is not None else plain(request.desiredResourceState)
+
+
+def previous_state(request: ResourceHandlerRequest) -> Plain:
+    raw = getattr(request, "rawPreviousResourceState", None)
+    return copy.deepcopy(raw) if raw is not None else plain(request.previousResourceState)
+
+
+def _empty_items_restored(value: Any) -> Any:
+    """The generated models turn an empty object into None (`_deserialize({})` returns None);
+    inside a list that would send `null` to SageMaker, so such items become `{}` again."""
+    if isinstance(value, dict):
+        return {k: _empty_items_restored(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [{} if item is None else _empty_items_restored(item) for item in value]
+    return value
+
+
+class PlainModel(BaseModel):
+    """A resource model already in its serialized shape, returned as it is.
+
+    The generated dataclasses drop empty objects and lists on the way in and out, so a model
+    read back from SageMaker is handed to CloudFormation as plain data instead.
+    """
+
+    def __init__(self, data: Plain) -> None:
+        self.data = data
+
+    def _serialize(self) -> Plain:
+        return copy.deepcopy(self.data)
+
+
+def to_model(data: Plain) -> PlainModel:
+    return PlainModel(data)
 
 
 def is_versioned_arn(arn: str) -> bool:

@@ -31,9 +31,10 @@ from .progress import (
 from .translate import (
     Plain,
     create_only_changes,
+    desired_state,
     in_place_changes,
     is_versioned_arn,
-    plain,
+    previous_state,
     to_model,
     update_request,
     validate_desired,
@@ -54,8 +55,8 @@ def run(
     policy: WaitPolicy | None = None,
 ) -> ProgressEvent:
     invocation = Invocation.begin(clock, policy)
-    desired = plain(request.desiredResourceState)
-    previous = plain(request.previousResourceState)
+    desired = desired_state(request)
+    previous = previous_state(request)
     arn = desired.get("ModelPackageArn") or previous.get("ModelPackageArn")
     if not arn:
         raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")

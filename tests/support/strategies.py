@@ -1,0 +1,188 @@
+"""Hypothesis strategies derived from the resource schema itself.
+
+Every constraint the schema states (types, enums, patterns, lengths, item and property counts,
+required members) shapes what is generated, so a schema change changes the fuzzing with it.
+Patterns use CloudFormation's Java dialect; its `\\p{...}` classes are narrowed to ASCII
+members here (still inside the class), which Python's `re` can generate from.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+import botocore.session
+from hypothesis import strategies as st
+
+from tests.support.schema import JsonObject, our_schema, resolve
+
+MAX_ITEMS = 2
+MAX_TEXT = 24
+ASCII = st.characters(min_codepoint=32, max_codepoint=126)
+_UNICODE_CLASSES = {
+    r"\p{L}": "a-zA-Z",
+    r"\p{Z}": " ",
+    r"\p{N}": "0-9",
+    r"\p{M}": "",
+    r"\p{S}": "+",
+    r"\p{P}": ".,;!?",
+}
+
+
+def python_pattern(pattern: str) -> str:
+    for java, ascii_class in _UNICODE_CLASSES.items():
+        pattern = pattern.replace(java, ascii_class)
+    return pattern
+
+
+def _string(node: JsonObject) -> st.SearchStrategy[str]:
+    low = node.get("minLength", 0)
+    high = min(node.get("maxLength", MAX_TEXT), max(MAX_TEXT, low))
+    if "pattern" in node:
+        base = st.from_regex(
+            re.compile(python_pattern(node["pattern"])), fullmatch=True, alphabet=ASCII
+        )
+    else:
+        base = st.text(ASCII, min_size=low, max_size=high)
+    return base.filter(
+        lambda s: low <= len(s) <= node.get("maxLength", 10**6) and len(s) <= max(high, 64)
+    )
+
+
+@cache
+def _api_enum(shape: str) -> tuple[str, ...]:
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    return tuple(model.shape_for(shape).metadata["enum"])
+
+
+# Instance types are free strings in the schema (as published: the list grows too fast), but
+# SageMaker accepts only the ones it knows: generate those.
+API_ENUMS = {
+    "#/definitions/InferenceInstanceType": "ProductionVariantInstanceType",
+    "#/definitions/TransformInstanceType": "TransformInstanceType",
+}
+
+
+def from_schema(node: JsonObject, depth: int = 0) -> st.SearchStrategy[Any]:  # noqa: PLR0911
+    """Values valid against `node` (a subschema of our resource schema)."""
+    schema = our_schema()
+    if node.get("$ref") in API_ENUMS:
+        return st.sampled_from(_api_enum(API_ENUMS[node["$ref"]]))
+    node = resolve(schema, node)
+    if "enum" in node:
+        return st.sampled_from(node["enum"])
+    kind = node.get("type")
+    if kind == "string":
+        return _string(node)
+    if kind == "integer":
+        low = node.get("minimum", 0)
+        return st.integers(min_value=low, max_value=low + 100)
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "array":
+        items = from_schema(node["items"], depth + 1)
+        low = node.get("minItems", 0)
+        return st.lists(
+            items, min_size=low, max_size=max(low, min(node.get("maxItems", MAX_ITEMS), MAX_ITEMS))
+        )
+    if kind == "object" and "patternProperties" in node:
+        ((key_pattern, value_schema),) = node["patternProperties"].items()
+        keys = st.from_regex(
+            re.compile(python_pattern(key_pattern)), fullmatch=True, alphabet=ASCII
+        ).filter(lambda k: len(k) <= MAX_TEXT)
+        low = node.get("minProperties", 0)
+        return st.dictionaries(
+            keys, from_schema(value_schema, depth + 1), min_size=low, max_size=max(low, MAX_ITEMS)
+        )
+    if kind == "object":
+        required = set(node.get("required", []))
+        properties = node.get("properties", {})
+        # Never empty: the generated models turn {} into None, so a user's empty object
+        # cannot round-trip (see translate._empty_items_restored); nobody writes one anyway.
+        return st.fixed_dictionaries(
+            {
+                name: from_schema(sub, depth + 1)
+                for name, sub in properties.items()
+                if name in required
+            },
+            optional={}
+            if depth > 4
+            else {
+                name: from_schema(sub, depth + 1)
+                for name, sub in properties.items()
+                if name not in required
+            },
+        ).filter(bool)
+    raise ValueError(f"no strategy for {node}")
+
+
+def prop(name: str) -> st.SearchStrategy[Any]:
+    return from_schema(our_schema()["properties"][name])
+
+
+COMMON = (
+    "ModelPackageDescription",
+    "MetadataProperties",
+    "ModelMetrics",
+    "CustomerMetadataProperties",
+    "DriftCheckBaselines",
+    "Domain",
+    "Task",
+    "SamplePayloadUrl",
+    "SkipModelValidation",
+    "SourceUri",
+    "ModelLifeCycle",
+    "ModelPackageRegistrationType",
+    "SecurityConfig",
+    "ManagedStorageType",
+    "ValidationSpecification",
+    "SourceAlgorithmSpecification",
+)
+
+
+def _unique_specs() -> st.SearchStrategy[list[Any]]:
+    spec = prop("AdditionalInferenceSpecifications").map(lambda specs: specs[:1])
+    return st.lists(spec, min_size=1, max_size=2).map(
+        lambda lists: list({s["Name"]: s for group in lists for s in group}.values())
+    )
+
+
+def valid_model(group: str, secret: str) -> st.SearchStrategy[dict[str, Any]]:
+    """A model a user could write: either kind, with the properties that kind takes."""
+    common = {name: prop(name) for name in COMMON}
+    common["AdditionalInferenceSpecifications"] = _unique_specs()
+    common["ModelCard"] = st.fixed_dictionaries(
+        {"ModelCardContent": st.just(f'{{"model_overview": "{secret}"}}')},
+        optional={
+            "ModelCardStatus": from_schema(
+                our_schema()["definitions"]["ModelCard"]["properties"]["ModelCardStatus"]
+            )
+        },
+    )
+    versioned = st.fixed_dictionaries(
+        {
+            "ModelPackageGroupName": st.just(group),
+            "InferenceSpecification": prop("InferenceSpecification"),
+        },
+        optional={
+            **common,
+            "ModelApprovalStatus": prop("ModelApprovalStatus"),
+            "ApprovalDescription": prop("ApprovalDescription"),
+        },
+    )
+    tags = st.lists(prop("Tags").map(lambda t: t[:1]), max_size=3).map(
+        lambda lists: list(
+            {
+                t["Key"]: t for group in lists for t in group if not t["Key"].startswith("aws:")
+            }.values()
+        )
+    )
+    unversioned = st.fixed_dictionaries(
+        {
+            "ModelPackageName": prop("ModelPackageName"),
+            "InferenceSpecification": prop("InferenceSpecification"),
+        },
+        optional={**common, "Tags": tags, "CertifyForMarketplace": st.booleans()},
+    )
+    return st.one_of(versioned, unversioned)

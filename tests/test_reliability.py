@@ -1,0 +1,284 @@
+"""Faults, lost responses and conflicts: every lifecycle converges, loses nothing, leaves nothing.
+
+Throttling is injected by the backend (first N calls of an operation, or a seeded 30 % of all
+calls). botocore's standard retries absorb short bursts; longer ones reach the handler, which
+asks CloudFormation to call again later once the package exists. Before CreateModelPackage has
+answered there is no identifier to report progress with, so a create whose first call stays
+throttled fails with Throttling and nothing created, and CloudFormation's retry of the operation
+(same request token) then registers exactly one package.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from botocore.retries import standard
+
+from tests.conftest import BackendControl
+from tests.support.cfn import Run, drive, invoke
+from tests.support.figures import FIGURES
+from tests.support.models import unversioned, versioned
+
+if TYPE_CHECKING:
+    from mypy_boto3_sagemaker import SageMakerClient
+
+pytestmark = pytest.mark.usefixtures("clock", "instant_botocore_retries")
+MAX_INVOCATIONS = 40
+
+
+@pytest.fixture
+def instant_botocore_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore's backoff sleeps real seconds; the retries still happen, without the wait."""
+    monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
+
+
+@pytest.fixture
+def group(sagemaker: SageMakerClient) -> str:
+    sagemaker.create_model_package_group(ModelPackageGroupName="churn-models")
+    return "churn-models"
+
+
+def _injected(backend: BackendControl) -> int:
+    with urllib.request.urlopen(backend.url + "/_local/stats", timeout=10) as response:
+        injected: int = json.load(response)["injected"]
+    return injected
+
+
+def _operation(action: str, desired: dict[str, Any], **kwargs: Any) -> Run:
+    """Drive an operation as CloudFormation would, retrying it once if it failed Throttling."""
+    run = drive(action, desired, max_invocations=MAX_INVOCATIONS, **kwargs)
+    FIGURES["operations under faults"] += 1
+    if run.last.get("errorCode") == "Throttling":
+        run = drive(action, desired, max_invocations=MAX_INVOCATIONS, **kwargs)
+    assert run.last["status"] == "SUCCESS", run.last
+    assert len(run.events) <= MAX_INVOCATIONS
+    return run
+
+
+def _lifecycle(sagemaker: SageMakerClient, kind: str, group: str) -> None:
+    """create -> update -> delete, asserting SageMaker's state after each step."""
+    if kind == "versioned":
+        before = versioned(
+            group,
+            ModelApprovalStatus="PendingManualApproval",
+            CustomerMetadataProperties={"a": "1", "b": "2"},
+        )
+        after = {
+            **before,
+            "ModelApprovalStatus": "Approved",
+            "CustomerMetadataProperties": {"a": "1", "c": "3"},
+        }
+    else:
+        before = unversioned(Tags=[{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}])
+        after = {**before, "Tags": [{"Key": "a", "Value": "9"}, {"Key": "c", "Value": "3"}]}
+    token = "lifecycle-create-token"
+    arn = _operation("CREATE", before, token=token).model["ModelPackageArn"]
+    packages = sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"]
+    assert [p["ModelPackageArn"] for p in packages] == [arn]  # no duplicate
+    _operation(
+        "UPDATE", {**after, "ModelPackageArn": arn}, previous={**before, "ModelPackageArn": arn}
+    )
+    if kind == "versioned":
+        described = sagemaker.describe_model_package(ModelPackageName=arn)
+        assert described["ModelApprovalStatus"] == "Approved"
+        assert described["CustomerMetadataProperties"] == {"a": "1", "c": "3"}
+    else:
+        tags = {t["Key"]: t["Value"] for t in sagemaker.list_tags(ResourceArn=arn)["Tags"]}
+        assert tags == {"a": "9", "c": "3"}
+    _operation("DELETE", {"ModelPackageArn": arn})
+    assert sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"] == []
+
+
+OPERATIONS = {
+    "versioned": [
+        "CreateModelPackage",
+        "DescribeModelPackage",
+        "UpdateModelPackage",
+        "DeleteModelPackage",
+    ],
+    "unversioned": [
+        "CreateModelPackage",
+        "DescribeModelPackage",
+        "DeleteModelPackage",
+        "ListTags",
+        "AddTags",
+        "DeleteTags",
+    ],
+}
+CASES = [(kind, op) for kind, ops in OPERATIONS.items() for op in ops]
+
+
+@pytest.mark.parametrize("burst", [3, 9], ids=["absorbed-by-botocore", "beyond-botocore"])
+@pytest.mark.parametrize(("kind", "operation"), CASES)
+def test_throttling_bursts_on_each_operation(  # noqa: PLR0917 - fixtures and parameters
+    backend: BackendControl,
+    sagemaker: SageMakerClient,
+    group: str,
+    kind: str,
+    operation: str,
+    burst: int,
+) -> None:
+    backend.configure(faults=[{"operation": operation, "count": burst}])
+    _lifecycle(sagemaker, kind, group)
+    injected = _injected(backend)
+    assert injected == burst
+    FIGURES["faults injected"] += injected
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("kind", ["versioned", "unversioned"])
+def test_thirty_percent_of_all_calls_throttled(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str, kind: str, seed: int
+) -> None:
+    backend.configure(faults=[{"fraction": 0.3, "seed": seed}])
+    _lifecycle(sagemaker, kind, group)
+    FIGURES["faults injected"] += _injected(backend)
+
+
+def test_server_errors_are_retried_too(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str
+) -> None:
+    backend.configure(
+        faults=[
+            {
+                "operation": "DescribeModelPackage",
+                "count": 8,
+                "code": "InternalFailure",
+                "status": 500,
+            }
+        ]
+    )
+    _lifecycle(sagemaker, "versioned", group)
+    FIGURES["faults injected"] += _injected(backend)
+
+
+# ------------------------------------------------------------------ lost responses, replays
+
+
+@pytest.fixture
+def slow_packages(backend: BackendControl) -> None:
+    """Packages that need callbacks, so there are earlier contexts to replay."""
+    backend.configure(lifecycle={"pending_describes": 25, "in_progress_describes": 5})
+
+
+@pytest.mark.usefixtures("slow_packages")
+def test_create_invoked_twice_with_the_same_request(sagemaker: SageMakerClient, group: str) -> None:
+    first = drive("CREATE", versioned(group), token="one-request")
+    second = drive("CREATE", versioned(group), token="one-request")
+    FIGURES["replays"] += 1
+    assert first.model["ModelPackageArn"] == second.model["ModelPackageArn"]
+    assert (
+        len(sagemaker.list_model_packages(ModelPackageGroupName=group)["ModelPackageSummaryList"])
+        == 1
+    )
+
+
+@pytest.mark.usefixtures("slow_packages")
+def test_create_reinvoked_from_every_earlier_context(
+    sagemaker: SageMakerClient, group: str
+) -> None:
+    run = drive("CREATE", versioned(group), token="one-request")
+    assert len(run.events) > 2
+    arn = run.model["ModelPackageArn"]
+    for event in run.events[:-1]:
+        replay = drive(
+            "CREATE", event["resourceModel"], token="one-request", context=event["callbackContext"]
+        )
+        FIGURES["replays"] += 1
+        assert replay.last["status"] == "SUCCESS"
+        assert replay.model["ModelPackageArn"] == arn
+    assert (
+        len(sagemaker.list_model_packages(ModelPackageGroupName=group)["ModelPackageSummaryList"])
+        == 1
+    )
+
+
+def test_update_replayed(sagemaker: SageMakerClient, group: str) -> None:
+    before = versioned(group, CustomerMetadataProperties={"a": "1", "b": "2"})
+    arn = drive("CREATE", before).model["ModelPackageArn"]
+    after = {
+        **before,
+        "ModelApprovalStatus": "Approved",
+        "CustomerMetadataProperties": {"a": "2"},
+        "ModelPackageArn": arn,
+    }
+    for _ in range(2):  # the same request twice: the second changes nothing
+        run = drive("UPDATE", after, previous={**before, "ModelPackageArn": arn}, token="update-1")
+        FIGURES["replays"] += 1
+        assert run.last["status"] == "SUCCESS"
+    described = sagemaker.describe_model_package(ModelPackageName=arn)
+    assert described["CustomerMetadataProperties"] == {"a": "2"}
+    assert described["ModelApprovalStatus"] == "Approved"
+
+
+def test_delete_replayed(sagemaker: SageMakerClient, group: str) -> None:
+    arn = drive("CREATE", versioned(group)).model["ModelPackageArn"]
+    assert drive("DELETE", {"ModelPackageArn": arn}).last["status"] == "SUCCESS"
+    again = invoke("DELETE", {"ModelPackageArn": arn})
+    FIGURES["replays"] += 1
+    assert again["errorCode"] == "NotFound"  # CloudFormation takes this as deleted
+    assert sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"] == []
+
+
+# ------------------------------------------------------------------ conflicts
+
+
+@pytest.mark.parametrize("operation", ["UpdateModelPackage", "DeleteModelPackage"])
+def test_short_conflicts_are_waited_out(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str, operation: str
+) -> None:
+    before = versioned(group)
+    arn = drive("CREATE", before).model["ModelPackageArn"]
+    backend.configure(
+        faults=[
+            {
+                "operation": operation,
+                "count": 3,
+                "code": "ConflictException",
+                "message": "Another update is in progress",
+            }
+        ]
+    )
+    if operation == "UpdateModelPackage":
+        run = drive(
+            "UPDATE",
+            {**before, "ModelApprovalStatus": "Approved", "ModelPackageArn": arn},
+            previous={**before, "ModelPackageArn": arn},
+        )
+    else:
+        run = drive("DELETE", {"ModelPackageArn": arn})
+    assert run.last["status"] == "SUCCESS"
+    assert [e["callbackContext"]["conflicts"] for e in run.events[:-1]] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("operation", ["UpdateModelPackage", "DeleteModelPackage"])
+def test_lasting_conflicts_end_in_resource_conflict(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str, operation: str
+) -> None:
+    before = versioned(group)
+    arn = drive("CREATE", before).model["ModelPackageArn"]
+    backend.configure(
+        faults=[
+            {
+                "operation": operation,
+                "count": 100,
+                "code": "ConflictException",
+                "message": "Another update is in progress",
+            }
+        ]
+    )
+    if operation == "UpdateModelPackage":
+        run = drive(
+            "UPDATE",
+            {**before, "ModelApprovalStatus": "Approved", "ModelPackageArn": arn},
+            previous={**before, "ModelPackageArn": arn},
+        )
+    else:
+        run = drive("DELETE", {"ModelPackageArn": arn})
+    assert run.last["errorCode"] == "ResourceConflict"
+    assert "Another update is in progress" in run.last["message"]
+    assert "after 5 retries" in run.last["message"]
+    assert len(run.events) == 6
