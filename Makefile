@@ -6,7 +6,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo bench package test lint format typecheck validate generated check-generated unit contract-test constraints clean
+.PHONY: demo bench soak package test lint format typecheck validate generated check-generated unit contract-test constraints clean
 
 # One stamp per set of pinned files: changing a pin rebuilds the environment.
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -60,6 +60,10 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 
 bench: $(BENCH_STAMP) package
 	$(BIN)/python bench/run.py
+
+# The longer reliability run: 3,000 fuzzed cases per test and 60 fault seeds per package kind.
+soak: $(STAMP)
+	HYPOTHESIS_PROFILE=soak RELIABILITY_SEEDS=60 $(BIN)/pytest tests/test_fuzz.py tests/test_reliability.py
 
 # Build the Lambda package exactly as `cfn submit` would (without registering), then check it.
 package: $(STAMP)

@@ -11,6 +11,7 @@ throttled fails with Throttling and nothing created, and CloudFormation's retry 
 from __future__ import annotations
 
 import json
+import os
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
@@ -128,7 +129,7 @@ def test_throttling_bursts_on_each_operation(  # noqa: PLR0917 - fixtures and pa
     FIGURES["faults injected"] += injected
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(int(os.environ.get("RELIABILITY_SEEDS", "6"))))
 @pytest.mark.parametrize("kind", ["versioned", "unversioned"])
 def test_thirty_percent_of_all_calls_throttled(
     backend: BackendControl, sagemaker: SageMakerClient, group: str, kind: str, seed: int
