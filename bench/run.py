@@ -14,7 +14,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from bench.stabilization import aws_scheme, ours  # noqa: E402
+from local.backend.control import BackendControl  # noqa: E402
 from local.driver import protocol  # noqa: E402
 
 REGION = "us-east-1"
@@ -85,6 +85,7 @@ class Local:
                 raise RuntimeError("the backend did not start")
             time.sleep(0.1)
         self.url = f"http://127.0.0.1:{port_file.read_text().strip()}"
+        self.control = BackendControl(self.url)
         os.environ["AWS_ENDPOINT_URL_SAGEMAKER"] = self.url
         self.client = boto3.client(
             "sagemaker",
@@ -98,20 +99,6 @@ class Local:
         self._process.terminate()
         self._process.wait(timeout=15)
         self._workdir.cleanup()
-
-    def post(self, path: str, body: dict[str, Any]) -> None:
-        request = urllib.request.Request(
-            self.url + path,
-            data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        urllib.request.urlopen(request, timeout=30).close()
-
-    def calls(self) -> list[dict[str, str]]:
-        with urllib.request.urlopen(self.url + "/_local/calls", timeout=30) as r:
-            calls: list[dict[str, str]] = json.load(r)
-        return calls
 
     def invoke(self, action: str, desired: dict[str, Any] | None, **kwargs: Any) -> dict[str, Any]:
         """One operation to its end, as CloudFormation drives it (no waits: T = 0)."""
@@ -145,10 +132,10 @@ def api_calls(local: Local) -> None:
     local.client.create_model_package_group(ModelPackageGroupName="bench")
 
     def count(label: str, bound: int, operation: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        local.post("/_local/reset-calls", {})
+        local.control.reset_calls()
         result = operation()
         assert result["status"] == "SUCCESS", result
-        calls = [c["operation"] for c in local.calls()]
+        calls = [c["operation"] for c in local.control.calls()]
         row(
             "API calls",
             label,
@@ -507,11 +494,11 @@ def write_docs(results: list[Wait]) -> None:
 def main() -> int:
     local = Local()
     try:
-        local.post("/_local/reset", {})
+        local.control.reset()
         api_calls(local)
         results = stabilization()
         cold_start(local)
-        local.post("/_local/reset", {})
+        local.control.reset()
         list_throughput(local)
     finally:
         local.stop()

@@ -8,19 +8,19 @@ test/setup.yml into the backend (the group and export the versioned set needs), 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from xml.etree import ElementTree
 
 import boto3
+
+from local.backend.control import BackendControl
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
@@ -71,17 +71,6 @@ def service(module: str, env: dict[str, str], workdir: Path) -> Iterator[str]:
         log.close()
 
 
-def _configure(backend: str) -> None:
-    request = urllib.request.Request(
-        backend + "/_local/configure",
-        data=json.dumps({"lifecycle": LIFECYCLE}).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10):
-        pass
-
-
 def _deploy_setup(backend: str) -> None:
     cloudformation = boto3.client("cloudformation", endpoint_url=backend, region_name=REGION)
     cloudformation.create_stack(
@@ -128,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         with service("local.backend.server", base_env, workdir) as backend:
-            _configure(backend)
+            BackendControl(backend).configure(lifecycle=LIFECYCLE)
             _deploy_setup(backend)
             handler_env = {
                 **base_env,

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import urllib.request
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
 
+from local.backend.control import BackendControl
 from local.backend.server import Backend
 from mlops_sagemaker_modelpackage import handlers, progress
 from tests.support.cfn import CREDENTIALS, REGION
@@ -21,40 +20,6 @@ from tests.support.models import MODEL_CARD_SECRET
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
-
-
-class BackendControl:
-    """The backend's control API, for tests: lifecycle, faults, the call log."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-    def _post(self, path: str, body: dict[str, Any]) -> Any:
-        request = urllib.request.Request(
-            self.url + path,
-            data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.load(response)
-
-    def configure(self, **settings: Any) -> None:
-        self._post("/_local/configure", settings)
-
-    def reset(self) -> None:
-        self._post("/_local/reset", {})
-
-    def reset_calls(self) -> None:
-        self._post("/_local/reset-calls", {})
-
-    def calls(self) -> list[dict[str, str]]:
-        with urllib.request.urlopen(self.url + "/_local/calls", timeout=10) as response:
-            calls: list[dict[str, str]] = json.load(response)
-        return calls
-
-    def operations(self) -> list[str]:
-        return [c["operation"] for c in self.calls()]
 
 
 @pytest.fixture(scope="session")

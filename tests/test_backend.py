@@ -9,7 +9,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.conftest import BackendControl
+from local.backend.control import BackendControl
 from tests.support.models import additional_spec, inference_specification
 
 if TYPE_CHECKING:

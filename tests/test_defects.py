@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import BackendControl, VirtualClock
+from local.backend.control import BackendControl
+from tests.conftest import VirtualClock
 from tests.support.cfn import drive, invoke
 from tests.support.models import additional_spec, inference_specification, unversioned, versioned
 

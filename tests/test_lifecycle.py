@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage import progress
-from tests.conftest import BackendControl, VirtualClock
+from tests.conftest import VirtualClock
 from tests.support.cfn import drive, invoke
 from tests.support.models import additional_spec, unversioned, versioned
 

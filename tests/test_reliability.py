@@ -10,15 +10,13 @@ throttled fails with Throttling and nothing created, and CloudFormation's retry 
 
 from __future__ import annotations
 
-import json
 import os
-import urllib.request
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.retries import standard
 
-from tests.conftest import BackendControl
+from local.backend.control import BackendControl
 from tests.support.cfn import Run, drive, invoke
 from tests.support.figures import FIGURES
 from tests.support.models import unversioned, versioned
@@ -40,12 +38,6 @@ def instant_botocore_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 def group(sagemaker: SageMakerClient) -> str:
     sagemaker.create_model_package_group(ModelPackageGroupName="churn-models")
     return "churn-models"
-
-
-def _injected(backend: BackendControl) -> int:
-    with urllib.request.urlopen(backend.url + "/_local/stats", timeout=10) as response:
-        injected: int = json.load(response)["injected"]
-    return injected
 
 
 def _operation(action: str, desired: dict[str, Any], **kwargs: Any) -> Run:
@@ -124,7 +116,7 @@ def test_throttling_bursts_on_each_operation(  # noqa: PLR0917 - fixtures and pa
 ) -> None:
     backend.configure(faults=[{"operation": operation, "count": burst}])
     _lifecycle(sagemaker, kind, group)
-    injected = _injected(backend)
+    injected = backend.injected()
     assert injected == burst
     FIGURES["faults injected"] += injected
 
@@ -136,7 +128,7 @@ def test_thirty_percent_of_all_calls_throttled(
 ) -> None:
     backend.configure(faults=[{"fraction": 0.3, "seed": seed}])
     _lifecycle(sagemaker, kind, group)
-    FIGURES["faults injected"] += _injected(backend)
+    FIGURES["faults injected"] += backend.injected()
 
 
 def test_server_errors_are_retried_too(
@@ -153,7 +145,7 @@ def test_server_errors_are_retried_too(
         ]
     )
     _lifecycle(sagemaker, "versioned", group)
-    FIGURES["faults injected"] += _injected(backend)
+    FIGURES["faults injected"] += backend.injected()
 
 
 # ------------------------------------------------------------------ lost responses, replays
@@ -227,58 +219,39 @@ def test_delete_replayed(sagemaker: SageMakerClient, group: str) -> None:
 # ------------------------------------------------------------------ conflicts
 
 
-@pytest.mark.parametrize("operation", ["UpdateModelPackage", "DeleteModelPackage"])
-def test_short_conflicts_are_waited_out(
-    backend: BackendControl, sagemaker: SageMakerClient, group: str, operation: str
-) -> None:
+def _conflicted(backend: BackendControl, group: str, operation: str, conflicts: int) -> Run:
+    """Update or delete a fresh version while `operation` answers ConflictException."""
     before = versioned(group)
     arn = drive("CREATE", before).model["ModelPackageArn"]
-    backend.configure(
-        faults=[
-            {
-                "operation": operation,
-                "count": 3,
-                "code": "ConflictException",
-                "message": "Another update is in progress",
-            }
-        ]
-    )
-    if operation == "UpdateModelPackage":
-        run = drive(
-            "UPDATE",
-            {**before, "ModelApprovalStatus": "Approved", "ModelPackageArn": arn},
-            previous={**before, "ModelPackageArn": arn},
-        )
-    else:
-        run = drive("DELETE", {"ModelPackageArn": arn})
+    fault = {
+        "operation": operation,
+        "count": conflicts,
+        "code": "ConflictException",
+        "message": "Another update is in progress",
+    }
+    backend.configure(faults=[fault])
+    if operation == "DeleteModelPackage":
+        return drive("DELETE", {"ModelPackageArn": arn})
+    approved = {**before, "ModelApprovalStatus": "Approved", "ModelPackageArn": arn}
+    return drive("UPDATE", approved, previous={**before, "ModelPackageArn": arn})
+
+
+@pytest.mark.parametrize("operation", ["UpdateModelPackage", "DeleteModelPackage"])
+@pytest.mark.usefixtures("sagemaker")
+def test_short_conflicts_are_waited_out(
+    backend: BackendControl, group: str, operation: str
+) -> None:
+    run = _conflicted(backend, group, operation, conflicts=3)
     assert run.last["status"] == "SUCCESS"
     assert [e["callbackContext"]["conflicts"] for e in run.events[:-1]] == [1, 2, 3]
 
 
 @pytest.mark.parametrize("operation", ["UpdateModelPackage", "DeleteModelPackage"])
+@pytest.mark.usefixtures("sagemaker")
 def test_lasting_conflicts_end_in_resource_conflict(
-    backend: BackendControl, sagemaker: SageMakerClient, group: str, operation: str
+    backend: BackendControl, group: str, operation: str
 ) -> None:
-    before = versioned(group)
-    arn = drive("CREATE", before).model["ModelPackageArn"]
-    backend.configure(
-        faults=[
-            {
-                "operation": operation,
-                "count": 100,
-                "code": "ConflictException",
-                "message": "Another update is in progress",
-            }
-        ]
-    )
-    if operation == "UpdateModelPackage":
-        run = drive(
-            "UPDATE",
-            {**before, "ModelApprovalStatus": "Approved", "ModelPackageArn": arn},
-            previous={**before, "ModelPackageArn": arn},
-        )
-    else:
-        run = drive("DELETE", {"ModelPackageArn": arn})
+    run = _conflicted(backend, group, operation, conflicts=100)
     assert run.last["errorCode"] == "ResourceConflict"
     assert "Another update is in progress" in run.last["message"]
     assert "after 5 retries" in run.last["message"]

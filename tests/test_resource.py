@@ -9,9 +9,9 @@ import boto3
 import pytest
 from cloudformation_cli_python_lib.utils import Credentials
 
+from local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage import client as client_module
 from mlops_sagemaker_modelpackage.sessions import LazySession
-from tests.conftest import BackendControl
 from tests.support.cfn import invoke
 from tests.support.models import unversioned
 

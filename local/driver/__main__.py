@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 import boto3
 
+from local.backend.control import BackendControl
+
 from .engine import Environment, Events, Stack, StackFailure
 from .template import Template, TemplateError
 
@@ -123,10 +125,7 @@ def real_aws() -> Environment:
 
 
 def calls_made(backend_url: str | None) -> int | None:
-    if backend_url is None:
-        return None
-    with urllib.request.urlopen(backend_url + "/_local/calls", timeout=10) as response:
-        return len(json.load(response))
+    return None if backend_url is None else len(BackendControl(backend_url).calls())
 
 
 def summary(stack: Stack, templates: list[Path], started: float, calls: int | None) -> str:

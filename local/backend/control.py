@@ -1,0 +1,49 @@
+"""A client for the backend's control API (/_local/...), for tests, the driver and the bench."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any
+
+
+class BackendControl:
+    """Lifecycle settings, fault injection and the call log of a running backend."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def _post(self, path: str, body: dict[str, Any]) -> Any:
+        request = urllib.request.Request(
+            self.url + path,
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
+
+    def _get(self, path: str) -> Any:
+        with urllib.request.urlopen(self.url + path, timeout=30) as response:
+            return json.load(response)
+
+    def configure(self, **settings: Any) -> None:
+        """`lifecycle={...}`, `faults=[...]`, `clear_faults=True` (see server.py)."""
+        self._post("/_local/configure", settings)
+
+    def reset(self) -> None:
+        self._post("/_local/reset", {})
+
+    def reset_calls(self) -> None:
+        self._post("/_local/reset-calls", {})
+
+    def calls(self) -> list[dict[str, str]]:
+        calls: list[dict[str, str]] = self._get("/_local/calls")
+        return calls
+
+    def operations(self) -> list[str]:
+        return [c["operation"] for c in self.calls()]
+
+    def injected(self) -> int:
+        """How many faults were injected since the last reset."""
+        return int(self._get("/_local/stats")["injected"])
