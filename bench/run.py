@@ -102,11 +102,12 @@ class Local:
 
     def invoke(self, action: str, desired: dict[str, Any] | None, **kwargs: Any) -> dict[str, Any]:
         """One operation to its end, as CloudFormation drives it (no waits: T = 0)."""
-        token, context = str(uuid.uuid4()), None
-        while True:
-            event = protocol.payload(
+        token = str(uuid.uuid4())
+
+        def make_event(model: Any, context: Any) -> dict[str, Any]:
+            return protocol.payload(
                 action,
-                desired,
+                model,
                 account=ACCOUNT,
                 region=REGION,
                 stack_id="bench",
@@ -115,10 +116,8 @@ class Local:
                 token=token,
                 **kwargs,
             )
-            response = protocol.invoke(event)
-            if response["status"] != "IN_PROGRESS":
-                return response
-            context, desired = response["callbackContext"], response["resourceModel"]
+
+        return protocol.operate(make_event, desired, wait=lambda seconds: None)[-1]
 
 
 SPEC = {

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 
+from local import serving
 from local.backend.control import BackendControl
 from local.backend.server import Backend
 from mlops_sagemaker_modelpackage import handlers, progress
@@ -25,18 +24,11 @@ if TYPE_CHECKING:
 @pytest.fixture(scope="session")
 def backend_url() -> Iterator[str]:
     backend = Backend().start()
-    saved = {
-        k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL_SAGEMAKER", "AWS_EC2_METADATA_DISABLED")
-    }
-    os.environ["AWS_ENDPOINT_URL_SAGEMAKER"] = backend.url
-    os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
-    yield backend.url
+    with serving.environment(
+        AWS_ENDPOINT_URL_SAGEMAKER=backend.url, AWS_EC2_METADATA_DISABLED="true"
+    ):
+        yield backend.url
     backend.stop()
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
 
 
 @pytest.fixture
@@ -49,14 +41,7 @@ def backend(backend_url: str) -> BackendControl:
 @pytest.fixture
 def sagemaker(backend: BackendControl) -> SageMakerClient:
     """A client on the backend, to set up and inspect state beside the handlers."""
-    client: SageMakerClient = boto3.client(
-        "sagemaker",
-        region_name=REGION,
-        endpoint_url=backend.url,
-        aws_access_key_id=CREDENTIALS["accessKeyId"],
-        aws_secret_access_key=CREDENTIALS["secretAccessKey"],
-        aws_session_token=CREDENTIALS["sessionToken"],
-    )
+    client: SageMakerClient = backend.sagemaker(CREDENTIALS, REGION)
     return client
 
 

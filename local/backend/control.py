@@ -6,6 +6,8 @@ import json
 import urllib.request
 from typing import Any
 
+import boto3
+
 
 class BackendControl:
     """Lifecycle settings, fault injection and the call log of a running backend."""
@@ -43,6 +45,17 @@ class BackendControl:
 
     def operations(self) -> list[str]:
         return [c["operation"] for c in self.calls()]
+
+    def sagemaker(self, credentials: dict[str, str], region: str) -> Any:
+        """A boto3 SageMaker client on this backend (credentials in the lib's camelCase)."""
+        return boto3.client(
+            "sagemaker",
+            region_name=region,
+            endpoint_url=self.url,
+            aws_access_key_id=credentials["accessKeyId"],
+            aws_secret_access_key=credentials["secretAccessKey"],
+            aws_session_token=credentials.get("sessionToken"),
+        )
 
     def injected(self) -> int:
         """How many faults were injected since the last reset."""

@@ -11,11 +11,8 @@ end, so nothing leaves the machine.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import boto3
 
+from local import serving
 from local.backend.control import BackendControl
 
 from .engine import Environment, Events, Stack, StackFailure
@@ -62,36 +60,17 @@ def embedded() -> Iterator[tuple[Environment, str]]:
     from local.backend.server import Backend  # noqa: PLC0415 - only when running locally
 
     backend = Backend().start()
-    saved = {
-        k: os.environ.get(k)
-        for k in ("AWS_ENDPOINT_URL_SAGEMAKER", "MLOPS_MODELPACKAGE_POLL_BUDGET_SECONDS")
-    }
-    os.environ["AWS_ENDPOINT_URL_SAGEMAKER"] = backend.url
-    os.environ["MLOPS_MODELPACKAGE_POLL_BUDGET_SECONDS"] = LOCAL_POLL_BUDGET
-    request = urllib.request.Request(
-        backend.url + "/_local/configure",
-        data=json.dumps({"lifecycle": LOCAL_LIFECYCLE}).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    urllib.request.urlopen(request, timeout=10).close()
-    client: SageMakerClient = boto3.client(
-        "sagemaker",
-        region_name=LOCAL_REGION,
-        endpoint_url=backend.url,
-        aws_access_key_id=LOCAL_CREDENTIALS["accessKeyId"],
-        aws_secret_access_key=LOCAL_CREDENTIALS["secretAccessKey"],
-        aws_session_token=LOCAL_CREDENTIALS["sessionToken"],
-    )
+    control = BackendControl(backend.url)
+    control.configure(lifecycle=LOCAL_LIFECYCLE)
+    client: SageMakerClient = control.sagemaker(LOCAL_CREDENTIALS, LOCAL_REGION)
     try:
-        yield Environment(LOCAL_ACCOUNT, LOCAL_REGION, LOCAL_CREDENTIALS, client), backend.url
+        with serving.environment(
+            AWS_ENDPOINT_URL_SAGEMAKER=backend.url,
+            MLOPS_MODELPACKAGE_POLL_BUDGET_SECONDS=LOCAL_POLL_BUDGET,
+        ):
+            yield Environment(LOCAL_ACCOUNT, LOCAL_REGION, LOCAL_CREDENTIALS, client), backend.url
     finally:
         backend.stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 @contextmanager

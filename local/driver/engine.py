@@ -251,13 +251,14 @@ class Stack:
         previous: Json | None = None,
         label: str | None = None,
     ) -> Json:
-        """Invoke until the handler stops saying IN_PROGRESS; CloudFormation keeps one token."""
+        """Run one handler operation to its end; CloudFormation keeps one request token."""
         token = str(uuid.uuid4())
-        context = None
-        for _ in range(MAX_INVOCATIONS):
-            event = protocol.payload(
+
+        def make_event(model: Json | None, context: Json | None) -> Json:
+            self.invocations += 1
+            return protocol.payload(
                 action,
-                desired,
+                model,
                 account=self.env.account,
                 region=self.env.region,
                 stack_id=self.id,
@@ -267,29 +268,30 @@ class Stack:
                 token=token,
                 logical_id=logical_id,
             )
-            self.invocations += 1
-            response = protocol.invoke(event)
-            status = response.get("status")
-            if status == "SUCCESS":
-                return response
-            if status != "IN_PROGRESS":
-                code = response.get("errorCode", "InternalFailure")
-                raise StackFailure(
-                    f"{logical_id} {action} failed: {code}: {response.get('message', '')}"
-                )
+
+        def show(response: Json) -> None:
             delay = float(response.get("callbackDelaySeconds", 0))
             message = response.get("message") or "in progress"
-            self.events(
-                logical_id,
-                f"{label or action}_IN_PROGRESS",
-                f"{message}; next look in {delay:.0f} s",
+            status = f"{label or action}_IN_PROGRESS"
+            self.events(logical_id, status, f"{message}; next look in {delay:.0f} s")
+
+        try:
+            responses = protocol.operate(
+                make_event,
+                desired,
+                wait=self.wait,
+                on_progress=show,
+                max_invocations=MAX_INVOCATIONS,
             )
-            self.wait(delay)
-            context = response.get("callbackContext")
-            desired = response.get("resourceModel") or desired
-        raise StackFailure(
-            f"{logical_id} {action} did not finish after {MAX_INVOCATIONS} invocations"
-        )
+        except RuntimeError as error:
+            raise StackFailure(f"{logical_id} {action}: {error}") from error
+        response = responses[-1]
+        if response.get("status") != "SUCCESS":
+            code = response.get("errorCode", "InternalFailure")
+            raise StackFailure(
+                f"{logical_id} {action} failed: {code}: {response.get('message', '')}"
+            )
+        return response
 
     # ---------------------------------------------------------------- intrinsics
 

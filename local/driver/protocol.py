@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 Json = dict[str, Any]
@@ -54,6 +55,33 @@ def payload(
         event["nextToken"] = next_token
     round_tripped: Json = json.loads(json.dumps(event))
     return round_tripped
+
+
+def operate(
+    make_event: Callable[[Json | None, Json | None], Json],
+    desired: Json | None,
+    *,
+    wait: Callable[[float], None],
+    on_progress: Callable[[Json], None] = lambda response: None,
+    max_invocations: int = 10_000,
+    context: Json | None = None,
+) -> list[Json]:
+    """One operation as CloudFormation runs it: invoke, and while the handler answers
+    IN_PROGRESS wait `callbackDelaySeconds` and invoke again with the returned context and model
+    (`make_event(desired, context)` builds each request; the request token stays the same).
+    `context` resumes from an earlier callback context. Returns every response; the last one
+    is not IN_PROGRESS."""
+    responses: list[Json] = []
+    for _ in range(max_invocations):
+        response = invoke(make_event(desired, context))
+        responses.append(response)
+        if response.get("status") != "IN_PROGRESS":
+            return responses
+        on_progress(response)
+        wait(float(response.get("callbackDelaySeconds", 0)))
+        context = response.get("callbackContext")
+        desired = response.get("resourceModel") or desired
+    raise RuntimeError(f"still IN_PROGRESS after {max_invocations} invocations")
 
 
 def invoke(event: Json) -> Json:

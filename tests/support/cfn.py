@@ -59,20 +59,31 @@ class Run:
 
 
 def drive(action: str, desired: Json | None, max_invocations: int = 50, **kwargs: Any) -> Run:
-    """Invoke, then re-invoke with the returned context while IN_PROGRESS (same request token)."""
+    """Invoke, then re-invoke with the returned context while IN_PROGRESS (same request token).
+
+    `context=` starts from an earlier callback context; waits use the handlers' clock, which the
+    `clock` fixture makes virtual."""
     kwargs.setdefault("token", str(uuid.uuid4()))
-    run = Run()
-    context = kwargs.pop("context", None)
-    for _ in range(max_invocations):
-        event = invoke(action, desired, context=context, **kwargs)
-        run.events.append(event)
-        if event["status"] != "IN_PROGRESS":
-            return run
-        assert "errorCode" not in event, event
-        context = event.get("callbackContext")
-        desired = event.get("resourceModel") or desired
-        SystemClock().sleep(event.get("callbackDelaySeconds", 0))  # virtual under `clock`
-    raise AssertionError(f"{action} still IN_PROGRESS after {max_invocations} invocations")
+    first_context = kwargs.pop("context", None)
+
+    def make_event(model: Json | None, context: Json | None) -> Json:
+        return payload(action, model, context=context, **kwargs)
+
+    def no_error_code(response: Json) -> None:
+        assert "errorCode" not in response, response
+
+    try:
+        events = protocol.operate(
+            make_event,
+            desired,
+            wait=SystemClock().sleep,
+            on_progress=no_error_code,
+            max_invocations=max_invocations,
+            context=first_context,
+        )
+    except RuntimeError as error:
+        raise AssertionError(f"{action}: {error}") from error
+    return Run(events)
 
 
 def handler_request(
