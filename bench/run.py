@@ -254,10 +254,16 @@ def _import_medians(modules: list[str], runs: int = 15) -> dict[str, float]:
 
 def cold_start(local: Local) -> None:
     medians = _import_medians(
-        ["boto3", "cloudformation_cli_python_lib", "mlops_sagemaker_modelpackage.handlers"]
+        [
+            "boto3",
+            "cloudformation_cli_python_lib",
+            "mlops_sagemaker_modelpackage.models",
+            "mlops_sagemaker_modelpackage.handlers",
+        ]
     )
     boto3_alone = medians["boto3"]
     lib_alone = medians["cloudformation_cli_python_lib"]
+    floor = medians["mlops_sagemaker_modelpackage.models"]
     handlers = medians["mlops_sagemaker_modelpackage.handlers"]
     ratio = handlers / boto3_alone
     row(
@@ -269,8 +275,15 @@ def cold_start(local: Local) -> None:
     )
     row(
         "cold start",
-        "  the python lib alone: the floor for any handler",
+        "  the python lib alone",
         f"{lib_alone * 1000:.0f} ms = x{lib_alone / boto3_alone:.2f}",
+        "reported",
+        True,
+    )
+    row(
+        "cold start",
+        "  lib + generated models.py: the floor",
+        f"{floor * 1000:.0f} ms = x{floor / boto3_alone:.2f}",
         "reported",
         True,
     )
@@ -477,10 +490,10 @@ def write_docs(results: list[Wait]) -> None:
         "busy window), ours stays at about 20 s of Lambda time whatever T is (x0.01 at one hour) "
         "and makes a tenth of the Describe calls, which is what SageMaker throttles. The 60 s cap "
         "is that trade: a lower cap buys latency with invocations and calls.",
-        "- Cold start is the one target missed, and it cannot be met: the python lib the handlers "
-        "must import costs 1.25x `import boto3` by itself (it imports boto3 and requests), above "
-        "the 1.15x target before any handler code. Our own modules add about 80 ms, half of "
-        "it the generated `models.py` (67 dataclasses), which is generated and not ours to trim.",
+        "- Cold start is the one target missed, and it cannot be met: the entry point must import "
+        "the python lib (it imports boto3 and requests; x1.1 to x1.3 `import boto3` across runs) "
+        "and the generated `models.py` (67 dataclasses, about 40 ms). That floor alone is above "
+        "x1.15 (see the table); our own modules add the rest, about 30 ms.",
         "- List pages cost about what raw boto3 calls cost: the lib's per-invocation boto3 "
         "sessions are made lazily (`sessions.py`), the client is reused for the same "
         "credentials, and listed items skip the generated dataclasses. Before those three "
