@@ -85,3 +85,35 @@ def test_the_test_entrypoint_still_works(backend: BackendControl) -> None:
     }
     response = test_entrypoint(event, None)
     assert response["status"] in ("SUCCESS", "IN_PROGRESS"), response
+
+
+@pytest.mark.usefixtures("clock")
+def test_string_typed_properties_from_cloudformation_are_recast(
+    backend: BackendControl, sagemaker: Any
+) -> None:
+    """CloudFormation sends every primitive as a string; SageMaker must get real types, and the
+    request's own dicts (kept for empty objects) must be the recast ones."""
+    from tests.support.cfn import drive  # noqa: PLC0415
+
+    desired = unversioned(
+        CertifyForMarketplace="true",
+        AdditionalInferenceSpecifications=[
+            {
+                "Name": "x",
+                "Containers": [
+                    {
+                        "Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/i:1",
+                        "IsCheckpoint": "false",
+                    }
+                ],
+            }
+        ],
+    )
+    run = drive("CREATE", desired)
+    assert run.last["status"] == "SUCCESS", run.last
+    described = sagemaker.describe_model_package(ModelPackageName=run.model["ModelPackageArn"])
+    assert described["CertifyForMarketplace"] is True
+    assert (
+        described["AdditionalInferenceSpecifications"][0]["Containers"][0]["IsCheckpoint"] is False
+    )
+    assert run.model["CertifyForMarketplace"] is True
