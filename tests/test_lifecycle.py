@@ -372,3 +372,56 @@ def test_list_pages_through_250_packages_with_next_token(
         assert pages < 10, "paging does not advance"
     assert pages == 3
     assert len(seen) == len(set(seen)) == 250
+
+
+def test_a_create_that_fails_after_registering_deletes_the_package(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str
+) -> None:
+    """A FAILED event carries no model: the package must not stay behind, untracked."""
+    backend.configure(
+        faults=[
+            {
+                "operation": "UpdateModelPackage",
+                "count": 1,
+                "code": "ValidationException",
+                "message": "ApprovalDescription is not allowed here",
+            }
+        ]
+    )
+    run = drive(
+        "CREATE", versioned(group, ModelApprovalStatus="Approved", ApprovalDescription="ok")
+    )
+    assert run.last["errorCode"] == "InvalidRequest"
+    assert "ApprovalDescription is not allowed here" in run.last["message"]
+    assert "was deleted" in run.last["message"]
+    assert sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"] == []
+
+
+def test_a_create_that_times_out_deletes_the_package(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(progress.TIMEOUT_MINUTES, "create", 5)
+    backend.configure(lifecycle={"pending_describes": 10_000})
+    run = drive("CREATE", versioned(group), max_invocations=200)
+    assert run.last["errorCode"] == "NotStabilized"
+    assert "was deleted" in run.last["message"]
+    assert sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"] == []
+
+
+@pytest.mark.parametrize("kind", ["versioned", "unversioned"])
+def test_a_changed_spec_to_add_under_an_applied_name_is_refused(
+    backend: BackendControl, group: str, kind: str
+) -> None:
+    build = (lambda **kw: versioned(group, **kw)) if kind == "versioned" else unversioned
+    previous = build(AdditionalInferenceSpecificationsToAdd=[additional_spec("inf2")])
+    arn = drive("CREATE", previous).model["ModelPackageArn"]
+    changed = build(
+        AdditionalInferenceSpecificationsToAdd=[additional_spec("inf2", image="other:2")]
+    )
+    event = invoke(
+        "UPDATE", {**changed, "ModelPackageArn": arn}, previous={**previous, "ModelPackageArn": arn}
+    )
+    assert event["status"] == "FAILED"
+    assert event["errorCode"] == "InvalidRequest"  # SageMaker cannot change a specification
+    assert "'inf2'" in event["message"]
+    assert "different content" in event["message"]

@@ -17,12 +17,14 @@ if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
 # Throttling is retried inside botocore (standard mode: exponential backoff with jitter and a
-# retry quota); what is left after these attempts surfaces as Throttling. Timeouts stay well
-# under the 60 s an invocation may take.
+# retry quota); what is left after these attempts surfaces as Throttling, and mutating handlers
+# then ask CloudFormation to call again later. Timeouts are short: SageMaker's model-package
+# calls answer in well under a second, and a call that hangs on every attempt
+# (5 x (3 + 8) s plus backoff) could otherwise outlast the invocation.
 CLIENT_CONFIG = Config(
-    retries={"mode": "standard", "total_max_attempts": 6},
-    connect_timeout=5,
-    read_timeout=20,
+    retries={"mode": "standard", "total_max_attempts": 5},
+    connect_timeout=3,
+    read_timeout=8,
     user_agent_extra="MLOps-SageMaker-ModelPackage",
 )
 

@@ -17,7 +17,7 @@ from cloudformation_cli_python_lib.interface import ProgressEvent
 from . import tags
 from .errors import service_call
 from .models import ResourceHandlerRequest
-from .package import Observation, failure_text, keep_waiting, read_back, watch
+from .package import failure_text, keep_waiting, read_back, watch
 from .progress import (
     TRANSIENT_ERRORS,
     CallbackContext,
@@ -60,9 +60,16 @@ def run(
         # errors here fail the operation (nothing exists yet, and a retry reuses the token).
         context = _register(client, request, desired, invocation)
     try:
-        return _stabilize(client, request, desired, context, invocation)
-    except TRANSIENT_ERRORS as error:
-        return retry_later(_identified(desired, context), context, error, "Waiting for the package")
+        try:
+            return _stabilize(client, request, desired, context, invocation)
+        except TRANSIENT_ERRORS as error:
+            return retry_later(
+                _identified(desired, context), context, error, "Creating the package"
+            )
+    except exceptions._HandlerError as failure:
+        # A FAILED event carries no model, so CloudFormation may never learn this ARN:
+        # a package whose create fails is deleted rather than left behind untracked.
+        raise _abandoned(client, str(context["arn"]), failure) from failure
 
 
 def _identified(desired: Plain, context: CallbackContext) -> PlainModel:
@@ -113,7 +120,10 @@ def _stabilize(
     identified = _identified(desired, context).data
     observed = watch(client, arn, invocation, float(context["since"]), just_created=True)
     if observed.stage is Stage.FAILED:
-        raise _failed(client, arn, observed)
+        LOG.info("Model package %s failed: %s", arn, failure_text(observed.described))
+        raise exceptions.NotStabilized(
+            f"SageMaker failed model package {arn}: {failure_text(observed.described)}."
+        )
     if observed.stage is Stage.WAITING:
         return keep_waiting("create", to_model(identified), context, observed, invocation)
     follow_up = after_create_request(arn, desired)
@@ -126,16 +136,18 @@ def _stabilize(
     return success(to_model(model))
 
 
-def _failed(client: SageMakerClient, arn: str, observed: Observation) -> exceptions.NotStabilized:
-    """Delete the package SageMaker failed, and say why it failed and what was cleaned up."""
+def _abandoned(
+    client: SageMakerClient, arn: str, failure: exceptions._HandlerError
+) -> exceptions._HandlerError:
+    """The same error, once the package it leaves behind is deleted (and saying so)."""
     try:
         with service_call("DeleteModelPackage", arn):
             client.delete_model_package(ModelPackageName=arn)
-        cleanup = "The failed package was deleted, so nothing is left behind."
+        cleanup = f"The package {arn} was deleted, so nothing is left behind."
     except exceptions.NotFound:
-        cleanup = "The failed package no longer exists."
-    except Exception as error:  # noqa: BLE001 - the failure itself is what must be reported
-        cleanup = f"The failed package {arn} could not be deleted ({error}); delete it by hand."
-    reasons = failure_text(observed.described)
-    LOG.info("Model package %s failed: %s", arn, reasons)
-    return exceptions.NotStabilized(f"SageMaker failed model package {arn}: {reasons}. {cleanup}")
+        cleanup = f"The package {arn} no longer exists."
+    except exceptions._HandlerError as error:
+        cleanup = f"The package {arn} could not be deleted ({error}); delete it by hand."
+    abandoned = type(failure).__new__(type(failure))
+    exceptions._HandlerError.__init__(abandoned, f"{failure} {cleanup}")
+    return abandoned

@@ -239,7 +239,7 @@ def specs_by_name(specs: list[Plain], where: str) -> dict[str, Plain]:
     return by_name
 
 
-def specs_to_add(existing: list[Plain], wanted: list[Plain]) -> list[Plain]:
+def specs_to_add(existing: list[Plain], wanted: list[Plain], *, limit: bool = True) -> list[Plain]:
     """The specifications of `wanted` whose names are not in `existing`, in order.
 
     A wanted specification under a name that exists with different content cannot be applied
@@ -257,7 +257,7 @@ def specs_to_add(existing: list[Plain], wanted: list[Plain]) -> list[Plain]:
                 "new name."
             )
     total = len(existing) + len(new)
-    if total > MAX_ADDITIONAL_SPECIFICATIONS:
+    if limit and total > MAX_ADDITIONAL_SPECIFICATIONS:
         raise exceptions.InvalidRequest(
             f"A package holds at most {MAX_ADDITIONAL_SPECIFICATIONS} additional inference "
             f"specifications; this would make {total}."
@@ -393,12 +393,24 @@ def in_place_changes(previous: Plain, desired: Plain) -> list[str]:
     changed = [k for k in UPDATABLE_FIELDS if previous.get(k) != desired.get(k)]
     if previous.get("CustomerMetadataProperties") != desired.get("CustomerMetadataProperties"):
         changed.append("CustomerMetadataProperties")
-    if specs_by_name(
-        desired.get("AdditionalInferenceSpecificationsToAdd", []),
-        "AdditionalInferenceSpecificationsToAdd",
-    ).keys() - _known_spec_names(previous):
+    if new_specs_wanted(previous, desired):
         changed.append("AdditionalInferenceSpecificationsToAdd")
     return changed
+
+
+def new_specs_wanted(previous: Plain, desired: Plain) -> bool:
+    """Whether desired AdditionalInferenceSpecificationsToAdd holds anything not applied yet.
+
+    A specification whose name was applied before but whose content changed is rejected:
+    SageMaker cannot change one, and ignoring it would be a silent no-op (the property is
+    write-only, so no drift would ever show it).
+    """
+    known = [
+        *previous.get("AdditionalInferenceSpecifications", []),
+        *previous.get("AdditionalInferenceSpecificationsToAdd", []),
+    ]
+    wanted = desired.get("AdditionalInferenceSpecificationsToAdd", [])
+    return bool(specs_to_add(known, wanted, limit=False))
 
 
 def _known_spec_names(model: Plain) -> set[str]:
@@ -407,10 +419,6 @@ def _known_spec_names(model: Plain) -> set[str]:
         for key in ("AdditionalInferenceSpecifications", "AdditionalInferenceSpecificationsToAdd")
         for s in model.get(key, [])
     }
-
-
-def wants_new_specs(previous: Plain, desired: Plain) -> bool:
-    return "AdditionalInferenceSpecificationsToAdd" in in_place_changes(previous, desired)
 
 
 def update_request(

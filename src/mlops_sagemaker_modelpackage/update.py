@@ -34,11 +34,11 @@ from .translate import (
     desired_state,
     in_place_changes,
     is_versioned_arn,
+    new_specs_wanted,
     previous_state,
     to_model,
     update_request,
     validate_desired,
-    wants_new_specs,
 )
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def _apply(
     validate_desired(desired)
     if is_versioned_arn(arn):
         current_specs = None
-        if wants_new_specs(previous, desired):
+        if new_specs_wanted(previous, desired):
             current_specs = describe_existing(client, arn).get(
                 "AdditionalInferenceSpecifications", []
             )
