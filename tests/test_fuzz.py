@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -57,12 +58,12 @@ def contains(expected: Any, actual: Any, path: str = "") -> list[str]:
     if isinstance(expected, list):
         if not isinstance(actual, list) or len(actual) != len(expected):
             return [f"{path}: {actual!r} != {expected!r}"]
-        if path == "/Tags":
-            return (
-                []
-                if sorted(map(str, expected)) == sorted(map(str, actual))
-                else [f"{path}: differ"]
-            )
+        if path == "/Tags":  # insertionOrder false: the same tags in any order
+
+            def canonical(tags: list[Any]) -> list[str]:
+                return sorted(json.dumps(t, sort_keys=True) for t in tags)
+
+            return [] if canonical(expected) == canonical(actual) else [f"{path}: differ"]
         return [
             d
             for i, (e, a) in enumerate(zip(expected, actual, strict=True))
