@@ -7,6 +7,7 @@ import urllib.request
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 
 class BackendControl:
@@ -47,7 +48,10 @@ class BackendControl:
         return [c["operation"] for c in self.calls()]
 
     def sagemaker(self, credentials: dict[str, str], region: str) -> Any:
-        """A boto3 SageMaker client on this backend (credentials in the lib's camelCase)."""
+        """A boto3 SageMaker client on this backend (credentials in the lib's camelCase).
+
+        It retries throttling 20 times: it inspects state beside the code under test and must
+        not be the one that fails while faults are injected."""
         return boto3.client(
             "sagemaker",
             region_name=region,
@@ -55,6 +59,7 @@ class BackendControl:
             aws_access_key_id=credentials["accessKeyId"],
             aws_secret_access_key=credentials["secretAccessKey"],
             aws_session_token=credentials.get("sessionToken"),
+            config=Config(retries={"mode": "standard", "total_max_attempts": 20}),
         )
 
     def injected(self) -> int:
