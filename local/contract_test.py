@@ -150,7 +150,6 @@ def main(argv: list[str] | None = None) -> int:
                         "--cloudformation-endpoint-url",
                         backend,
                         "--",
-                        "--noconftest",
                         "-p",
                         "no:cacheprovider",
                         "-o",

@@ -1,12 +1,25 @@
 """Fixtures: the offline SageMaker backend (one per session), a clean state per test, a clock."""
 
+# ruff: noqa: E402 - the imports below need the path set up first (see there)
+
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+# `cfn test` runs pytest with its own ini (so pyproject's `pythonpath` is not read) and
+# `--pyargs rpdk.core.contract.suite`, which is not a path: pytest then anchors its initial
+# conftests at the working directory and its test* folders, and loads this file. Make the
+# package importable here, so plain `cfn test` in the project root works.
+_ROOT = Path(__file__).resolve().parent.parent
+for _path in (str(_ROOT / "src"), str(_ROOT)):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
 
 from local import serving
 from local.backend.control import BackendControl
@@ -90,7 +103,8 @@ def no_secret_is_logged() -> Iterator[None]:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    terminalreporter.write_line(f"reliability: {figures_summary()}")
+    if FIGURES:  # empty when only cfn's contract suite ran (it loads this file too)
+        terminalreporter.write_line(f"reliability: {figures_summary()}")
 
 
 class VirtualClock:
