@@ -23,8 +23,11 @@ import boto3
 from local import serving
 from local.backend.control import BackendControl
 
-from .engine import Environment, Events, Stack, StackFailure
-from .template import Template, TemplateError
+from .engine import Stack
+from .intrinsics import TemplateError
+from .logs import HandlerLogs
+from .provision import Environment, Events
+from .template import Template
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -112,15 +115,35 @@ def summary(stack: Stack, templates: list[Path], started: float, calls: int | No
     lines = [
         "",
         f"Summary of stack {stack.name}: {len(templates)} template revision(s) in "
-        f"{time.monotonic() - started:.1f} s",
+        f"{time.monotonic() - started:.1f} s, final status {stack.status}",
         f"  resources created {history['created']}, "
         f"updated in place {history['updated in place']}, "
-        f"replaced {history['replaced']}, deleted {history['deleted']}",
+        f"replaced {history['replaced']}, deleted {history['deleted']}"
+        + "".join(
+            f", {key} {history[key]}"
+            for key in ("retained", "rolled back", "failed, kept (rollback disabled)")
+            if history[key]
+        ),
         f"  handler invocations {stack.invocations}"
         + (f", SageMaker API calls {calls}" if calls is not None else ""),
         *(f"  {line}" for line in stack.story),
+        *(
+            f"  left in the account (Retain): {r.logical_id} {r.physical_id}"
+            for r in stack.retained
+        ),
     ]
     return "\n".join(lines)
+
+
+def pairs(values: list[str], option: str) -> dict[str, str]:
+    if any("=" not in value for value in values):
+        raise SystemExit(f"{option} takes KEY=VALUE")
+    return dict(value.split("=", 1) for value in values)
+
+
+def log_path(stack_name: str) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    return ROOT / "build" / "driver-logs" / f"{stack_name}-{stamp}.log"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,33 +153,54 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--stack-name", default=None)
     parser.add_argument("--parameter", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument(
+        "--tag", action="append", default=[], metavar="KEY=VALUE", help="a stack tag"
+    )
     parser.add_argument("--fast", action="store_true", help="wait at most 0.2 s between callbacks")
     parser.add_argument("--keep", action="store_true", help="do not delete the stack at the end")
+    parser.add_argument(
+        "--disable-rollback",
+        action="store_true",
+        help="keep what a failed revision did (CREATE_FAILED / UPDATE_FAILED), as the AWS CLI does",
+    )
+    parser.add_argument(
+        "--verbose", action="store_true", help="handler logs inline instead of in the log file"
+    )
+    parser.add_argument("--log-file", type=Path, default=None, help="where handler logs go")
     parser.add_argument(
         "--aws", action="store_true", help="use your AWS credentials, not the local backend"
     )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))
     paths = templates_of(args.templates)
-    overrides = dict(p.split("=", 1) for p in args.parameter)
+    overrides = pairs(args.parameter, "--parameter")
     stack_name = args.stack_name or f"demo-{paths[0].parent.name or 'stack'}"
     wait = (lambda s: time.sleep(min(s, 0.2))) if args.fast else time.sleep
     started = time.monotonic()
-    events = Events()
+    events = Events(sys.stdout)
+    if args.verbose:
+        logs = HandlerLogs(stream=sys.stdout)
+    else:
+        logs = HandlerLogs(path=args.log_file or log_path(stack_name))
+        print(f"Handler logs: {logs.path}")
     environment = aws_environment() if args.aws else embedded()
     with environment as (env, backend_url):
-        stack = Stack(stack_name, env, events, wait)
-        failed = False
-        try:
-            for path in paths:
-                stack.deploy(Template.load(path, overrides))
-        except (StackFailure, TemplateError) as error:
-            print(f"\nStack operation failed: {error}", file=sys.stderr)
-            failed = True
+        stack = Stack(stack_name, env, events, wait=wait, logs=logs, tags=pairs(args.tag, "--tag"))
+        deployed = []
+        for path in paths:
+            try:
+                template = Template.load(path, overrides)
+            except TemplateError as error:
+                events(stack_name, "VALIDATION_FAILED", f"{path.name}: {error}")
+                deployed.append(False)
+                continue
+            deployed.append(stack.deploy(template, roll_back=not args.disable_rollback))
         if not args.keep:
-            stack.delete()
+            deployed.append(stack.delete())
         print(summary(stack, paths, started, calls_made(backend_url)))
-    return 1 if failed else 0
+    if not all(deployed):
+        print(f"\n{deployed.count(False)} stack operation(s) failed", file=sys.stderr)
+    return 0 if all(deployed) else 1
 
 
 if __name__ == "__main__":

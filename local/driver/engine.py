@@ -1,76 +1,46 @@
-"""CloudFormation's side of the handler protocol, for one stack and a series of templates.
+"""CloudFormation's side of a stack: a series of templates deployed in turn, then a delete.
 
-Our type runs through the real Lambda entry point with the payload CloudFormation sends:
-create, update in place, replacement when a create-only property changes (create the new
-resource, then delete the old one in the cleanup phase), delete, with re-invocation after
-`callbackDelaySeconds` while IN_PROGRESS. AWS::SageMaker::ModelPackageGroup, which the
-examples need beside it, is created with the SageMaker API directly.
+Each revision is checked as a whole first (types, references, `Fn::GetAtt`, conditions); a
+template error starts nothing. Then every resource is converged in dependency order: created,
+updated in place, or replaced when a create-only property changes (the new one is created, the
+old one deleted in the cleanup phase unless `UpdateReplacePolicy: Retain`). What each step did
+is journaled, so that a failure rolls back exactly that (see `rollback`).
 """
 
 from __future__ import annotations
 
-import json
+import io
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
-from . import protocol
-from .template import Resolver, Template, TemplateError
-
-if TYPE_CHECKING:
-    from mypy_boto3_sagemaker import SageMakerClient
+from . import rollback
+from .checks import get_att_check, pseudo_parameters, resolve_statically
+from .intrinsics import TemplateError
+from .logs import HandlerLogs
+from .provision import OUR_TYPE, Environment, Events, Provisioner, Resource, StackFailure
+from .schema import type_schema
+from .template import Template
 
 Json = dict[str, Any]
-ROOT = Path(__file__).resolve().parents[2]
-OUR_TYPE = protocol.TYPE_NAME
-GROUP_TYPE = "AWS::SageMaker::ModelPackageGroup"
-MAX_INVOCATIONS = 10_000
-
-
-class StackFailure(RuntimeError):
-    """A resource operation failed; the message is CloudFormation's status reason."""
-
-
-def create_only_properties() -> set[str]:
-    schema = json.loads((ROOT / "mlops-sagemaker-modelpackage.json").read_text())
-    return {p.rsplit("/", 1)[-1] for p in schema["createOnlyProperties"]}
+NEW_STACK = ("", "ROLLBACK_COMPLETE", "DELETE_COMPLETE")
+STUCK = ("ROLLBACK_FAILED", "UPDATE_ROLLBACK_FAILED", "DELETE_FAILED")
 
 
 @dataclass
-class Resource:
-    logical_id: str
-    type: str
-    properties: Json
-    model: Json = field(default_factory=dict)
-    physical_id: str = ""
+class Change:
+    """One step of a stack operation: `kind` create, update or replace.
 
+    create: `after` is the new resource. update: `before` a copy from before the update, `after`
+    the resource with the properties it was being updated to. replace: `before` the old
+    resource, `after` the replacement."""
 
-@dataclass
-class Environment:
-    """Where handlers run: account, region, credentials and a SageMaker client for natives."""
-
-    account: str
-    region: str
-    credentials: dict[str, str]
-    sagemaker: SageMakerClient
-
-
-class Events:
-    """CloudFormation-style events, printed as they happen."""
-
-    def __init__(self, out: Callable[[str], None] = print) -> None:
-        self.out = out
-        self.counts: Counter[str] = Counter()
-
-    def __call__(self, logical_id: str, status: str, reason: str = "") -> None:
-        self.counts[status] += 1
-        stamp = datetime.now(UTC).strftime("%H:%M:%S")
-        self.out(f"{stamp}  {logical_id:<28} {status:<34} {reason}".rstrip())
+    kind: str
+    after: Resource
+    before: Resource | None = None
 
 
 class Stack:
@@ -79,7 +49,10 @@ class Stack:
         name: str,
         environment: Environment,
         events: Events,
+        *,
         wait: Callable[[float], None] = time.sleep,
+        logs: HandlerLogs | None = None,
+        tags: dict[str, str] | None = None,
     ) -> None:
         self.name = name
         self.id = (
@@ -88,46 +61,195 @@ class Stack:
         )
         self.env = environment
         self.events = events
-        self.wait = wait
+        self.provisioner = Provisioner(
+            name,
+            self.id,
+            environment,
+            events,
+            logs or HandlerLogs(stream=io.StringIO()),
+            wait,
+            dict(tags or {}),
+        )
+        self.status = ""
         self.resources: dict[str, Resource] = {}
-        self.invocations = 0
-        self.create_only = create_only_properties()
+        self.leftovers: list[Resource] = []  # old physical resources awaiting a cleanup phase
+        self.retained: list[Resource] = []  # left in the account by a Retain policy
         self.history: Counter[str] = Counter()
         self.story: list[str] = []
 
-    # ---------------------------------------------------------------- stack operations
+    @property
+    def invocations(self) -> int:
+        return self.provisioner.invocations
 
-    def deploy(self, template: Template) -> None:
-        """Create or update the stack to `template`, as CloudFormation would."""
-        action = "UPDATE" if self.resources else "CREATE"
-        self.events(self.name, f"{action}_IN_PROGRESS", f"{template.path.name}")
-        resolver = self._resolver(template)
-        replaced: list[Resource] = []
+    # ---------------------------------------------------------------- deploy
+
+    def deploy(self, template: Template, *, roll_back: bool = True) -> bool:
+        """Create or update the stack to `template`; False if the revision failed."""
+        if self.status in STUCK:
+            self.story.append(f"{template.path.name}: not applied, the stack is {self.status}")
+            print(
+                f"Stack {self.name} is {self.status}: CloudFormation accepts no update to it "
+                f"(continue-update-rollback or delete); {template.path.name} skipped",
+                file=self.events.stream,
+            )
+            return False
         try:
-            for logical_id in template.order():
-                spec = template.resources[logical_id]
-                properties = resolver.resolve(spec.get("Properties", {}))
-                replaced += self._converge(logical_id, spec["Type"], properties)
-        except (StackFailure, TemplateError) as error:
-            self.events(self.name, f"{action}_FAILED", str(error))
-            raise
-        self.events(
-            self.name,
-            f"{action}_COMPLETE_CLEANUP_IN_PROGRESS"
-            if action == "UPDATE"
-            else f"{action}_COMPLETE",
-        )
-        if action == "UPDATE":
-            for old in replaced:
-                self._delete(old)
-            for logical_id in [
-                r for r in reversed(list(self.resources)) if r not in template.resources
-            ]:
-                self._delete(self.resources.pop(logical_id))
-            self.events(self.name, "UPDATE_COMPLETE")
-        self.story += [f"after {template.path.name}: {line}" for line in self.describe_packages()]
+            resolve_statically(template, self.name)
+        except TemplateError as error:
+            self.events(self.name, "VALIDATION_FAILED", str(error))
+            self.story.append(f"{template.path.name}: refused before starting: {error}")
+            return False
+        action = "CREATE" if self.status in NEW_STACK else "UPDATE"
+        self.events(self.name, f"{action}_IN_PROGRESS", f"User Initiated ({template.path.name})")
+        journal: list[Change] = []
+        try:
+            resolver = self._resolver(template)
+            included = template.resources(resolver.condition)
+            for logical_id in template.order(included):
+                self._converge(logical_id, included[logical_id], resolver.resolve, journal)
+        except (StackFailure, TemplateError) as failure:
+            failed = self._failed_resource()
+            self.status = rollback.after_failure(
+                self, action, journal, failed=failed, reason=str(failure), roll_back=roll_back
+            )
+            self._tell(template, self.status)
+            return False
+        if action == "CREATE":
+            self.status = "CREATE_COMPLETE"
+            self.events(self.name, self.status)
+        else:
+            self.events(self.name, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
+            replaced = [c.before for c in journal if c.kind == "replace" and c.before]
+            self._clean_up(replaced, [r for r in self.resources if r not in included])
+            self.status = "UPDATE_COMPLETE"
+            self.events(self.name, self.status)
+        self._tell(template, self.status)
+        return True
 
-    def describe_packages(self) -> list[str]:
+    def _failed_resource(self) -> str:
+        failed = [name for name, status, _ in self.events.lines if status.endswith("_FAILED")]
+        return failed[-1] if failed else self.name
+
+    def _tell(self, template: Template, status: str) -> None:
+        self.story += [f"after {template.path.name} ({status}): {line}" for line in self.describe()]
+
+    def _clean_up(self, replaced: list[Resource], removed: list[str]) -> None:
+        """The cleanup phase: old physical resources of replacements, then removed resources."""
+        for old in [*self.leftovers, *replaced]:
+            self.remove(old, policy=old.update_replace_policy)
+        self.leftovers = []
+        for logical_id in reversed([r for r in self.resources if r in removed]):
+            resource = self.resources.pop(logical_id)
+            self.remove(resource, policy=resource.deletion_policy)
+
+    def _converge(
+        self, logical_id: str, spec: Json, resolve: Callable[[Any], Any], journal: list[Change]
+    ) -> None:
+        properties = resolve(spec.get("Properties", {}))
+        desired = Resource(
+            logical_id,
+            spec["Type"],
+            properties,
+            deletion_policy=spec.get("DeletionPolicy", "Delete"),
+            update_replace_policy=spec.get("UpdateReplacePolicy", "Delete"),
+        )
+        current = self.resources.get(logical_id)
+        if current is None:
+            self.events(logical_id, "CREATE_IN_PROGRESS")
+            self._create(desired, journal, "create", label="CREATE")
+            self.history["created"] += 1
+            self.events(logical_id, "CREATE_COMPLETE", desired.physical_id)
+            return
+        current.deletion_policy = desired.deletion_policy
+        current.update_replace_policy = desired.update_replace_policy
+        if current.properties == properties:
+            return
+        changed = sorted(
+            k
+            for k in set(current.properties) | set(properties)
+            if current.properties.get(k) != properties.get(k)
+        )
+        fixed = sorted(type_schema(desired.type).create_only & set(changed))
+        if fixed:
+            self.events(
+                logical_id,
+                "UPDATE_IN_PROGRESS",
+                f"Requested update requires the creation of a new physical resource "
+                f"({', '.join(fixed)} changed); hence creating one.",
+            )
+            self._create(desired, journal, "replace", before=current, label="UPDATE")
+            self.resources[logical_id] = desired
+            self.history["replaced"] += 1
+            self.story.append(
+                f"{logical_id} replaced: {current.physical_id} -> {desired.physical_id}"
+            )
+            self.events(logical_id, "UPDATE_COMPLETE", desired.physical_id)
+            return
+        self.events(logical_id, "UPDATE_IN_PROGRESS", f"in place: {', '.join(changed)}")
+        self.provisioner.check(Resource(logical_id, desired.type, properties), "UPDATE")
+        before = current.copy()
+        journal.append(Change("update", current, before))
+        current.properties = properties
+        self.provisioner.update(current, properties, before.properties)
+        self.history["updated in place"] += 1
+        self.events(logical_id, "UPDATE_COMPLETE", f"same ARN {current.physical_id}")
+
+    def _create(
+        self,
+        resource: Resource,
+        journal: list[Change],
+        kind: str,
+        label: str,
+        before: Resource | None = None,
+    ) -> None:
+        try:
+            self.provisioner.create(resource, label)
+        except StackFailure as failure:
+            if failure.left is not None:  # the handler left something: rollback removes it
+                journal.append(Change(kind, failure.left, before))
+            raise
+        journal.append(Change(kind, resource, before))
+        if kind == "create":
+            self.resources[resource.logical_id] = resource
+
+    # ---------------------------------------------------------------- delete
+
+    def remove(self, resource: Resource, policy: str) -> bool:
+        """Delete one physical resource, or keep it under a Retain policy; False on failure."""
+        if policy == "Retain":
+            self.events(resource.logical_id, "DELETE_SKIPPED", f"Retain: {resource.physical_id}")
+            self.retained.append(resource)
+            self.history["retained"] += 1
+            return True
+        self.events(resource.logical_id, "DELETE_IN_PROGRESS", resource.physical_id)
+        try:
+            self.provisioner.delete(resource)
+        except StackFailure:
+            return False
+        self.history["deleted"] += 1
+        self.events(resource.logical_id, "DELETE_COMPLETE")
+        return True
+
+    def delete(self) -> bool:
+        """Delete the stack: every resource in reverse order; False if one could not be."""
+        self.events(self.name, "DELETE_IN_PROGRESS", "User Initiated")
+        ok = all([self.remove(old, old.update_replace_policy) for old in self.leftovers])  # noqa: C419 - every one
+        self.leftovers = []
+        for logical_id in reversed(list(self.resources)):
+            resource = self.resources[logical_id]
+            if self.remove(resource, resource.deletion_policy):
+                del self.resources[logical_id]
+            else:
+                ok = False
+        self.status = "DELETE_COMPLETE" if ok else "DELETE_FAILED"
+        self.events(
+            self.name, self.status, "" if ok else "The following resource(s) failed to delete"
+        )
+        return ok
+
+    # ---------------------------------------------------------------- state
+
+    def describe(self) -> list[str]:
         """One line per model package of the stack: where it stands now."""
         lines = []
         for resource in self.resources.values():
@@ -147,173 +269,21 @@ class Stack:
             lines.append(f"{resource.logical_id} {resource.physical_id} ({'; '.join(details)})")
         return lines
 
-    def delete(self) -> None:
-        self.events(self.name, "DELETE_IN_PROGRESS")
-        for logical_id in reversed(list(self.resources)):
-            self._delete(self.resources.pop(logical_id))
-        self.events(self.name, "DELETE_COMPLETE")
+    def _resolver(self, template: Template) -> Any:
+        types = {name: spec["Type"] for name, spec in template.declared.items()}
+        check_get_att = get_att_check(types)
 
-    # ---------------------------------------------------------------- one resource
-
-    def _converge(self, logical_id: str, type_: str, properties: Json) -> list[Resource]:
-        current = self.resources.get(logical_id)
-        if current is None:
-            self.resources[logical_id] = self._create(logical_id, type_, properties)
-            return []
-        if current.properties == properties:
-            return []
-        changed = sorted(
-            k
-            for k in set(current.properties) | set(properties)
-            if current.properties.get(k) != properties.get(k)
-        )
-        if type_ == GROUP_TYPE or self.create_only & set(changed):
-            fixed = sorted(self.create_only & set(changed)) if type_ == OUR_TYPE else changed
-            self.events(
-                logical_id,
-                "UPDATE_IN_PROGRESS",
-                f"Requested update requires the creation of a new physical resource "
-                f"({', '.join(fixed)} changed); hence creating one.",
-            )
-            self.history["replaced"] += 1
-            self.resources[logical_id] = self._create(logical_id, type_, properties, replacing=True)
-            new_id = self.resources[logical_id].physical_id
-            self.story.append(f"{logical_id} replaced: {current.physical_id} -> {new_id}")
-            return [current]
-        self._update(current, properties)
-        return []
-
-    def _create(
-        self, logical_id: str, type_: str, properties: Json, *, replacing: bool = False
-    ) -> Resource:
-        resource = Resource(logical_id, type_, properties)
-        status = "UPDATE" if replacing else "CREATE"
-        if not replacing:
-            self.events(logical_id, "CREATE_IN_PROGRESS")
-        if type_ == OUR_TYPE:
-            final = self._drive("CREATE", logical_id, properties, label=status)
-            resource.model = final["resourceModel"]
-            resource.physical_id = resource.model["ModelPackageArn"]
-        elif type_ == GROUP_TYPE:
-            name = properties.get("ModelPackageGroupName") or f"{self.name}-{logical_id}"[:63]
-            arguments: Json = {"ModelPackageGroupName": name}
-            if "ModelPackageGroupDescription" in properties:
-                arguments["ModelPackageGroupDescription"] = properties[
-                    "ModelPackageGroupDescription"
-                ]
-            arn = self.env.sagemaker.create_model_package_group(**arguments)["ModelPackageGroupArn"]
-            resource.model = {"ModelPackageGroupName": name, "ModelPackageGroupArn": arn}
-            resource.physical_id = arn
-        else:
-            raise TemplateError(f"{logical_id}: resource type {type_} is not supported locally")
-        if not replacing:
-            self.history["created"] += 1
-        self.events(logical_id, f"{status}_COMPLETE", resource.physical_id)
-        return resource
-
-    def _update(self, resource: Resource, properties: Json) -> None:
-        changed = sorted(
-            k
-            for k in set(resource.properties) | set(properties)
-            if resource.properties.get(k) != properties.get(k)
-        )
-        self.events(resource.logical_id, "UPDATE_IN_PROGRESS", f"in place: {', '.join(changed)}")
-        previous = {**resource.properties, "ModelPackageArn": resource.physical_id}
-        desired = {**properties, "ModelPackageArn": resource.physical_id}
-        final = self._drive("UPDATE", resource.logical_id, desired, previous=previous)
-        resource.properties = properties
-        resource.model = final["resourceModel"]
-        self.history["updated in place"] += 1
-        self.events(resource.logical_id, "UPDATE_COMPLETE", f"same ARN {resource.physical_id}")
-
-    def _delete(self, resource: Resource) -> None:
-        self.events(resource.logical_id, "DELETE_IN_PROGRESS", resource.physical_id)
-        if resource.type == OUR_TYPE:
-            try:
-                self._drive(
-                    "DELETE", resource.logical_id, {"ModelPackageArn": resource.physical_id}
-                )
-            except StackFailure as failure:
-                if "NotFound" not in str(failure):  # already gone counts as deleted
-                    raise
-        else:
-            self.env.sagemaker.delete_model_package_group(
-                ModelPackageGroupName=resource.model["ModelPackageGroupName"]
-            )
-        self.history["deleted"] += 1
-        self.events(resource.logical_id, "DELETE_COMPLETE")
-
-    def _drive(
-        self,
-        action: str,
-        logical_id: str,
-        desired: Json,
-        previous: Json | None = None,
-        label: str | None = None,
-    ) -> Json:
-        """Run one handler operation to its end; CloudFormation keeps one request token."""
-        token = str(uuid.uuid4())
-
-        def make_event(model: Json | None, context: Json | None) -> Json:
-            self.invocations += 1
-            return protocol.payload(
-                action,
-                model,
-                account=self.env.account,
-                region=self.env.region,
-                stack_id=self.id,
-                credentials=self.env.credentials,
-                previous=previous,
-                context=context,
-                token=token,
-                logical_id=logical_id,
-            )
-
-        def show(response: Json) -> None:
-            delay = float(response.get("callbackDelaySeconds", 0))
-            message = response.get("message") or "in progress"
-            status = f"{label or action}_IN_PROGRESS"
-            self.events(logical_id, status, f"{message}; next look in {delay:.0f} s")
-
-        try:
-            responses = protocol.operate(
-                make_event,
-                desired,
-                wait=self.wait,
-                on_progress=show,
-                max_invocations=MAX_INVOCATIONS,
-            )
-        except RuntimeError as error:
-            raise StackFailure(f"{logical_id} {action}: {error}") from error
-        response = responses[-1]
-        if response.get("status") != "SUCCESS":
-            code = response.get("errorCode", "InternalFailure")
-            raise StackFailure(
-                f"{logical_id} {action} failed: {code}: {response.get('message', '')}"
-            )
-        return response
-
-    # ---------------------------------------------------------------- intrinsics
-
-    def _resolver(self, template: Template) -> Resolver:
         def ref(name: str) -> str:
             if name not in self.resources:
                 raise TemplateError(f"Ref to {name}, which is not a parameter or created resource")
             return self.resources[name].physical_id
 
         def get_att(name: str, attribute: str) -> Any:
+            check_get_att(name, attribute)
             resource = self.resources.get(name)
-            if resource is None:
-                raise TemplateError(f"Fn::GetAtt {name}.{attribute}: no such resource yet")
-            if attribute not in resource.model:
-                raise TemplateError(f"Fn::GetAtt {name}.{attribute}: no such attribute")
+            if resource is None or attribute not in resource.model:
+                raise TemplateError(f"Fn::GetAtt {name}.{attribute}: no value yet")
             return resource.model[attribute]
 
-        pseudo = {
-            "AWS::AccountId": self.env.account,
-            "AWS::Region": self.env.region,
-            "AWS::StackName": self.name,
-            "AWS::StackId": self.id,
-            "AWS::Partition": "aws",
-        }
-        return Resolver(template.parameters, pseudo, ref, get_att)
+        pseudo = pseudo_parameters(self.name, self.id, self.env.account, self.env.region)
+        return template.resolver(pseudo, ref, get_att)

@@ -24,6 +24,8 @@ def payload(
     token: str | None = None,
     stack_tags: dict[str, str] | None = None,
     previous_stack_tags: dict[str, str] | None = None,
+    system_tags: dict[str, str] | None = None,
+    previous_system_tags: dict[str, str] | None = None,
     logical_id: str = "ModelPackage",
     next_token: str | None = None,
 ) -> Json:
@@ -47,8 +49,8 @@ def payload(
             "previousResourceProperties": previous,
             "stackTags": stack_tags,
             "previousStackTags": previous_stack_tags,
-            "systemTags": None,
-            "previousSystemTags": None,
+            "systemTags": system_tags,
+            "previousSystemTags": previous_system_tags,
         },
     }
     if next_token is not None:

@@ -1,0 +1,183 @@
+"""Intrinsic functions and conditions, resolved as CloudFormation resolves them.
+
+`Ref` (parameters, pseudo parameters, resources, `AWS::NoValue`), `Fn::Sub`, `Fn::GetAtt`,
+`Fn::Join`, `Fn::Select`, `Fn::Split`, `Fn::If`, and in `Conditions` `Fn::Equals`, `Fn::Not`,
+`Fn::And`, `Fn::Or` and `Condition`. Anything else is refused with a message naming it, never
+passed through unresolved.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Json = dict[str, Any]
+NO_VALUE = object()
+SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
+CONDITION_FUNCTIONS = ("Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or", "Condition")
+
+
+class TemplateError(ValueError):
+    """The template uses something the driver cannot do, or refers to what does not exist."""
+
+
+def references(value: Any) -> set[str]:
+    """Names a value refers to with Ref, Fn::GetAtt or Fn::Sub (parameters included)."""
+    if isinstance(value, dict):
+        if set(value) == {"Ref"}:
+            return {value["Ref"]}
+        if set(value) == {"Fn::GetAtt"}:
+            target = value["Fn::GetAtt"]
+            return {target.split(".")[0] if isinstance(target, str) else target[0]}
+        if set(value) == {"Fn::Sub"}:
+            argument = value["Fn::Sub"]
+            text = argument if isinstance(argument, str) else argument[0]
+            found = {v.split(".")[0] for v in SUB_VARIABLE.findall(text)}
+            return found | (references(argument[1]) if isinstance(argument, list) else set())
+        return set().union(*(references(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(references(v) for v in value)) if value else set()
+    return set()
+
+
+def _arguments(name: str, argument: Any, count: int) -> list[Any]:
+    if not isinstance(argument, list) or len(argument) != count:
+        raise TemplateError(f"{name} takes a list of {count} values, not {argument!r}")
+    return argument
+
+
+@dataclass
+class Conditions:
+    """The template's `Conditions`, evaluated once each against the parameters."""
+
+    definitions: Json
+    parameters: dict[str, str]
+    pseudo: dict[str, str]
+    values: dict[str, bool] = field(default_factory=dict)
+
+    def __call__(self, name: str) -> bool:
+        if name not in self.definitions:
+            raise TemplateError(f"condition {name} is not defined in Conditions")
+        if name not in self.values:
+            self.values[name] = self._evaluate(self.definitions[name], name)
+        return self.values[name]
+
+    def _evaluate(self, expression: Any, context: str) -> bool:
+        if not isinstance(expression, dict) or len(expression) != 1:
+            raise TemplateError(f"condition {context}: {expression!r} is not a condition function")
+        ((key, argument),) = expression.items()
+        if key == "Condition":
+            return self(argument)
+        if key == "Fn::Equals":
+            left, right = _arguments(key, argument, 2)
+            return str(self._value(left, context)) == str(self._value(right, context))
+        if key == "Fn::Not":
+            (inner,) = _arguments(key, argument, 1)
+            return not self._evaluate(inner, context)
+        if key in ("Fn::And", "Fn::Or"):
+            if not isinstance(argument, list) or not 2 <= len(argument) <= 10:
+                raise TemplateError(f"{key} takes 2 to 10 conditions")
+            results = [self._evaluate(a, context) for a in argument]
+            return all(results) if key == "Fn::And" else any(results)
+        raise TemplateError(f"condition {context}: {key} is not allowed in a condition")
+
+    def _value(self, value: Any, context: str) -> Any:
+        if isinstance(value, dict) and set(value) == {"Ref"}:
+            name = value["Ref"]
+            if name in self.parameters:
+                return self.parameters[name]
+            if name in self.pseudo:
+                return self.pseudo[name]
+            raise TemplateError(f"condition {context}: Ref to {name}, which is not a parameter")
+        if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in CONDITION_FUNCTIONS:
+            return self._evaluate(value, context)
+        if isinstance(value, (dict, list)):
+            raise TemplateError(f"condition {context}: {value!r} cannot be compared")
+        return value
+
+
+def _undefined_condition(name: str) -> bool:
+    raise TemplateError(f"Fn::If names condition {name}, but the template has no Conditions")
+
+
+@dataclass
+class Resolver:
+    """Resolves intrinsics against parameters, pseudo parameters and resources made so far."""
+
+    parameters: dict[str, str]
+    pseudo: dict[str, str]
+    ref: Callable[[str], str]
+    get_att: Callable[[str, str], Any]
+    condition: Callable[[str], bool] = _undefined_condition
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            if len(value) == 1:
+                ((key, argument),) = value.items()
+                handler = {
+                    "Ref": self._ref,
+                    "Fn::Sub": self._sub,
+                    "Fn::GetAtt": self._get_att,
+                    "Fn::Join": self._join,
+                    "Fn::Select": self._select,
+                    "Fn::Split": self._split,
+                    "Fn::If": self._if,
+                }.get(key)
+                if handler is not None:
+                    return handler(argument)
+                if key.startswith("Fn::") or key == "Condition":
+                    raise TemplateError(f"{key} is not supported by the local driver")
+            resolved = {k: self.resolve(v) for k, v in value.items()}
+            return {k: v for k, v in resolved.items() if v is not NO_VALUE}
+        if isinstance(value, list):
+            return [v for v in (self.resolve(v) for v in value) if v is not NO_VALUE]
+        return value
+
+    def _ref(self, name: str) -> Any:
+        if name == "AWS::NoValue":
+            return NO_VALUE
+        if name in self.parameters:
+            return self.parameters[name]
+        if name in self.pseudo:
+            return self.pseudo[name]
+        return self.ref(name)
+
+    def _get_att(self, argument: Any) -> Any:
+        logical_id, attribute = argument.split(".", 1) if isinstance(argument, str) else argument
+        return self.get_att(logical_id, attribute)
+
+    def _sub(self, argument: Any) -> str:
+        text, variables = (argument, {}) if isinstance(argument, str) else argument
+        local = {k: self.resolve(v) for k, v in variables.items()}
+
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name in local:
+                return str(local[name])
+            if "." in name:
+                return str(self._get_att(name))
+            return str(self._ref(name))
+
+        return SUB_VARIABLE.sub(replace, text).replace("${!", "${")
+
+    def _join(self, argument: Any) -> str:
+        delimiter, values = _arguments("Fn::Join", argument, 2)
+        return str(delimiter).join(str(v) for v in self.resolve(values))
+
+    def _select(self, argument: Any) -> Any:
+        index, values = _arguments("Fn::Select", argument, 2)
+        items = self.resolve(values)
+        position = int(self.resolve(index))
+        if not isinstance(items, list) or not 0 <= position < len(items):
+            raise TemplateError(f"Fn::Select index {position} is outside {items!r}")
+        return items[position]
+
+    def _split(self, argument: Any) -> list[str]:
+        delimiter, text = _arguments("Fn::Split", argument, 2)
+        return str(self.resolve(text)).split(str(delimiter))
+
+    def _if(self, argument: Any) -> Any:
+        name, when_true, when_false = _arguments("Fn::If", argument, 3)
+        return self.resolve(when_true if self.condition(name) else when_false)

@@ -1,0 +1,227 @@
+"""What CloudFormation knows of a resource type from its schema, and the checks it makes with it.
+
+Before a handler runs CloudFormation validates the template's properties against the type's
+schema (with its Java regex dialect, hence `regex` for `\\p{...}` classes) and reports failures in
+its own words; `Fn::GetAtt` may name only the type's read-only properties; and the handler
+receives every scalar as a string. The schema of AWS::SageMaker::ModelPackageGroup is the one
+cfn-lint ships.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import regex
+from jsonschema import Draft7Validator, ValidationError, validators
+
+Json = dict[str, Any]
+ROOT = Path(__file__).resolve().parents[2]
+OUR_SCHEMA = ROOT / "mlops-sagemaker-modelpackage.json"
+GROUP_TYPE = "AWS::SageMaker::ModelPackageGroup"
+NUMERIC = {"integer": int, "number": float}
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    if isinstance(instance, str) and not regex.search(pattern, instance):
+        yield ValidationError("failed validation constraint for keyword [pattern]")
+
+
+def _pattern_properties(
+    validator: Any, patterns: dict[str, Any], instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    if not isinstance(instance, dict):
+        return
+    for key, value in instance.items():
+        for pattern, subschema in patterns.items():
+            if regex.search(pattern, key):
+                yield from validator.descend(value, subschema, path=key)
+
+
+def _additional(
+    validator: Any, additional: Any, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    if not isinstance(instance, dict) or additional is not False:
+        return
+    known = set(schema.get("properties", {}))
+    patterns = schema.get("patternProperties", {})
+    for key in instance:
+        if key not in known and not any(regex.search(p, key) for p in patterns):
+            yield ValidationError(f"extraneous key [{key}] is not permitted")
+
+
+def _lenient_type(
+    validator: Any, types: Any, instance: Any, schema: Any
+) -> Iterator[ValidationError]:
+    """Template scalars are strings to CloudFormation: "12" is an integer, 1.7 a string."""
+    wanted = [types] if isinstance(types, str) else list(types)
+    for name in wanted:
+        if validator.is_type(instance, name) or _coerces(instance, name):
+            return
+    found = type(instance).__name__
+    found = {"str": "String", "int": "Integer", "float": "Number", "bool": "Boolean"}.get(
+        found, {"dict": "JSONObject", "list": "JSONArray"}.get(found, found)
+    )
+    yield ValidationError(
+        f"expected type: {'/'.join(t.capitalize() for t in wanted)}, found: {found}"
+    )
+
+
+def _coerces(instance: Any, name: str) -> bool:
+    if isinstance(instance, (dict, list)) or instance is None:
+        return False
+    if name == "string":
+        return True
+    text = sent_scalar(instance)
+    if name == "boolean":
+        return text in ("true", "false")
+    if name in NUMERIC:
+        try:
+            NUMERIC[name](text)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+def _words(kind: str, error: ValidationError) -> str:
+    """everit's wording (CloudFormation's validator) for the common keywords."""
+    value: Any = error.validator_value
+    instance: Any = error.instance
+    size = len(instance) if isinstance(instance, (str, list, dict)) else 0
+    if kind == "required":
+        return f"required key [{error.message.split(chr(39))[1]}] not found"
+    words = {
+        "enum": f"{instance} is not a valid enum value",
+        "maxLength": f"expected maxLength: {value}, actual: {size}",
+        "minLength": f"expected minLength: {value}, actual: {size}",
+        "maxItems": f"expected maximum item count: {value}, found: {size}",
+        "minItems": f"expected minimum item count: {value}, found: {size}",
+        "maxProperties": f"maximum size: [{value}], found: [{size}]",
+        "minProperties": f"minimum size: [{value}], found: [{size}]",
+        "maximum": f"{instance} is not less or equal to {value}",
+        "minimum": f"{instance} is not greater or equal to {value}",
+        "uniqueItems": "array items are not unique",
+    }
+    return words.get(kind, error.message)
+
+
+def _numeric_bound(validator: Any, bound: Any, instance: Any, schema: Any, kind: str) -> Any:
+    try:
+        number = float(sent_scalar(instance))
+    except (ValueError, TypeError):
+        return
+    if (kind == "maximum" and number > bound) or (kind == "minimum" and number < bound):
+        yield ValidationError(f"{kind} {bound}", instance=instance, validator_value=bound)
+
+
+CloudFormationValidator = validators.extend(  # type: ignore[no-untyped-call]
+    Draft7Validator,
+    {
+        "pattern": _pattern,
+        "patternProperties": _pattern_properties,
+        "additionalProperties": _additional,
+        "type": _lenient_type,
+        "maximum": lambda v, b, i, s: _numeric_bound(v, b, i, s, "maximum"),
+        "minimum": lambda v, b, i, s: _numeric_bound(v, b, i, s, "minimum"),
+    },
+)
+
+
+def sent_scalar(value: Any) -> str:
+    """A scalar as CloudFormation sends it to a registry type's handler."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def as_sent(value: Any) -> Any:
+    """Properties as CloudFormation sends them: every scalar a string."""
+    if isinstance(value, dict):
+        return {k: as_sent(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_sent(v) for v in value]
+    return value if value is None else sent_scalar(value)
+
+
+def _names(pointers: list[str]) -> set[str]:
+    return {p.split("/")[2] for p in pointers}
+
+
+@dataclass(frozen=True)
+class TypeSchema:
+    document: Json
+
+    @property
+    def type_name(self) -> str:
+        return str(self.document["typeName"])
+
+    @property
+    def read_only(self) -> set[str]:
+        return _names(self.document.get("readOnlyProperties", []))
+
+    @property
+    def create_only(self) -> set[str]:
+        return _names(self.document.get("createOnlyProperties", []))
+
+    @property
+    def identifier(self) -> str:
+        return str(self.document["primaryIdentifier"][0].split("/")[2])
+
+    @property
+    def attributes(self) -> set[str]:
+        """What Fn::GetAtt may name: the read-only properties."""
+        return self.read_only
+
+    @property
+    def transforms(self) -> dict[str, str]:
+        """`propertyTransform`: property path (a/b) → JSONata expression."""
+        return {
+            pointer.removeprefix("/properties/"): expression
+            for pointer, expression in self.document.get("propertyTransform", {}).items()
+        }
+
+    def errors(self, properties: Json) -> list[str]:
+        """Every way `properties` breaks the schema, in CloudFormation's words."""
+        document = {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": self.document["properties"],
+            "definitions": self.document.get("definitions", {}),
+            "required": self.document.get("required", []),
+        }
+        found = []
+        for error in CloudFormationValidator(document).iter_errors(properties):
+            path = "".join(f"/{p}" for p in error.absolute_path)
+            found.append(f"#{path}: {_words(str(error.validator), error)}")
+        found += [
+            f"#/{k}: read-only property cannot be set" for k in properties if k in self.read_only
+        ]
+        return sorted(found)
+
+    def validation_failure(self, logical_id: str, properties: Json) -> str | None:
+        """CloudFormation's status reason when `properties` fail the schema, else None."""
+        errors = self.errors(properties)
+        if not errors:
+            return None
+        listed = errors[0] if len(errors) == 1 else f"[{', '.join(errors)}]"
+        return f"Properties validation failed for resource {logical_id} with message: {listed}"
+
+
+@cache
+def type_schema(type_name: str) -> TypeSchema:
+    """The schema of a type the driver supports; KeyError for any other type."""
+    if type_name == GROUP_TYPE:
+        data = resources.files("cfnlint") / "data" / "schemas"
+        providers = json.loads((data / "providers" / "us-east-1.json").read_text())
+        name = providers[GROUP_TYPE]
+        return TypeSchema(json.loads((data / "resources" / f"{name}.json").read_text()))
+    ours = TypeSchema(json.loads(OUR_SCHEMA.read_text()))
+    if type_name != ours.type_name:
+        raise KeyError(type_name)
+    return ours
