@@ -31,7 +31,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src tests tools local
+	$(BIN)/mypy src tests tools local bench
 
 validate: $(STAMP)
 	@# The \p{...} patterns are Java regexes (CloudFormation's registry validates with Java);
@@ -65,15 +65,18 @@ bench: $(BENCH_STAMP) package
 soak: $(STAMP)
 	HYPOTHESIS_PROFILE=soak RELIABILITY_SEEDS=60 $(BIN)/pytest tests/test_fuzz.py tests/test_reliability.py
 
-# Build the Lambda package exactly as `cfn submit` would (without registering), then check it.
+# The Lambda package for deploy/register-type.yml: built as `cfn submit` builds it (without
+# registering), then slimmed to the botocore models the code uses, checked and unpacked into
+# build/lambda-package/ (what contract-test runs).
 package: $(STAMP)
 	PATH=$(BIN):$$PATH cfn submit --dry-run 2>&1 | grep -v '^Could not validate regular expression'; exit $${PIPESTATUS[0]}
 	@rm -f rpdk.log
-	$(BIN)/python tools/package_report.py
+	$(BIN)/python tools/package.py
 
-# The stock `cfn test` suite, offline: local SageMaker backend + Lambda stand-in (local/).
-contract-test: $(STAMP)
-	$(BIN)/python -m local.contract_test
+# The stock `cfn test` suite, offline: local SageMaker backend + Lambda stand-in (local/)
+# running the handlers from the unpacked Lambda package, not the source tree.
+contract-test: $(STAMP) package
+	$(BIN)/python -m local.contract_test --package build/lambda-package
 
 # Re-pin every transitive package from the current .venv.
 constraints: $(STAMP)

@@ -1,6 +1,7 @@
 """`make contract-test`: the stock cfn contract suite against the local backend, no AWS, no Docker.
 
-Starts the SageMaker backend and the Lambda stand-in on free loopback ports, deploys
+Starts the SageMaker backend and the Lambda stand-in on free loopback ports (with `--package
+DIR` the stand-in runs the unpacked Lambda package isolated, as Lambda would), deploys
 test/setup.yml into the backend (the group and export the versioned set needs), runs
 `cfn test` once per input set, stops everything, and exits non-zero if any test failed.
 """
@@ -8,6 +9,7 @@ test/setup.yml into the backend (the group and export the versioned set needs), 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -37,15 +39,18 @@ DESELECTED = {2: ["contract_create_taggable", "contract_update_tag_updatable"]}
 # delete passes through IN_PROGRESS and a callback, yet a whole run stays short.
 LIFECYCLE = {"pending_describes": 1, "in_progress_describes": 3, "deleting_describes": 1}
 POLL_BUDGET_SECONDS = "2"
+READY = "runtime ready, code from: "  # the stand-in's log line
 
 
 @contextmanager
-def service(module: str, env: dict[str, str], workdir: Path) -> Iterator[str]:
-    """Run `python -m <module> --port 0 --port-file F`; yield its URL; always stop it."""
+def service(
+    module: str, env: dict[str, str], workdir: Path, extra: tuple[str, ...] = ()
+) -> Iterator[str]:
+    """Run `python -m <module> --port 0 --port-file F ...`; yield its URL; always stop it."""
     port_file = workdir / f"{module}.port"
     log = (workdir / f"{module}.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", module, "--port", "0", "--port-file", str(port_file)],
+        [sys.executable, "-m", module, "--port", "0", "--port-file", str(port_file), *extra],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -98,6 +103,16 @@ class Totals:
         self.skipped += skipped
 
 
+def _code_origins(standin_log: Path) -> str:
+    """Where the runtime loaded the handler and botocore from, as the stand-in logged it."""
+    for line in standin_log.read_text().splitlines():
+        if line.startswith(READY):
+            origins: dict[str, str | None] = json.loads(line.removeprefix(READY))
+            folders = {str(Path(f).parent.parent) for f in origins.values() if f}
+            return ", ".join(sorted(folders)) if folders else "unknown"
+    return "unknown (the runtime never started)"
+
+
 def input_sets() -> list[int]:
     return sorted(
         {int(p.name.split("_")[1]) for p in (ROOT / "inputs").glob("inputs_*_create.json")}
@@ -106,8 +121,12 @@ def input_sets() -> list[int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--package", type=Path, help="the unpacked Lambda package to run (default: src/)"
+    )
     parser.add_argument("pytest_args", nargs="*", help="extra arguments for the contract pytest")
     args = parser.parse_args(argv)
+    standin_args = ("--package", str(args.package.resolve())) if args.package else ()
     base_env = {**os.environ, **FAKE_CREDENTIALS}
     base_env.pop("AWS_PROFILE", None)
     os.environ.update(FAKE_CREDENTIALS)
@@ -124,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
                 "AWS_ENDPOINT_URL": backend,
                 "MLOPS_MODELPACKAGE_POLL_BUDGET_SECONDS": POLL_BUDGET_SECONDS,
             }
-            with service("local.lambda_standin", handler_env, workdir) as lambda_url:
+            with service("local.lambda_standin", handler_env, workdir, standin_args) as lambda_url:
                 for number in input_sets():
                     deselect = " and ".join(f"not {t}" for t in DESELECTED.get(number, []))
                     pytest_args = (
@@ -161,7 +180,12 @@ def main(argv: list[str] | None = None) -> int:
                     result = subprocess.run(command, cwd=ROOT, env=base_env, check=False)
                     failures += result.returncode != 0
                     totals.add(junit, ran=result.returncode == 0 or junit.exists())
+            code = _code_origins(workdir / "local.lambda_standin.log")
     print(f"contract tests: {len(input_sets())} input sets in {time.monotonic() - started:.0f} s")
+    print(f"contract: handlers ran from {code}")
+    if args.package and not code.startswith(str(args.package.resolve())):
+        print(f"contract: expected code from {args.package} only", file=sys.stderr)
+        failures += 1
     print(f"contract: {totals.passed} passed, {totals.failed} failed, {totals.skipped} skipped")
     return 1 if failures or totals.failed or not totals.passed else 0
 

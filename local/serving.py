@@ -34,11 +34,15 @@ def environment(**values: str) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def arguments(description: str, argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=description)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--port-file", type=Path, help="write the chosen port here when ready")
+
+
+def arguments(description: str, argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    add_arguments(parser)
     return parser.parse_args(argv)
 
 
