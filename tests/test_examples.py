@@ -2,7 +2,8 @@
 
 cfn-lint with our schema as a registry schema knows the type but does not check its properties
 (a bogus property and an invalid enum pass it), so properties are validated here against the
-schema itself, with CloudFormation's regex dialect (\\p{...} classes) through `regex`.
+schema itself, as the driver validates them (local/driver/schema.py: CloudFormation's regex
+dialect, its words).
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import regex
-from jsonschema import Draft7Validator, ValidationError, validators
 
 from local.driver.__main__ import main as driver_main
-from local.driver.template import Resolver, Template
+from local.driver.checks import resolve_statically
+from local.driver.schema import type_schema
+from local.driver.template import Template
 from tests.support.schema import ROOT, SCHEMA_PATH, our_schema
 
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*") if p.is_dir())
@@ -29,72 +30,9 @@ OTHER_TEMPLATES = [ROOT / "test" / "setup.yml", *sorted((ROOT / "deploy").glob("
 OUR_TYPE = "MLOps::SageMaker::ModelPackage"
 
 
-def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
-    if isinstance(instance, str) and not regex.search(pattern, instance):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-def _pattern_properties(
-    validator: Any, patterns: dict[str, Any], instance: Any, schema: Any
-) -> Any:
-    if not isinstance(instance, dict):
-        return
-    for key, value in instance.items():
-        for pattern, subschema in patterns.items():
-            if regex.search(pattern, key):
-                yield from validator.descend(value, subschema, path=key)
-
-
-def _additional(validator: Any, additional: Any, instance: Any, schema: Any) -> Any:
-    if not isinstance(instance, dict) or additional is not False:
-        return
-    known = set(schema.get("properties", {}))
-    patterns = schema.get("patternProperties", {})
-    extras = [
-        k for k in instance if k not in known and not any(regex.search(p, k) for p in patterns)
-    ]
-    if extras:
-        yield ValidationError(f"additional properties not allowed: {extras}")
-
-
-CloudFormationValidator = validators.extend(  # type: ignore[no-untyped-call]
-    Draft7Validator,
-    {
-        "pattern": _pattern,
-        "patternProperties": _pattern_properties,
-        "additionalProperties": _additional,
-    },
-)
-
-
 def property_errors(properties: dict[str, Any]) -> list[str]:
-    """Every way `properties` breaks the resource schema (read-only ones included)."""
-    schema = our_schema()
-    document = {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": schema["properties"],
-        "definitions": schema["definitions"],
-    }
-    errors = [
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-        for e in CloudFormationValidator(document).iter_errors(properties)
-    ]
-    read_only = {p.rsplit("/", 1)[-1] for p in schema["readOnlyProperties"]}
-    errors += [f"{k}: read-only, cannot be set" for k in properties if k in read_only]
-    return errors
-
-
-def _placeholder_resolver(template: Template) -> Resolver:
-    pseudo = {
-        "AWS::AccountId": "123456789012",
-        "AWS::Region": "us-east-1",
-        "AWS::StackName": "lint",
-        "AWS::StackId": "id",
-        "AWS::Partition": "aws",
-    }
-    arn = "arn:aws:sagemaker:us-east-1:123456789012:model-package-group/lint"
-    return Resolver(template.parameters, pseudo, lambda name: arn, lambda name, attribute: "lint")
+    """Every way `properties` breaks the resource schema, as the driver reports it."""
+    return type_schema(OUR_TYPE).errors(properties)
 
 
 def test_every_example_has_revisions() -> None:
@@ -122,21 +60,20 @@ def test_templates_lint_clean_with_our_schema_as_a_registry_schema(tmp_path: Pat
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_example_properties_follow_the_schema(path: Path) -> None:
-    template = Template.load(path)
-    resolver = _placeholder_resolver(template)
-    ours = [r for r in template.resources.values() if r["Type"] == OUR_TYPE]
+    resolved = resolve_statically(Template.load(path))
+    ours = [name for name, type_ in resolved.types.items() if type_ == OUR_TYPE]
     assert ours
-    for resource in ours:
-        assert property_errors(resolver.resolve(resource["Properties"])) == []
+    for name in ours:
+        assert property_errors(resolved.properties[name]) == []
 
 
 @pytest.mark.parametrize(
     ("change", "words"),
     [
-        ({"Bogus": 1}, "additional properties"),
-        ({"ModelApprovalStatus": "Maybe"}, "is not one of"),
-        ({"ModelPackageName": "-bad-"}, "does not match"),
-        ({"CustomerMetadataProperties": {"": "empty key"}}, "additional properties"),
+        ({"Bogus": 1}, "#: extraneous key [Bogus] is not permitted"),
+        ({"ModelApprovalStatus": "Maybe"}, "#/ModelApprovalStatus: Maybe is not a valid enum"),
+        ({"ModelPackageName": "-bad-"}, "#/ModelPackageName: failed validation constraint"),
+        ({"CustomerMetadataProperties": {"": "empty key"}}, "extraneous key [] is not"),
         (
             {"ModelPackageArn": "arn:aws:sagemaker:us-east-1:123456789012:model-package/x"},
             "read-only",
@@ -150,20 +87,42 @@ def test_property_validation_catches_what_cfn_lint_lets_through(
     assert any(words in e for e in property_errors(properties)), property_errors(properties)
 
 
+FAILING_EXAMPLES = {"failed-update-rolls-back"}
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
-def test_example_runs_through_the_driver(example: Path) -> None:
+def test_example_runs_through_the_driver(example: Path, tmp_path: Path) -> None:
     output = io.StringIO()
     with redirect_stdout(output):
-        code = driver_main([str(example), "--fast"])
+        code = driver_main([str(example), "--fast", "--log-file", str(tmp_path / "log")])
     text = output.getvalue()
-    assert code == 0, text
-    assert "DELETE_COMPLETE" in text
-    assert "FAILED" not in text
+    assert code == (1 if example.name in FAILING_EXAMPLES else 0), text
+    assert text.rstrip().splitlines()[-1].strip() != ""
+    assert "final status DELETE_COMPLETE" in text
+    if example.name not in FAILING_EXAMPLES:
+        assert "FAILED" not in text
     expected = {
-        "registry-flow": ["updated in place 1", "replaced 1", "Approved"],
+        "registry-flow": [
+            "updated in place 1",
+            "replaced 1",
+            "Approved",
+            "retained 2",
+            "left in the account (Retain): ChurnModelVersion arn:aws:sagemaker:us-east-1:"
+            "123456789012:model-package/demo-registry-flow-churn/1",
+        ],
         "unversioned-tags": ["updated in place 1", "environment=production"],
         "additional-inference": ["updated in place 1", "additional specifications inferentia2"],
         "replacement": ["replaced 1"],
+        "failed-update-rolls-back": [
+            "ChallengerModelVersion       CREATE_FAILED",
+            "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
+            "after 2-approve-and-fail.yaml (UPDATE_ROLLBACK_COMPLETE): ChurnModelVersion "
+            "arn:aws:sagemaker:us-east-1:123456789012:model-package/"
+            "demo-failed-update-rolls-back-churn/1 (Completed; PendingManualApproval)",
+            "after 3-approve.yaml (UPDATE_COMPLETE): ChurnModelVersion "
+            "arn:aws:sagemaker:us-east-1:123456789012:model-package/"
+            "demo-failed-update-rolls-back-churn/1 (Completed; Approved)",
+        ],
     }[example.name]
     for words in expected:
         assert words in text, text

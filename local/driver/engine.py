@@ -102,15 +102,22 @@ class Stack:
         action = "CREATE" if self.status in NEW_STACK else "UPDATE"
         self.events(self.name, f"{action}_IN_PROGRESS", f"User Initiated ({template.path.name})")
         journal: list[Change] = []
+        resolver = self._resolver(template)
+        included = template.resources(resolver.condition)
+        failure: Exception | None = None
         try:
-            resolver = self._resolver(template)
-            included = template.resources(resolver.condition)
             for logical_id in template.order(included):
                 self._converge(logical_id, included[logical_id], resolver.resolve, journal)
-        except (StackFailure, TemplateError) as failure:
-            failed = self._failed_resource()
+        except (StackFailure, TemplateError) as error:
+            failure = error
+        if failure is not None:  # outside `except`: rollback errors are not chained to this one
             self.status = rollback.after_failure(
-                self, action, journal, failed=failed, reason=str(failure), roll_back=roll_back
+                self,
+                action,
+                journal,
+                failed=self._failed_resource(),
+                reason=str(failure),
+                roll_back=roll_back,
             )
             self._tell(template, self.status)
             return False

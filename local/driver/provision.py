@@ -72,9 +72,12 @@ class Events:
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream
         self.lines: list[tuple[str, str, str]] = []
+        self.listeners: list[Callable[[str, str, str], None]] = []
 
     def __call__(self, logical_id: str, status: str, reason: str = "") -> None:
         self.lines.append((logical_id, status, reason))
+        for listener in self.listeners:
+            listener(logical_id, status, reason)
         stamp = datetime.now(UTC).strftime("%H:%M:%S")
         line = f"{stamp}  {logical_id:<28} {status:<44} {reason}".rstrip()
         print(line, file=self.stream, flush=True)
@@ -214,7 +217,7 @@ class Provisioner:
                 system_tags=system_tags,
                 previous_system_tags=system_tags if previous is not None else None,
             )
-            self.requests.append(event)
+            self.requests.append(copy.deepcopy(event))  # the lib recasts the event in place
             return event
 
         def show(response: Json) -> None:
