@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from local.backend.control import BackendControl
+from local.driver import drift
 from local.driver.__main__ import main as driver_main
 from local.driver.engine import Stack
 from local.driver.logs import HandlerLogs
 from local.driver.provision import Environment, Events
+from local.driver.schema import TypeSchema, type_schema
 from local.driver.template import Template
 from tests.conftest import VirtualClock
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
@@ -516,3 +518,114 @@ def test_handler_logs_default_to_one_file_per_run(tmp_path: Path) -> None:
         print("from the handler")
     assert first.path is not None
     assert "from the handler" in first.path.read_text()
+
+
+# ---------------------------------------------------------------- --validate
+
+
+def test_validate_prints_the_plan_without_running_anything(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = driver_main([str(Path("examples/registry-flow")), "--validate"])
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "ChurnModelVersion            update in place: ApprovalDescription, " in out
+    assert (
+        "ChurnModelVersion            replace (InferenceSpecification, ModelPackageDescription "
+        "changed): the old one is retained"
+    ) in out
+    assert "ChurnModels                  retain (DeletionPolicy Retain" in out
+    assert "CREATE_IN_PROGRESS" not in out
+
+
+def test_validate_follows_a_replacement_to_what_refers_to_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    writer = Writer(tmp_path)
+    writer({"Models": group_resource(), "Version": version()})
+    renamed = group_resource()
+    renamed["Properties"]["ModelPackageGroupName"] = "renamed"
+    writer({"Models": renamed, "Version": version()})
+
+    assert driver_main([str(tmp_path), "--validate"]) == 0
+
+    out = capsys.readouterr().out.split("2.json")[1]
+    assert "Models                       replace (ModelPackageGroupName changed)" in out
+    assert "Version                      replace (ModelPackageGroupName changed)" in out
+
+
+def test_validate_fails_on_schema_and_get_att_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    writer = Writer(tmp_path)
+    writer({"Models": group_resource(), "Version": version(ModelApprovalStatus="Maybe")})
+    attribute = {"Fn::GetAtt": ["Models", "ModelPackageGroupName"]}
+    writer({"Models": group_resource(), "Version": version(ModelPackageGroupName=attribute)})
+
+    assert driver_main([str(tmp_path), "--validate"]) == 1
+
+    out = capsys.readouterr().out
+    assert (
+        "ERROR Properties validation failed for resource Version with message: "
+        "#/ModelApprovalStatus: Maybe is not a valid enum value"
+    ) in out
+    assert "does not support attribute type ModelPackageGroupName in Fn::GetAtt" in out
+    assert "2 error(s) in 2 template revision(s)" in out
+
+
+# ---------------------------------------------------------------- --drift
+
+
+def test_drift_in_sync_after_deploy_then_modified_behind_the_stacks_back(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    unversioned: Json = {
+        "Type": OURS,
+        "Properties": {
+            "ModelPackageName": "drifty",
+            "InferenceSpecification": version()["Properties"]["InferenceSpecification"],
+            "Tags": [{"Key": "team", "Value": "ml"}],
+        },
+    }
+    named = version(ModelPackageGroupName=GROUP)  # by name: no name-vs-ARN transform needed
+    template = revision(
+        {"Models": group_resource(), "Version": {**named, "DependsOn": "Models"}, "U": unversioned}
+    )
+    assert stack.deploy(template)
+    assert drift.detect(stack), stack.events.lines[-2:]
+    assert stack.events.statuses("Version")[-1] == "DRIFT IN_SYNC"
+
+    version_arn = stack.resources["Version"].physical_id
+    sagemaker.update_model_package(ModelPackageArn=version_arn, ModelApprovalStatus="Approved")
+    package_arn = stack.resources["U"].physical_id
+    sagemaker.add_tags(ResourceArn=package_arn, Tags=[{"Key": "added", "Value": "by hand"}])
+
+    assert drift.detect(stack) is False
+
+    reasons = {name: reason for name, status, reason in stack.events.lines[-2:]}
+    assert reasons["Version"] == (
+        '/ModelApprovalStatus: NOT_EQUAL expected "PendingManualApproval" actual "Approved"'
+    )
+    assert reasons["U"] == '/Tags/1: ADD expected null actual {"Key": "added", "Value": "by hand"}'
+    assert stack.events.statuses("U")[-1] == "DRIFT MODIFIED"
+    assert stack.delete()
+
+
+def test_drift_applies_the_schemas_property_transform() -> None:
+    ours = type_schema(OURS)
+    arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package-group/{GROUP}"
+    expected = {"ModelPackageGroupName": arn, "CustomerMetadataProperties": {"auc": 0.9}}
+    actual = {"ModelPackageGroupName": GROUP, "CustomerMetadataProperties": {"auc": "0.9"}}
+    without = TypeSchema({**ours.document, "propertyTransform": {}})
+    assert [d.path for d in drift.compare(without, expected, actual)] == ["/ModelPackageGroupName"]
+    transforms = {
+        "/properties/ModelPackageGroupName": (
+            'ModelPackageGroupName $OR $split(ModelPackageGroupName, "/")[-1]'
+        )
+    }
+    transformed = TypeSchema({**ours.document, "propertyTransform": transforms})
+    assert drift.compare(transformed, expected, actual) == []
+    actual["CustomerMetadataProperties"]["extra"] = "x"
+    (difference,) = drift.compare(transformed, expected, actual)
+    assert (difference.path, difference.kind) == ("/CustomerMetadataProperties/extra", "ADD")

@@ -23,9 +23,11 @@ import boto3
 from local import serving
 from local.backend.control import BackendControl
 
-from .engine import Stack
+from . import drift
+from .engine import STUCK, Stack
 from .intrinsics import TemplateError
 from .logs import HandlerLogs
+from .plan import plan
 from .provision import Environment, Events
 from .template import Template
 
@@ -170,11 +172,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--aws", action="store_true", help="use your AWS credentials, not the local backend"
     )
+    parser.add_argument(
+        "--drift",
+        action="store_true",
+        help="detect drift after each revision (non-zero status if any resource drifted)",
+    )
+    parser.add_argument(
+        "--validate",
+        action="store_true",
+        help="check the templates and print what a deploy would do; no handler runs",
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))
     paths = templates_of(args.templates)
     overrides = pairs(args.parameter, "--parameter")
     stack_name = args.stack_name or f"demo-{paths[0].parent.name or 'stack'}"
+    if args.validate:
+        checked = plan(paths, overrides, stack_name)
+        print("\n".join(checked.lines))
+        print(f"\n{checked.errors} error(s) in {len(paths)} template revision(s)")
+        return 1 if checked.errors else 0
     wait = (lambda s: time.sleep(min(s, 0.2))) if args.fast else time.sleep
     started = time.monotonic()
     events = Events(sys.stdout)
@@ -195,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
                 deployed.append(False)
                 continue
             deployed.append(stack.deploy(template, roll_back=not args.disable_rollback))
+            if args.drift and stack.status not in STUCK:
+                deployed.append(drift.detect(stack))
         if not args.keep:
             deployed.append(stack.delete())
         print(summary(stack, paths, started, calls_made(backend_url)))

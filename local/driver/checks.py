@@ -71,6 +71,7 @@ class Resolved:
     types: dict[str, str] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
     policies: dict[str, dict[str, str]] = field(default_factory=dict)
+    generations: dict[str, int] = field(default_factory=dict)
 
 
 def resolve_statically(
@@ -113,7 +114,9 @@ def resolve_statically(
         return placeholder(types[name], name, attribute, generation.get(name, 0))
 
     resolver = template.resolver(pseudo, ref, get_att)
-    resolved = Resolved(template, types=types, order=template.order(included))
+    resolved = Resolved(
+        template, types=types, order=template.order(included), generations=dict(generation)
+    )
     for logical_id in resolved.order:
         spec = included[logical_id]
         resolved.properties[logical_id] = resolver.resolve(spec.get("Properties", {}))

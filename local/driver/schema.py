@@ -149,7 +149,7 @@ def as_sent(value: Any) -> Any:
     return value if value is None else sent_scalar(value)
 
 
-def _names(pointers: list[str]) -> set[str]:
+def property_names(pointers: list[str]) -> set[str]:
     return {p.split("/")[2] for p in pointers}
 
 
@@ -163,11 +163,11 @@ class TypeSchema:
 
     @property
     def read_only(self) -> set[str]:
-        return _names(self.document.get("readOnlyProperties", []))
+        return property_names(self.document.get("readOnlyProperties", []))
 
     @property
     def create_only(self) -> set[str]:
-        return _names(self.document.get("createOnlyProperties", []))
+        return property_names(self.document.get("createOnlyProperties", []))
 
     @property
     def identifier(self) -> str:

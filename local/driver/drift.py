@@ -1,0 +1,232 @@
+"""`--drift`: drift detection as CloudFormation runs it, after each revision.
+
+READ with only the primary identifier; compare each property the template sets explicitly with
+what READ returns (scalars as CloudFormation compares them, as strings; arrays the schema marks
+`insertionOrder: false` in any order; keys of objects the template does not set are ignored
+unless the object is a map); where they differ, the schema's `propertyTransform` is applied to
+the expected value and compared again. Each difference is reported with its property path,
+expected and actual values and ADD / REMOVE / NOT_EQUAL; the resource is IN_SYNC or MODIFIED.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .provision import OUR_TYPE, StackFailure
+from .schema import TypeSchema, as_sent, property_names, type_schema
+
+if TYPE_CHECKING:
+    from .engine import Stack
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Difference:
+    path: str
+    expected: Any
+    actual: Any
+    kind: str  # ADD, REMOVE, NOT_EQUAL
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path}: {self.kind} expected {json.dumps(self.expected)} "
+            f"actual {json.dumps(self.actual)}"
+        )
+
+
+def detect(stack: Stack) -> bool:
+    """Drift of every resource of our type; prints one event per resource. True if in sync."""
+    in_sync = True
+    for resource in stack.resources.values():
+        if resource.type != OUR_TYPE:
+            continue
+        try:
+            actual = stack.provisioner.read(resource)
+        except StackFailure as failure:
+            stack.events(resource.logical_id, "DRIFT DELETED", str(failure))
+            in_sync = False
+            continue
+        differences = compare(type_schema(resource.type), resource.properties, actual)
+        status = "DRIFT MODIFIED" if differences else "DRIFT IN_SYNC"
+        stack.events(resource.logical_id, status, "; ".join(map(str, differences)))
+        stack.story.append(f"drift {resource.logical_id}: {status.split()[1]}")
+        stack.story += [f"  {d}" for d in differences]
+        in_sync = in_sync and not differences
+    return in_sync
+
+
+def compare(schema: TypeSchema, expected: Json, actual: Json) -> list[Difference]:
+    """Differences of the properties `expected` sets, as CloudFormation's drift detection."""
+    differences: list[Difference] = []
+    write_only = property_names(schema.document.get("writeOnlyProperties", []))
+    for name, value in expected.items():
+        if name in write_only:  # READ never returns them: CloudFormation does not compare them
+            continue
+        node = schema.document["properties"].get(name, {})
+        found = _differences(schema, node, f"/{name}", value, actual.get(name))
+        if found and name in schema.transforms:
+            transformed = transform(schema.transforms[name], expected, actual.get(name))
+            if transformed is not None and _same(transformed, actual.get(name)):
+                continue
+        differences += found
+    return differences
+
+
+def _node(schema: TypeSchema, node: Json) -> Json:
+    while "$ref" in node:
+        node = schema.document["definitions"][node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def _same(expected: Any, actual: Any) -> bool:
+    return bool(as_sent(expected) == as_sent(actual))
+
+
+def _differences(
+    schema: TypeSchema, node: Json, path: str, expected: Any, actual: Any
+) -> list[Difference]:
+    node = _node(schema, node)
+    if actual is None:
+        return [Difference(path, expected, None, "REMOVE")]
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        found = []
+        declared = node.get("properties", {})
+        for key, value in expected.items():
+            sub = declared.get(key, node.get("additionalProperties") or {})
+            if not isinstance(sub, dict):
+                sub = {}
+            found += _differences(schema, sub, f"{path}/{key}", value, actual.get(key))
+        if not declared:  # a map: keys the template lacks are drift too
+            found += [
+                Difference(f"{path}/{key}", None, value, "ADD")
+                for key, value in actual.items()
+                if key not in expected
+            ]
+        return found
+    if isinstance(expected, list) and isinstance(actual, list):
+        items = node.get("items", {})
+        if node.get("insertionOrder", True) is False:
+            return _unordered(path, expected, actual)
+        found = []
+        for index in range(max(len(expected), len(actual))):
+            here = f"{path}/{index}"
+            if index >= len(actual):
+                found.append(Difference(here, expected[index], None, "REMOVE"))
+            elif index >= len(expected):
+                found.append(Difference(here, None, actual[index], "ADD"))
+            else:
+                found += _differences(schema, items, here, expected[index], actual[index])
+        return found
+    if _same(expected, actual):
+        return []
+    return [Difference(path, expected, actual, "NOT_EQUAL")]
+
+
+def _unordered(path: str, expected: list[Any], actual: list[Any]) -> list[Difference]:
+    wanted = [json.dumps(as_sent(v), sort_keys=True) for v in expected]
+    found = [json.dumps(as_sent(v), sort_keys=True) for v in actual]
+    differences = [
+        Difference(f"{path}/{i}", expected[i], None, "REMOVE")
+        for i, key in enumerate(wanted)
+        if key not in found
+    ]
+    differences += [
+        Difference(f"{path}/{i}", None, actual[i], "ADD")
+        for i, key in enumerate(found)
+        if key not in wanted
+    ]
+    return differences
+
+
+# ---------------------------------------------------------------- propertyTransform (JSONata)
+
+_PIECE = re.compile(r'\s*("(?:[^"\\]|\\.)*"|\$OR|\$[a-z]+|[A-Za-z_][\w.]*|-?\d+|[\[\](),&])')
+
+
+def transform(expression: str, expected: Json, actual: Any) -> Any:
+    """The subset of JSONata that property transforms use: string literals, property paths,
+    `&`, `$join`, `$split`, `$lowercase`, `$uppercase`, `[index]`, and CloudFormation's `$OR`
+    (alternatives: the one equal to `actual` wins). None when the expression is beyond it."""
+    try:
+        alternatives = [a for a in re.split(r"\s+\$OR\s+", expression.strip()) if a]
+        values = [_Parser(alternative, expected).value() for alternative in alternatives]
+    except (ValueError, IndexError, KeyError, TypeError):
+        return None
+    return next((v for v in values if _same(v, actual)), values[0] if values else None)
+
+
+class _Parser:
+    def __init__(self, text: str, model: Json) -> None:
+        self.pieces: list[str] = _PIECE.findall(text)
+        if "".join(self.pieces).replace(" ", "") != re.sub(r"\s", "", text):
+            raise ValueError(text)
+        self.model = model
+        self.position = 0
+
+    def value(self) -> Any:
+        result = self._concatenation()
+        if self.position != len(self.pieces):
+            raise ValueError("trailing pieces")
+        return result
+
+    def _take(self, expected: str | None = None) -> str:
+        piece = self.pieces[self.position]
+        if expected is not None and piece != expected:
+            raise ValueError(f"{expected} expected, found {piece}")
+        self.position += 1
+        return piece
+
+    def _peek(self) -> str | None:
+        return self.pieces[self.position] if self.position < len(self.pieces) else None
+
+    def _concatenation(self) -> Any:
+        result = self._indexed()
+        while self._peek() == "&":
+            self._take()
+            result = f"{result}{self._indexed()}"
+        return result
+
+    def _indexed(self) -> Any:
+        result = self._primary()
+        while self._peek() == "[":
+            self._take()
+            index = int(self._take())
+            self._take("]")
+            result = result[index]
+        return result
+
+    def _primary(self) -> Any:
+        piece = self._take()
+        if piece.startswith('"'):
+            return json.loads(piece)
+        if piece == "[":
+            items = [self._concatenation()]
+            while self._peek() == ",":
+                self._take()
+                items.append(self._concatenation())
+            self._take("]")
+            return items
+        if piece.startswith("$"):
+            self._take("(")
+            arguments = [self._concatenation()]
+            while self._peek() == ",":
+                self._take()
+                arguments.append(self._concatenation())
+            self._take(")")
+            return _FUNCTIONS[piece](*arguments)
+        value: Any = self.model
+        for part in piece.split("."):
+            value = value[part]
+        return value
+
+
+_FUNCTIONS: dict[str, Any] = {
+    "$join": lambda items, separator="": str(separator).join(map(str, items)),
+    "$split": lambda text, separator: str(text).split(str(separator)),
+    "$lowercase": lambda text: str(text).lower(),
+    "$uppercase": lambda text: str(text).upper(),
+}
