@@ -616,7 +616,7 @@ def test_drift_applies_the_schemas_property_transform() -> None:
     ours = type_schema(OURS)
     arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package-group/{GROUP}"
     expected = {"ModelPackageGroupName": arn, "CustomerMetadataProperties": {"auc": 0.9}}
-    actual = {"ModelPackageGroupName": GROUP, "CustomerMetadataProperties": {"auc": "0.9"}}
+    actual: Json = {"ModelPackageGroupName": GROUP, "CustomerMetadataProperties": {"auc": "0.9"}}
     without = TypeSchema({**ours.document, "propertyTransform": {}})
     assert [d.path for d in drift.compare(without, expected, actual)] == ["/ModelPackageGroupName"]
     transforms = {
