@@ -11,6 +11,7 @@ from botocore.config import Config
 from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.boto3_proxy import SessionProxy
 
+from . import budget
 from .sessions import LazySession
 
 if TYPE_CHECKING:
@@ -19,8 +20,8 @@ if TYPE_CHECKING:
 # Throttling is retried inside botocore (standard mode: exponential backoff with jitter and a
 # retry quota); what is left after these attempts surfaces as Throttling, and mutating handlers
 # then ask CloudFormation to call again later. Timeouts are short: SageMaker's model-package
-# calls answer in well under a second, and a call that hangs on every attempt
-# (5 x (3 + 8) s plus backoff) could otherwise outlast the invocation.
+# calls answer in well under a second; budget.py keeps attempts and backoff within the
+# invocation's time (budget.ATTEMPT_SECONDS is connect + read timeout).
 CLIENT_CONFIG = Config(
     retries={"mode": "standard", "total_max_attempts": 5},
     connect_timeout=3,
@@ -80,4 +81,7 @@ def _client_for(
         aws_session_token=token or None,
         config=CLIENT_CONFIG,
     )
+    # Every call, and every retry botocore would make, must end within the invocation's time.
+    client.meta.events.register("before-call.sagemaker", budget.before_call)
+    client.meta.events.register_first("needs-retry.sagemaker", budget.before_retry)
     return cast("SageMakerClient", client)

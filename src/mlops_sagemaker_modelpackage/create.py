@@ -1,40 +1,33 @@
 """Create: register the package, wait for SageMaker to complete it, then read it back.
 
-Phases (callbackContext["phase"]), each safe to run again:
+Phases (runner.Context.phase), each safe to run again:
   (none)     validate, CreateModelPackage with an idempotency token -> "stabilize"
   stabilize  watch the status; Completed -> apply what create could not take, read back;
-             Failed -> delete the failed package and fail with every reason SageMaker gave
+             Failed (or any error once the package exists) -> "cleanup", with the reason kept
+             in the context before anything is deleted, so a replay still reports it
+  cleanup    delete the package that could not be completed, then fail with the reason
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import ProgressEvent
 
-from . import tags
-from .errors import service_call
-from .models import ResourceHandlerRequest
-from .package import failure_text, keep_waiting, read_back, watch
-from .progress import (
-    TRANSIENT_ERRORS,
-    CallbackContext,
-    Clock,
-    Invocation,
-    Stage,
-    WaitPolicy,
-    retry_later,
-    success,
-)
+from . import runner, tags
+from .budget import Clock
+from .errors import TYPE_NAME, failure, service_call
+from .package import describe, failure_text, read_back, watch
+from .progress import TRANSIENT_ERRORS, Stage, WaitPolicy, in_progress, success
+from .request import Request
+from .runner import Operation
 from .translate import (
-    Plain,
-    PlainModel,
     after_create_request,
     client_token,
     create_request,
-    desired_state,
     generated_name,
     to_model,
     validate_desired,
@@ -48,106 +41,127 @@ LOG = logging.getLogger(__name__)
 
 def run(
     client: SageMakerClient,
-    request: ResourceHandlerRequest,
-    context: CallbackContext,
+    request: Request,
+    context: Mapping[str, Any] | None,
     clock: Clock | None = None,
     policy: WaitPolicy | None = None,
 ) -> ProgressEvent:
-    invocation = Invocation.begin(clock, policy)
-    desired = desired_state(request)
-    if not context.get("arn"):
-        # Before CreateModelPackage answers there is no identifier for an IN_PROGRESS event:
-        # errors here fail the operation (nothing exists yet, and a retry reuses the token).
-        context = _register(client, request, desired, invocation)
-    try:
-        try:
-            return _stabilize(client, request, desired, context, invocation)
-        except TRANSIENT_ERRORS as error:
-            return retry_later(
-                _identified(desired, context), context, error, "Creating the package"
-            )
-    except exceptions._HandlerError as failure:
-        # A FAILED event carries no model, so CloudFormation may never learn this ARN:
-        # a package whose create fails is deleted rather than left behind untracked.
-        raise _abandoned(client, str(context["arn"]), failure) from failure
+    return runner.run(
+        "create",
+        {"": _register, "stabilize": _stabilize, "cleanup": _cleanup},
+        client,
+        request,
+        context,
+        clock=clock,
+        policy=policy,
+        needs_identifier=False,
+        on_failure=_clean_up_later,
+    )
 
 
-def _identified(desired: Plain, context: CallbackContext) -> PlainModel:
-    identified = {**desired, "ModelPackageArn": context["arn"]}
-    if context.get("name"):
-        identified["ModelPackageName"] = context["name"]
-    return to_model(identified)
-
-
-def _register(
-    client: SageMakerClient, request: ResourceHandlerRequest, desired: Plain, invocation: Invocation
-) -> CallbackContext:
+def _register(operation: Operation) -> None:
+    """CreateModelPackage; the same request token sends the same ClientToken, so a create
+    invoked again after a lost response gets the package the first call made."""
+    client, request, desired = operation.client, operation.request, operation.request.desired
     validate_desired(desired)
-    token = client_token(desired.get("ClientToken"), request.clientRequestToken)
-    versioned = bool(desired.get("ModelPackageGroupName"))
+    token = client_token(desired.get("ClientToken"), request.token)
     name = None
     package_tags: list[dict[str, str]] = []
-    if not versioned:
+    if not desired.get("ModelPackageGroupName"):
         name = desired.get("ModelPackageName") or generated_name(
-            request.stackId, request.logicalResourceIdentifier, request.clientRequestToken
+            request.stack_id, request.logical_id, request.token
         )
         package_tags = tags.as_tag_list(
-            tags.effective_tags(desired.get("Tags"), request.desiredResourceTags)
+            tags.effective_tags(desired.get("Tags"), request.stack_tags)
         )
-    elif request.desiredResourceTags:
+    elif request.stack_tags:
         LOG.info(
             "Stack-level tags %s not applied: a versioned package takes its group's tags",
-            sorted(request.desiredResourceTags),
+            sorted(request.stack_tags),
         )
     parameters = create_request(desired, name=name, token=token, tags=package_tags)
-    with service_call("CreateModelPackage", name or desired.get("ModelPackageGroupName")):
-        arn = client.create_model_package(**parameters)["ModelPackageArn"]
+    try:
+        with service_call("CreateModelPackage", name or desired.get("ModelPackageGroupName")):
+            arn = client.create_model_package(**parameters)["ModelPackageArn"]
+    except (exceptions.InvalidRequest, exceptions.ResourceConflict) as error:
+        if name is not None and _name_taken(operation, name):
+            raise exceptions.AlreadyExists(TYPE_NAME, name) from error
+        raise
     LOG.info("CreateModelPackage returned %s", arn)
-    context: CallbackContext = {"phase": "stabilize", "arn": arn, "since": invocation.started}
+    operation.context.arn = arn
     if name and not desired.get("ModelPackageName"):
-        context["name"] = name
-    return context
+        operation.context.name = name
+    operation.move_to("stabilize")
 
 
-def _stabilize(
-    client: SageMakerClient,
-    request: ResourceHandlerRequest,
-    desired: Plain,
-    context: CallbackContext,
-    invocation: Invocation,
-) -> ProgressEvent:
-    arn = str(context["arn"])
-    identified = _identified(desired, context).data
-    observed = watch(client, arn, invocation, float(context["since"]), just_created=True)
+def _name_taken(operation: Operation, name: str) -> bool:
+    """Whether another package holds the name (our own would have matched the ClientToken)."""
+    try:
+        return describe(operation.client, name) is not None
+    except exceptions._HandlerError:
+        return False
+
+
+def _stabilize(operation: Operation) -> ProgressEvent:
+    client, arn = operation.client, operation.arn
+    observed = watch(
+        client,
+        arn,
+        operation.invocation,
+        operation.context.since or 0.0,
+        just_created=True,
+    )
     if observed.stage is Stage.FAILED:
-        LOG.info("Model package %s failed: %s", arn, failure_text(observed.described))
         raise exceptions.NotStabilized(
             f"SageMaker failed model package {arn}: {failure_text(observed.described)}."
         )
     if observed.stage is Stage.WAITING:
-        return keep_waiting("create", to_model(identified), context, observed, invocation)
-    follow_up = after_create_request(arn, desired)
+        return operation.keep_waiting(observed)
+    follow_up = after_create_request(arn, operation.request.desired)
     described = observed.described
     if follow_up is not None:
         with service_call("UpdateModelPackage", arn):
             client.update_model_package(**follow_up)
         described = None  # changed since the last look
-    model = read_back(client, arn, identified, request.desiredResourceTags, described)
-    return success(to_model(model))
+    return success(to_model(read_back(client, arn, described)))
 
 
-def _abandoned(
-    client: SageMakerClient, arn: str, failure: exceptions._HandlerError
-) -> exceptions._HandlerError:
-    """The same error, once the package it leaves behind is deleted (and saying so)."""
+def _clean_up_later(operation: Operation, error: exceptions._HandlerError) -> ProgressEvent:
+    """A create that fails once its package exists deletes the package: a FAILED event
+    carries no model, so CloudFormation may never learn the ARN. The reason goes into the
+    context first; the deletion happens in the next invocation."""
+    context = operation.context
+    if not context.arn or context.phase == "cleanup":
+        raise error
+    LOG.info("Create of %s failed (%s); deleting the package", context.arn, error)
+    context.phase = "cleanup"
+    context.failure_code = type(error).__name__
+    context.failure_message = str(error)
+    context.failures = 0
+    return in_progress(
+        operation.identified(),
+        context.to_json(),
+        1,
+        f"{error} Deleting the package so that nothing is left behind.",
+    )
+
+
+def _cleanup(operation: Operation) -> ProgressEvent:
+    client, arn, context = operation.client, operation.arn, operation.context
+    reason = failure(
+        context.failure_code or "GeneralServiceException", context.failure_message or ""
+    )
     try:
         with service_call("DeleteModelPackage", arn):
             client.delete_model_package(ModelPackageName=arn)
-        cleanup = f"The package {arn} was deleted, so nothing is left behind."
+        outcome = f"The package {arn} was deleted, so nothing is left behind."
     except exceptions.NotFound:
-        cleanup = f"The package {arn} no longer exists."
+        outcome = f"The package {arn} no longer exists."
+    except TRANSIENT_ERRORS as error:
+        if not operation.out_of_time():
+            raise
+        outcome = f"The package {arn} could not be deleted ({error}); delete it by hand."
     except exceptions._HandlerError as error:
-        cleanup = f"The package {arn} could not be deleted ({error}); delete it by hand."
-    abandoned = type(failure).__new__(type(failure))
-    exceptions._HandlerError.__init__(abandoned, f"{failure} {cleanup}")
-    return abandoned
+        outcome = f"The package {arn} could not be deleted ({error}); delete it by hand."
+    # Returned, not raised: the runner would retry a reason that is itself transient.
+    return failure(type(reason).__name__, f"{reason} {outcome}").to_progress_event()

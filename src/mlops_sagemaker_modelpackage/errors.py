@@ -109,6 +109,21 @@ def map_botocore_error(error: BotoCoreError, operation: str) -> exceptions._Hand
     return exceptions.GeneralServiceException(f"{operation} failed: {error}")
 
 
+def failure(code: str, message: str) -> exceptions._HandlerError:
+    """The lib exception for an error code's name (as kept in a callback context)."""
+    kind = getattr(exceptions, code, None)
+    if not (isinstance(kind, type) and issubclass(kind, exceptions._HandlerError)):
+        kind = exceptions.GeneralServiceException
+    error = kind.__new__(kind)
+    exceptions._HandlerError.__init__(error, message)
+    return error
+
+
+def reworded(error: exceptions._HandlerError, message: str) -> exceptions._HandlerError:
+    """The same kind of error (and so the same error code) with another message."""
+    return failure(type(error).__name__, message)
+
+
 @contextmanager
 def service_call(operation: str, identifier: str | None = None) -> Iterator[None]:
     """Run SageMaker calls, raising the lib exception that matches any failure."""

@@ -16,7 +16,8 @@ from cloudformation_cli_python_lib.interface import Action, ProgressEvent
 from . import create, delete, listing, read, update
 from .client import sagemaker_client
 from .errors import TYPE_NAME
-from .models import ResourceHandlerRequest, ResourceModel
+from .models import ResourceModel
+from .request import Request
 from .resource import ModelPackageResource
 
 # botocore logs whole request bodies at DEBUG, and a body can carry ModelCardContent, which the
@@ -31,7 +32,7 @@ test_entrypoint = resource.test_entrypoint
 @resource.handler(Action.CREATE)
 def create_handler(
     session: SessionProxy | None,
-    request: ResourceHandlerRequest,
+    request: Request,
     callback_context: MutableMapping[str, Any],
 ) -> ProgressEvent:
     return create.run(sagemaker_client(session, request.region), request, dict(callback_context))
@@ -40,7 +41,7 @@ def create_handler(
 @resource.handler(Action.READ)
 def read_handler(
     session: SessionProxy | None,
-    request: ResourceHandlerRequest,
+    request: Request,
     callback_context: MutableMapping[str, Any],
 ) -> ProgressEvent:
     return read.run(sagemaker_client(session, request.region), request)
@@ -49,7 +50,7 @@ def read_handler(
 @resource.handler(Action.UPDATE)
 def update_handler(
     session: SessionProxy | None,
-    request: ResourceHandlerRequest,
+    request: Request,
     callback_context: MutableMapping[str, Any],
 ) -> ProgressEvent:
     return update.run(sagemaker_client(session, request.region), request, dict(callback_context))
@@ -58,7 +59,7 @@ def update_handler(
 @resource.handler(Action.DELETE)
 def delete_handler(
     session: SessionProxy | None,
-    request: ResourceHandlerRequest,
+    request: Request,
     callback_context: MutableMapping[str, Any],
 ) -> ProgressEvent:
     return delete.run(sagemaker_client(session, request.region), request, dict(callback_context))
@@ -67,7 +68,7 @@ def delete_handler(
 @resource.handler(Action.LIST)
 def list_handler(
     session: SessionProxy | None,
-    request: ResourceHandlerRequest,
+    request: Request,
     callback_context: MutableMapping[str, Any],
 ) -> ProgressEvent:
     return listing.run(sagemaker_client(session, request.region), request)

@@ -2,7 +2,8 @@
 
 Without a filter every package in the region (versioned and unversioned); with
 ModelPackageGroupName, that group's versions. Items carry the identifier and the summary's
-fields, nothing that would need a Describe per package.
+fields, nothing that would need a Describe per package. Packages SageMaker is deleting are
+left out: they read as NotFound.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 from cloudformation_cli_python_lib.interface import BaseModel, OperationStatus, ProgressEvent
 
 from .errors import service_call
-from .models import ResourceHandlerRequest
-from .translate import Plain, PlainModel, desired_state, is_versioned_arn
+from .request import Request
+from .runner import synchronous
+from .translate import Plain, PlainModel, is_versioned_arn
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -29,19 +31,21 @@ SUMMARY_FIELDS = (
 )
 
 
-def run(client: SageMakerClient, request: ResourceHandlerRequest) -> ProgressEvent:
-    group = desired_state(request).get("ModelPackageGroupName")
+def run(client: SageMakerClient, request: Request) -> ProgressEvent:
+    group = request.desired.get("ModelPackageGroupName")
     parameters: dict[str, Any] = {"MaxResults": PAGE_SIZE}
     if group:
         parameters["ModelPackageGroupName"] = group
     else:
         parameters["ModelPackageType"] = "Both"
-    if request.nextToken:
-        parameters["NextToken"] = request.nextToken
-    with service_call("ListModelPackages", group):
+    if request.next_token:
+        parameters["NextToken"] = request.next_token
+    with synchronous(request), service_call("ListModelPackages", group):
         page = client.list_model_packages(**parameters)
     items: list[BaseModel] = [
-        PlainModel(_item(dict(s))) for s in page.get("ModelPackageSummaryList", [])
+        PlainModel(_item(dict(s)))
+        for s in page.get("ModelPackageSummaryList", [])
+        if s.get("ModelPackageStatus") != "Deleting"
     ]
     return ProgressEvent(
         status=OperationStatus.SUCCESS,

@@ -1,18 +1,16 @@
-"""Reading one model package: describe, read back as a model, watch its status."""
+"""Describing one model package: read it back as a model, watch its status while waiting."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cloudformation_cli_python_lib import exceptions
-from cloudformation_cli_python_lib.interface import BaseModel, ProgressEvent
 
 from . import tags
 from .errors import TYPE_NAME, service_call
-from .progress import CallbackContext, Invocation, Stage, in_progress, out_of_time, stage_of
+from .progress import Invocation, Stage, stage_of
 from .translate import Plain, is_versioned_arn, model_from_describe
 
 if TYPE_CHECKING:
@@ -24,8 +22,12 @@ LOG = logging.getLogger(__name__)
 CREATE_VISIBILITY_GRACE_SECONDS = 30.0
 
 
-def describe(client: SageMakerClient, arn: str) -> Plain | None:
-    """DescribeModelPackage by ARN; None when the package does not exist."""
+def describe(client: SageMakerClient, arn: str, *, deleting_is_gone: bool = True) -> Plain | None:
+    """DescribeModelPackage by ARN; None when the package does not exist.
+
+    A package SageMaker is deleting is gone for every purpose but waiting for the deletion:
+    it can be neither read nor updated, and it will not be there a moment later.
+    """
     try:
         with service_call("DescribeModelPackage", arn):
             response: Any = client.describe_model_package(ModelPackageName=arn)
@@ -33,6 +35,9 @@ def describe(client: SageMakerClient, arn: str) -> Plain | None:
         return None
     described: Plain = dict(response)
     described.pop("ResponseMetadata", None)
+    if deleting_is_gone and described.get("ModelPackageStatus") == "Deleting":
+        LOG.info("Model package %s is being deleted", arn)
+        return None
     return described
 
 
@@ -43,19 +48,12 @@ def describe_existing(client: SageMakerClient, arn: str) -> Plain:
     return described
 
 
-def read_back(
-    client: SageMakerClient,
-    arn: str,
-    hint: Plain,
-    stack_tags: Mapping[str, Any] | None,
-    described: Plain | None = None,
-) -> Plain:
-    """The model as SageMaker holds it (reusing a Describe answer already in hand)."""
+def read_back(client: SageMakerClient, arn: str, described: Plain | None = None) -> Plain:
+    """The model as SageMaker holds it, in its canonical form (reusing a Describe in hand)."""
     if described is None:
         described = describe_existing(client, arn)
     package_tags = None if is_versioned_arn(arn) else tags.read(client, arn)
-    stack = {str(k): str(v) for k, v in (stack_tags or {}).items()}
-    return model_from_describe(described, package_tags, hint, stack)
+    return model_from_describe(described, package_tags)
 
 
 def failure_text(described: Plain | None) -> str:
@@ -91,28 +89,6 @@ class Observation:
         return str(self.described.get("ModelPackageStatus", "unknown"))
 
 
-def keep_waiting(
-    action: str,
-    model: BaseModel,
-    context: CallbackContext,
-    observed: Observation,
-    invocation: Invocation,
-) -> ProgressEvent:
-    """IN_PROGRESS with a delay that grows with the wait, or NotStabilized past the timeout."""
-    since = float(context["since"])
-    if out_of_time(action, since, invocation.clock.now()):
-        raise exceptions.NotStabilized(
-            f"Model package is still {observed.status} after {observed.waited / 60:.0f} "
-            f"minutes; CloudFormation's {action} timeout is reached."
-        )
-    return in_progress(
-        model,
-        context,
-        invocation.policy.callback_delay(observed.waited),
-        f"Model package is {observed.status}",
-    )
-
-
 def watch(
     client: SageMakerClient,
     arn: str,
@@ -130,7 +106,7 @@ def watch(
     """
     clock, policy = invocation.clock, invocation.policy
     while True:
-        described = describe(client, arn)
+        described = describe(client, arn, deleting_is_gone=not until_gone)
         waited = clock.now() - since
         if described is None:
             if until_gone:

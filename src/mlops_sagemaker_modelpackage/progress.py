@@ -9,31 +9,16 @@ from __future__ import annotations
 
 import math
 import os
-import time
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Protocol
+from typing import Any
 
 from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import BaseModel, OperationStatus, ProgressEvent
 
+from .budget import Budget, Clock, SystemClock
+
 CallbackContext = dict[str, Any]
-
-
-class Clock(Protocol):
-    """Wall-clock time; tests and benchmarks substitute a virtual one."""
-
-    def now(self) -> float: ...
-
-    def sleep(self, seconds: float) -> None: ...
-
-
-class SystemClock:
-    def now(self) -> float:
-        return time.time()
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
 
 
 class Stage(Enum):
@@ -98,28 +83,44 @@ def policy_from_environment() -> WaitPolicy:
 
 @dataclass
 class Invocation:
-    """Timing of the current invocation: when it started and the operation's first start."""
+    """Timing of the current invocation: its clock, waiting policy and time budget."""
 
     clock: Clock
     policy: WaitPolicy
     started: float
+    budget: Budget
 
     @classmethod
-    def begin(cls, clock: Clock | None = None, policy: WaitPolicy | None = None) -> Invocation:
+    def begin(
+        cls,
+        clock: Clock | None = None,
+        policy: WaitPolicy | None = None,
+        lambda_deadline: float | None = None,
+    ) -> Invocation:
         clock = clock or SystemClock()
-        return cls(clock=clock, policy=policy or policy_from_environment(), started=clock.now())
+        return cls(
+            clock=clock,
+            policy=policy or policy_from_environment(),
+            started=clock.now(),
+            budget=Budget.starting(clock, lambda_deadline),
+        )
 
     def may_poll_again(self, waited: float) -> bool:
         """Whether to sleep and look again inside this invocation.
 
         Only during the operation's first `in_invocation_budget` seconds (fast packages finish
-        there); after that every invocation looks once and hands back to CloudFormation, so a
+        there), and only while the look after the sleep still ends within the invocation's
+        time; after that every invocation looks once and hands back to CloudFormation, so a
         long wait costs Lambda time per look, not per second.
         """
         interval = self.policy.interval(waited)
         used = self.clock.now() - self.started
         budget = self.policy.in_invocation_budget
-        return waited + interval <= budget and used + interval <= budget
+        return (
+            waited + interval <= budget
+            and used + interval <= budget
+            and self.budget.allows(interval)
+        )
 
 
 def in_progress(
@@ -139,50 +140,31 @@ def success(model: BaseModel | None) -> ProgressEvent:
     return ProgressEvent(status=OperationStatus.SUCCESS, resourceModel=model)
 
 
-# The schema's handler timeouts (tests/test_handlers_contract.py keeps them equal): past them
-# CloudFormation stops waiting anyway, so the handler says why first.
+# The schema's handler timeouts (tests/test_schema.py keeps them equal): past them CloudFormation
+# stops waiting anyway, so the handler says why first. A create keeps the last minutes to delete
+# a package it could not complete.
 TIMEOUT_MINUTES = {"create": 720, "update": 720, "delete": 120}
-MAX_TRANSIENT_RETRIES = 5
-RETRY_DELAY_SECONDS = 10
+CLEANUP_RESERVE_MINUTES = 10
 
 
-def out_of_time(action: str, since: float, now: float) -> bool:
-    return now - since >= TIMEOUT_MINUTES[action] * 60
+def out_of_time(action: str, since: float, now: float, reserve_minutes: float = 0) -> bool:
+    return now - since >= (TIMEOUT_MINUTES[action] - reserve_minutes) * 60
 
 
-# Errors that say "not now" rather than "no": after botocore's own retries (throttling) or
-# when another writer holds the package, a mutating handler asks to be invoked again later.
+# Errors that say "not now" rather than "no": after botocore's own retries (throttling), when
+# another writer holds the package, or when the invocation's time is up, a mutating handler asks
+# to be invoked again later, with growing delays, for as long as the operation's timeout allows.
 TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
     exceptions.ResourceConflict,
     exceptions.Throttling,
     exceptions.ServiceInternalError,
     exceptions.NetworkFailure,
 )
-RETRY_COUNTERS = {
-    exceptions.ResourceConflict: "conflicts",
-    exceptions.Throttling: "throttled",
-    exceptions.ServiceInternalError: "service_errors",
-    exceptions.NetworkFailure: "network_errors",
-}
+FIRST_RETRY_DELAY_SECONDS = 5
+MAX_RETRY_DELAY_SECONDS = 60
 
 
-def retry_later(
-    model: BaseModel, context: CallbackContext, error: Exception, operation: str
-) -> ProgressEvent:
-    """IN_PROGRESS to try `operation` again after a delay, at most MAX_TRANSIENT_RETRIES times
-    per kind of error; then the error itself, saying how often it was retried."""
-    counter = next((name for kind, name in RETRY_COUNTERS.items() if isinstance(error, kind)), None)
-    if counter is None:
-        raise error
-    attempts = int(context.get(counter, 0)) + 1
-    if attempts > MAX_TRANSIENT_RETRIES:
-        raise type(error)(
-            f"{error} (still failing after {MAX_TRANSIENT_RETRIES} retries over several minutes; "
-            "retry the stack operation when SageMaker is available or the other change is done)"
-        ) from error
-    return in_progress(
-        model,
-        {**context, counter: attempts},
-        RETRY_DELAY_SECONDS * attempts,
-        f"{operation}: {error}; retry {attempts} of {MAX_TRANSIENT_RETRIES}",
-    )
+def retry_delay(consecutive_failures: int) -> int:
+    """5, 10, 20, 40, then 60 s: a busy package is waited for without hammering SageMaker."""
+    exponent = max(0, consecutive_failures - 1)
+    return int(min(MAX_RETRY_DELAY_SECONDS, FIRST_RETRY_DELAY_SECONDS * 2 ** min(exponent, 8)))

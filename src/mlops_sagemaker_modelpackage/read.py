@@ -1,4 +1,4 @@
-"""Read: the package as SageMaker holds it, for every schema property but the write-only ones."""
+"""Read: the package as SageMaker holds it, in one canonical form whatever the request carries."""
 
 from __future__ import annotations
 
@@ -8,18 +8,19 @@ from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import ProgressEvent
 
 from .errors import TYPE_NAME
-from .models import ResourceHandlerRequest
 from .package import read_back
 from .progress import success
-from .translate import desired_state, to_model
+from .request import Request
+from .runner import synchronous
+from .translate import to_model
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
 
-def run(client: SageMakerClient, request: ResourceHandlerRequest) -> ProgressEvent:
-    hint = desired_state(request)
-    arn = hint.get("ModelPackageArn")
+def run(client: SageMakerClient, request: Request) -> ProgressEvent:
+    arn = request.arn
     if not arn:
         raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")
-    return success(to_model(read_back(client, arn, hint, request.desiredResourceTags)))
+    with synchronous(request):
+        return success(to_model(read_back(client, arn)))

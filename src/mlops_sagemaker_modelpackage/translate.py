@@ -19,7 +19,9 @@ from typing import Any
 from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import BaseModel
 
-from .models import ResourceHandlerRequest, ResourceModel
+from .fields import WRITE_ONLY
+from .models import ResourceModel
+from .tags import RESERVED_PREFIX
 
 Plain = dict[str, Any]
 
@@ -28,46 +30,6 @@ MAX_NAME_LENGTH = 63
 HASH_LENGTH = 12
 
 PROPERTY_NAMES = frozenset(f.name for f in fields(ResourceModel))
-READ_ONLY = frozenset(
-    {
-        "ModelPackageArn",
-        "ModelPackageVersion",
-        "ModelPackageStatus",
-        "ModelPackageStatusDetails",
-        "CreationTime",
-        "LastModifiedTime",
-    }
-)
-WRITE_ONLY = frozenset({"ClientToken", "AdditionalInferenceSpecificationsToAdd"})
-CREATE_ONLY = (
-    "ModelPackageName",
-    "ModelPackageGroupName",
-    "ModelPackageDescription",
-    "InferenceSpecification",
-    "AdditionalInferenceSpecifications",
-    "ValidationSpecification",
-    "SourceAlgorithmSpecification",
-    "CertifyForMarketplace",
-    "MetadataProperties",
-    "ModelMetrics",
-    "ClientToken",
-    "DriftCheckBaselines",
-    "Domain",
-    "Task",
-    "SamplePayloadUrl",
-    "SecurityConfig",
-    "SkipModelValidation",
-    "ManagedStorageType",
-)
-# What UpdateModelPackage changes in place (versioned packages only), besides metadata and specs.
-UPDATABLE_FIELDS = (
-    "ModelApprovalStatus",
-    "ApprovalDescription",
-    "ModelCard",
-    "SourceUri",
-    "ModelLifeCycle",
-    "ModelPackageRegistrationType",
-)
 # CreateModelPackage members taken straight from the model (the rest are decided below).
 CREATE_FIELDS = (
     "ModelPackageDescription",
@@ -91,46 +53,12 @@ CREATE_FIELDS = (
     "ModelLifeCycle",
     "ManagedStorageType",
 )
-# Values SageMaker records by itself when the caller gave none. Returned by read only where the
-# caller's model has them too, so they never show up as drift of what the user wrote.
+# Values SageMaker derives by itself from what the caller named (the image's digest, the data's
+# ETag). Read never returns them, whatever it is given, so they never show up as drift.
 SERVER_FILLED_KEYS = frozenset({"ImageDigest", "ModelDataETag", "ETag", "ManifestEtag"})
-SERVER_DEFAULTS: Plain = {
-    "CertifyForMarketplace": False,
-    "SkipModelValidation": "None",
-    "SecurityConfig": {"KmsKeyId": ""},
-}
 
 _NAME_CHARS = re.compile(r"[^a-zA-Z0-9-]+")
 _ARN_RESOURCE = re.compile(r":model-package/(?P<path>.+)$")
-
-
-def plain(model: ResourceModel | None) -> Plain:
-    """The model as API-shaped plain data (None values dropped), safe to modify."""
-    if model is None:
-        return {}
-    data: Plain = _empty_items_restored(copy.deepcopy(dict(model._serialize())))
-    return data
-
-
-def desired_state(request: ResourceHandlerRequest) -> Plain:
-    """The desired properties exactly as sent (see resource.py), else from the model."""
-    raw = getattr(request, "rawDesiredResourceState", None)
-    return copy.deepcopy(raw) if raw is not None else plain(request.desiredResourceState)
-
-
-def previous_state(request: ResourceHandlerRequest) -> Plain:
-    raw = getattr(request, "rawPreviousResourceState", None)
-    return copy.deepcopy(raw) if raw is not None else plain(request.previousResourceState)
-
-
-def _empty_items_restored(value: Any) -> Any:
-    """The generated models turn an empty object into None (`_deserialize({})` returns None);
-    inside a list that would send `null` to SageMaker, so such items become `{}` again."""
-    if isinstance(value, dict):
-        return {k: _empty_items_restored(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [{} if item is None else _empty_items_restored(item) for item in value]
-    return value
 
 
 class PlainModel(BaseModel):
@@ -206,6 +134,12 @@ def validate_desired(desired: Plain) -> None:
             "Set either ModelPackageName (an unversioned package) or ModelPackageGroupName "
             "(a new version in that group), not both."
         )
+    for tag in desired.get("Tags") or []:
+        if str(tag.get("Key", "")).startswith(RESERVED_PREFIX):
+            raise exceptions.InvalidRequest(
+                f"Tag key '{tag['Key']}' uses the prefix '{RESERVED_PREFIX}', which AWS reserves "
+                "for its own tags: SageMaker would refuse it. Rename the tag."
+            )
     if versioned and desired.get("Tags"):
         raise exceptions.InvalidRequest(
             "Tags cannot be set on a versioned package: a version takes its tags from its model "
@@ -266,9 +200,8 @@ def specs_to_add(existing: list[Plain], wanted: list[Plain], *, limit: bool = Tr
 
 
 def _same_spec(current: Plain, wanted: Plain) -> bool:
-    """Equal on what the user wrote; values the service filled in are ignored."""
-    comparable: Plain = _without_server_filled(current, wanted)
-    return comparable == wanted
+    """Equal on what the user wrote; values the service derives (digests, ETags) are ignored."""
+    return bool(_without_server_filled(current) == _without_server_filled(wanted))
 
 
 # ---------------------------------------------------------------- create
@@ -308,13 +241,12 @@ def after_create_request(arn: str, desired: Plain) -> Plain | None:
 # ---------------------------------------------------------------- read
 
 
-def model_from_describe(
-    described: Plain, tags: list[Plain] | None, hint: Plain, stack_tags: dict[str, str]
-) -> Plain:
-    """The resource model for a DescribeModelPackage response (and the package's tags).
+def model_from_describe(described: Plain, package_tags: list[Plain] | None) -> Plain:
+    """The resource model for a DescribeModelPackage response and the package's tags.
 
-    `hint` is the model the caller sent (often just the identifier): server-filled values are
-    returned where it has them, and the group is returned in the form (name or ARN) it used.
+    One canonical form, whatever the request carried: the group by name (the schema's
+    propertyTransform lets a template write its ARN), defaults as SageMaker holds them, no
+    server-derived digests, and every tag but the reserved `aws:` ones.
     """
     arn = described["ModelPackageArn"]
     model: Plain = {
@@ -323,51 +255,34 @@ def model_from_describe(
     if is_versioned_arn(arn):
         # Describe reports the group's name as ModelPackageName for versions.
         model.pop("ModelPackageName", None)
-        group = model.get("ModelPackageGroupName")
-        hinted = hint.get("ModelPackageGroupName")
-        if group and hinted and group_name_of(hinted) == group:
-            model["ModelPackageGroupName"] = hinted
-    for key, default in SERVER_DEFAULTS.items():
-        if model.get(key) == default and key not in hint:
-            del model[key]
-    model = _without_server_filled(model, hint)
+        if model.get("ModelPackageGroupName"):
+            model["ModelPackageGroupName"] = group_name_of(model["ModelPackageGroupName"])
+    security = model.get("SecurityConfig") or {}
+    if not security.get("KmsKeyId"):
+        model.pop("SecurityConfig", None)  # SageMaker reports an empty key when none was given
+    model = _without_server_filled(model)
     if not model.get("CustomerMetadataProperties"):
         model.pop("CustomerMetadataProperties", None)
-    if tags is not None:
-        user_tags = resource_tags_from_service(tags, stack_tags, hint.get("Tags"))
-        if user_tags or "Tags" in hint:
-            model["Tags"] = user_tags
+    if package_tags is not None:
+        model["Tags"] = sorted(
+            (
+                {"Key": t["Key"], "Value": t.get("Value", "")}
+                for t in package_tags
+                if not t["Key"].startswith(RESERVED_PREFIX)
+            ),
+            key=lambda t: t["Key"],
+        )
     return model
 
 
-def resource_tags_from_service(
-    tags: list[Plain], stack_tags: dict[str, str], hinted: list[Plain] | None
-) -> list[Plain]:
-    """The package's tags less `aws:` ones and stack-level tags the model does not name."""
-    named = {t["Key"] for t in hinted or []}
-    return [
-        {"Key": t["Key"], "Value": t["Value"]}
-        for t in tags
-        if not t["Key"].startswith("aws:")
-        and (t["Key"] in named or stack_tags.get(t["Key"]) != t["Value"])
-    ]
-
-
-def _without_server_filled(value: Any, hint: Any) -> Any:
-    """`value` without server-filled keys that `hint` lacks at the same place."""
+def _without_server_filled(value: Any) -> Any:
+    """`value` without the keys SageMaker derives by itself, at any depth."""
     if isinstance(value, dict):
-        hint_dict = hint if isinstance(hint, dict) else {}
         return {
-            k: _without_server_filled(v, hint_dict.get(k))
-            for k, v in value.items()
-            if k not in SERVER_FILLED_KEYS or k in hint_dict
+            k: _without_server_filled(v) for k, v in value.items() if k not in SERVER_FILLED_KEYS
         }
     if isinstance(value, list):
-        hint_list = hint if isinstance(hint, list) else []
-        return [
-            _without_server_filled(v, hint_list[i] if i < len(hint_list) else None)
-            for i, v in enumerate(value)
-        ]
+        return [_without_server_filled(v) for v in value]
     return value
 
 
@@ -379,81 +294,3 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list):
         return [_jsonable(v) for v in value]
     return value
-
-
-# ---------------------------------------------------------------- update
-
-
-def create_only_changes(previous: Plain, desired: Plain) -> list[str]:
-    return [k for k in CREATE_ONLY if previous.get(k) != desired.get(k)]
-
-
-def in_place_changes(previous: Plain, desired: Plain) -> list[str]:
-    """Names of the UpdateModelPackage-applied properties that differ."""
-    changed = [k for k in UPDATABLE_FIELDS if previous.get(k) != desired.get(k)]
-    if previous.get("CustomerMetadataProperties") != desired.get("CustomerMetadataProperties"):
-        changed.append("CustomerMetadataProperties")
-    if new_specs_wanted(previous, desired):
-        changed.append("AdditionalInferenceSpecificationsToAdd")
-    return changed
-
-
-def new_specs_wanted(previous: Plain, desired: Plain) -> bool:
-    """Whether desired AdditionalInferenceSpecificationsToAdd holds anything not applied yet.
-
-    A specification whose name was applied before but whose content changed is rejected:
-    SageMaker cannot change one, and ignoring it would be a silent no-op (the property is
-    write-only, so no drift would ever show it).
-    """
-    known = [
-        *previous.get("AdditionalInferenceSpecifications", []),
-        *previous.get("AdditionalInferenceSpecificationsToAdd", []),
-    ]
-    wanted = desired.get("AdditionalInferenceSpecificationsToAdd", [])
-    return bool(specs_to_add(known, wanted, limit=False))
-
-
-def _known_spec_names(model: Plain) -> set[str]:
-    return {
-        s["Name"]
-        for key in ("AdditionalInferenceSpecifications", "AdditionalInferenceSpecificationsToAdd")
-        for s in model.get(key, [])
-    }
-
-
-def update_request(
-    arn: str, previous: Plain, desired: Plain, current_specs: list[Plain] | None
-) -> Plain | None:
-    """One UpdateModelPackage call carrying only what changed, or None when nothing did.
-
-    `current_specs` are the package's additional inference specifications as SageMaker holds
-    them, needed only when new ones are wanted.
-    """
-    request: Plain = {}
-    for key in UPDATABLE_FIELDS:
-        if previous.get(key) == desired.get(key):
-            continue
-        if key not in desired:
-            raise exceptions.NotUpdatable(
-                f"{key} cannot be removed from a model package once set: SageMaker has no call "
-                f"that clears it. Set the value you want instead."
-            )
-        request[key] = desired[key]
-    if "ApprovalDescription" in request and "ModelApprovalStatus" in desired:
-        request["ModelApprovalStatus"] = desired["ModelApprovalStatus"]
-    before: dict[str, str] = previous.get("CustomerMetadataProperties") or {}
-    after: dict[str, str] = desired.get("CustomerMetadataProperties") or {}
-    changed = {k: v for k, v in after.items() if before.get(k) != v}
-    removed = sorted(before.keys() - after.keys())
-    if changed:
-        request["CustomerMetadataProperties"] = changed
-    if removed:
-        request["CustomerMetadataPropertiesToRemove"] = removed
-    if current_specs is not None:
-        new = specs_to_add(current_specs, desired.get("AdditionalInferenceSpecificationsToAdd", []))
-        if new:
-            request["AdditionalInferenceSpecificationsToAdd"] = new
-    if not request:
-        return None
-    request["ModelPackageArn"] = arn
-    return request

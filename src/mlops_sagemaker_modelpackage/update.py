@@ -1,45 +1,33 @@
 """Update in place: approval, metadata, added specifications and tags; never a create-only field.
 
-Phases (callbackContext["phase"]), each safe to run again:
-  (none)     refuse create-only changes; send one UpdateModelPackage with only what changed
-             (versioned) or the tag calls (unversioned) -> "stabilize"
+Every update is decided from what SageMaker holds now (plan.py), so the same code serves a
+stack update, its rollback (desired and previous swapped), a replay and the repair of drift.
+
+Phases (runner.Context.phase), each safe to run again:
+  (none)     describe the package, plan, send one UpdateModelPackage (versioned) or the tag
+             calls (unversioned) with only what differs -> "stabilize" (or done, when nothing
+             was sent and the package is complete)
   stabilize  wait while SageMaker reprocesses the package, then read it back
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import ProgressEvent
 
-from . import tags
-from .errors import TYPE_NAME, service_call
-from .models import ResourceHandlerRequest
-from .package import describe_existing, failure_text, keep_waiting, read_back, watch
-from .progress import (
-    TRANSIENT_ERRORS,
-    CallbackContext,
-    Clock,
-    Invocation,
-    Stage,
-    WaitPolicy,
-    retry_later,
-    success,
-)
-from .translate import (
-    Plain,
-    create_only_changes,
-    desired_state,
-    in_place_changes,
-    is_versioned_arn,
-    new_specs_wanted,
-    previous_state,
-    to_model,
-    update_request,
-    validate_desired,
-)
+from . import runner, tags
+from .budget import Clock
+from .errors import service_call
+from .package import describe_existing, failure_text, read_back, watch
+from .plan import plan_update, refuse_impossible
+from .progress import Stage, WaitPolicy, stage_of, success
+from .request import Request
+from .runner import Operation
+from .translate import is_versioned_arn, model_from_describe, to_model
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -49,94 +37,67 @@ LOG = logging.getLogger(__name__)
 
 def run(
     client: SageMakerClient,
-    request: ResourceHandlerRequest,
-    context: CallbackContext,
+    request: Request,
+    context: Mapping[str, Any] | None,
     clock: Clock | None = None,
     policy: WaitPolicy | None = None,
 ) -> ProgressEvent:
-    invocation = Invocation.begin(clock, policy)
-    desired = desired_state(request)
-    previous = previous_state(request)
-    arn = desired.get("ModelPackageArn") or previous.get("ModelPackageArn")
-    if not arn:
-        raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")
-    identified = {**desired, "ModelPackageArn": arn}
-    if context.get("phase") != "stabilize":
-        try:
-            _apply(client, request, arn, previous, desired)
-        except TRANSIENT_ERRORS as error:
-            return retry_later(to_model(identified), context, error, "UpdateModelPackage")
-        context = {**context, "phase": "stabilize", "since": invocation.started}
-    try:
-        return _stabilize(
-            client, request, arn=arn, identified=identified, context=context, invocation=invocation
-        )
-    except TRANSIENT_ERRORS as error:
-        return retry_later(to_model(identified), context, error, "Waiting for the package")
+    return runner.run(
+        "update",
+        {"": _apply, "stabilize": _stabilize},
+        client,
+        request,
+        context,
+        clock=clock,
+        policy=policy,
+    )
 
 
-def _apply(
-    client: SageMakerClient,
-    request: ResourceHandlerRequest,
-    arn: str,
-    previous: Plain,
-    desired: Plain,
-) -> None:
-    fixed = create_only_changes(previous, desired)
-    if fixed:
-        raise exceptions.NotUpdatable(
-            f"{', '.join(fixed)} cannot be changed on an existing model package; CloudFormation "
-            "replaces the package when a create-only property changes."
-        )
-    validate_desired(desired)
-    if is_versioned_arn(arn):
-        current_specs = None
-        if new_specs_wanted(previous, desired):
-            current_specs = describe_existing(client, arn).get(
-                "AdditionalInferenceSpecifications", []
-            )
-        parameters = update_request(arn, previous, desired, current_specs)
-        if parameters is None:
-            LOG.info("Nothing to send for %s", arn)
-            return
+def _apply(operation: Operation) -> ProgressEvent | None:
+    client, arn, request = operation.client, operation.arn, operation.request
+    refuse_impossible(request.desired, request.previous)
+    versioned = is_versioned_arn(arn)
+    described = describe_existing(client, arn)
+    package_tags = None if versioned else tags.read(client, arn)
+    current = model_from_describe(described, package_tags)
+    plan = plan_update(
+        arn,
+        request.desired,
+        request.previous,
+        current,
+        versioned=versioned,
+        stack_tags=request.stack_tags,
+        previous_stack_tags=request.previous_stack_tags,
+    )
+    if plan.update is not None:
         with service_call("UpdateModelPackage", arn):
-            client.update_model_package(**parameters)
+            client.update_model_package(**plan.update)
         LOG.info(
             "UpdateModelPackage %s: %s",
             arn,
-            sorted(k for k in parameters if k != "ModelPackageArn"),
+            sorted(k for k in plan.update if k != "ModelPackageArn"),
         )
-        return
-    changed = in_place_changes(previous, desired)
-    if changed:
-        raise exceptions.NotUpdatable(
-            f"{', '.join(changed)} cannot be changed on an unversioned model package: "
-            "SageMaker's UpdateModelPackage updates versioned packages only."
-        )
-    delta = tags.TagDelta.between(
-        tags.effective_tags(previous.get("Tags"), request.previousResourceTags),
-        tags.effective_tags(desired.get("Tags"), request.desiredResourceTags),
-    )
-    if delta:
-        tags.apply(client, arn, delta)
+        operation.move_to("stabilize")
+        return None
+    if plan.tags:
+        tags.apply(client, arn, plan.tags)
+    if stage_of(described.get("ModelPackageStatus")) is not Stage.DONE:
+        operation.move_to("stabilize")  # still processing an earlier change
+        return None
+    if not plan.tags:
+        LOG.info("Nothing to change on %s: it already is as desired", arn)
+        return success(to_model(current))
+    return success(to_model(read_back(client, arn, described)))
 
 
-def _stabilize(
-    client: SageMakerClient,
-    request: ResourceHandlerRequest,
-    *,
-    arn: str,
-    identified: Plain,
-    context: CallbackContext,
-    invocation: Invocation,
-) -> ProgressEvent:
-    observed = watch(client, arn, invocation, float(context["since"]))
+def _stabilize(operation: Operation) -> ProgressEvent:
+    arn = operation.arn
+    observed = watch(operation.client, arn, operation.invocation, operation.context.since or 0.0)
     if observed.stage is Stage.FAILED:
         raise exceptions.NotStabilized(
             f"SageMaker failed model package {arn} after the update: "
             f"{failure_text(observed.described)}"
         )
     if observed.stage is Stage.WAITING:
-        return keep_waiting("update", to_model(identified), context, observed, invocation)
-    model = read_back(client, arn, identified, request.desiredResourceTags, observed.described)
-    return success(to_model(model))
+        return operation.keep_waiting(observed)
+    return success(to_model(read_back(operation.client, arn, observed.described)))

@@ -1,0 +1,151 @@
+"""What an update does, decided from three states: desired, previous and current.
+
+`desired` is the template now, `previous` the template before (used only to learn what the user
+removed) and `current` what SageMaker holds (the canonical model read back). Deciding from
+`current` makes an update, its rollback (desired and previous swapped), a replay after a lost
+response and the repair of drift one and the same code path: content already there is nothing
+to do, and a property removed from the template that SageMaker cannot clear is left as it is.
+No I/O.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from cloudformation_cli_python_lib import exceptions
+
+from . import tags
+from .fields import CREATE_ONLY, IN_PLACE
+from .translate import Plain, specs_to_add, validate_desired
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The calls one update makes: at most one UpdateModelPackage, and tag changes."""
+
+    update: Plain | None = None
+    tags: tags.TagDelta = field(default_factory=lambda: tags.TagDelta({}, []))
+    # Properties the template no longer names that SageMaker keeps (it cannot clear them).
+    kept: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.update is not None or bool(self.tags)
+
+
+def create_only_changes(previous: Plain, desired: Plain) -> list[str]:
+    """Create-only properties whose template value changed (a replacement's business).
+
+    These are compared template to template: CloudFormation replaces the package when one
+    changes, so an UPDATE that still carries a change was not meant for this package."""
+    if not previous:
+        return []
+    return [k for k in CREATE_ONLY if previous.get(k) != desired.get(k)]
+
+
+def refuse_impossible(desired: Plain, previous: Plain) -> None:
+    """What no state of the package could make possible: refused before any call."""
+    fixed = create_only_changes(previous, desired)
+    if fixed:
+        raise exceptions.NotUpdatable(
+            f"{', '.join(fixed)} cannot be changed on an existing model package; CloudFormation "
+            "replaces the package when a create-only property changes."
+        )
+    validate_desired(desired)
+
+
+def plan_update(
+    arn: str,
+    desired: Plain,
+    previous: Plain,
+    current: Plain,
+    *,
+    versioned: bool,
+    stack_tags: Mapping[str, str] | None = None,
+    previous_stack_tags: Mapping[str, str] | None = None,
+) -> Plan:
+    """The update that brings `current` to `desired`; raises when it cannot be done.
+
+    `current` is the canonical model of the package (translate.model_from_describe), tags
+    included for unversioned packages.
+    """
+    refuse_impossible(desired, previous)
+    request: Plain = {}
+    kept: list[str] = []
+    for key in IN_PLACE:
+        if key not in desired:
+            if key in previous and key in current:
+                kept.append(key)
+            continue
+        if desired[key] != current.get(key):
+            request[key] = desired[key]
+    if "ApprovalDescription" in request and "ModelApprovalStatus" in desired:
+        request["ModelApprovalStatus"] = desired["ModelApprovalStatus"]
+    request.update(_metadata_changes(desired, previous, current))
+    new_specs = specs_to_add(
+        current.get("AdditionalInferenceSpecifications", []),
+        desired.get("AdditionalInferenceSpecificationsToAdd", []),
+    )
+    if new_specs:
+        request["AdditionalInferenceSpecificationsToAdd"] = new_specs
+    kept += _specs_kept(desired, previous, current)
+    delta = tags.TagDelta({}, [])
+    if versioned:
+        if request:
+            request["ModelPackageArn"] = arn
+    else:
+        if request:
+            raise exceptions.NotUpdatable(
+                f"{', '.join(sorted(request))} cannot be changed on an unversioned model "
+                "package: SageMaker's UpdateModelPackage updates versioned packages only."
+            )
+        delta = _tag_changes(desired, previous, current, stack_tags, previous_stack_tags)
+    if kept:
+        LOG.info("Left as SageMaker holds them (no call clears them): %s", kept)
+    return Plan(update=request or None, tags=delta, kept=tuple(kept))
+
+
+def _metadata_changes(desired: Plain, previous: Plain, current: Plain) -> Plain:
+    """Keys to set and to remove, when the template manages the metadata (now or before)."""
+    if "CustomerMetadataProperties" not in desired and "CustomerMetadataProperties" not in previous:
+        return {}  # never the template's: what SageMaker holds stays
+    want: dict[str, str] = desired.get("CustomerMetadataProperties") or {}
+    have: dict[str, str] = current.get("CustomerMetadataProperties") or {}
+    changes: Plain = {}
+    changed = {k: v for k, v in want.items() if have.get(k) != v}
+    removed = sorted(have.keys() - want.keys())
+    if changed:
+        changes["CustomerMetadataProperties"] = changed
+    if removed:
+        changes["CustomerMetadataPropertiesToRemove"] = removed
+    return changes
+
+
+def _specs_kept(desired: Plain, previous: Plain, current: Plain) -> list[str]:
+    held = {s.get("Name") for s in current.get("AdditionalInferenceSpecifications", [])}
+    wanted = {s.get("Name") for s in desired.get("AdditionalInferenceSpecificationsToAdd", [])}
+    dropped = {s.get("Name") for s in previous.get("AdditionalInferenceSpecificationsToAdd", [])}
+    return [
+        f"AdditionalInferenceSpecificationsToAdd '{name}'"
+        for name in sorted(n for n in (dropped - wanted) & held if n)
+    ]
+
+
+def _tag_changes(
+    desired: Plain,
+    previous: Plain,
+    current: Plain,
+    stack_tags: Mapping[str, str] | None,
+    previous_stack_tags: Mapping[str, str] | None,
+) -> tags.TagDelta:
+    """Set what the template and stack want; remove only tags they set before and dropped
+    (tags added by others, such as tag policies, are not the stack's to remove)."""
+    want = tags.effective_tags(desired.get("Tags"), stack_tags)
+    have = {t["Key"]: t["Value"] for t in current.get("Tags", [])}
+    managed = tags.effective_tags(previous.get("Tags"), previous_stack_tags)
+    to_set = {k: v for k, v in want.items() if have.get(k) != v}
+    to_remove = sorted((managed.keys() & have.keys()) - want.keys())
+    return tags.TagDelta(to_set=to_set, to_remove=to_remove)

@@ -1,0 +1,199 @@
+"""One runner for create, update and delete: phases over a typed callback context.
+
+A workflow is a table of phases. Each phase is safe to run again (a replay after a lost
+response runs it again from the context CloudFormation still has); it either answers, or moves
+the context to the next phase and lets the runner go on in the same invocation. The runner owns
+what every workflow shares: the missing-identifier check, the invocation's time budget, retries
+of transient errors with growing delays for as long as the operation's timeout allows (counting
+consecutive failures only), and the IN_PROGRESS events that carry the context.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, fields
+from typing import TYPE_CHECKING, Any
+
+from cloudformation_cli_python_lib import exceptions
+from cloudformation_cli_python_lib.interface import ProgressEvent
+
+from . import budget
+from .budget import Clock, SystemClock
+from .errors import TYPE_NAME, reworded
+from .progress import (
+    CLEANUP_RESERVE_MINUTES,
+    TIMEOUT_MINUTES,
+    TRANSIENT_ERRORS,
+    Invocation,
+    WaitPolicy,
+    in_progress,
+    out_of_time,
+    retry_delay,
+)
+from .request import Request
+from .translate import PlainModel, to_model
+
+if TYPE_CHECKING:
+    from mypy_boto3_sagemaker import SageMakerClient
+
+    from .package import Observation
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass
+class Context:
+    """The callback context: JSON primitives only, as CloudFormation hands it back."""
+
+    phase: str = ""
+    arn: str | None = None
+    started: float = 0.0  # the operation's first invocation
+    since: float | None = None  # when the current wait began
+    failures: int = 0  # consecutive invocations that ended in a transient error
+    name: str | None = None  # a generated unversioned name
+    failure_code: str | None = None  # a failed create, kept while its package is deleted
+    failure_message: str | None = None
+
+    @classmethod
+    def load(cls, raw: Mapping[str, Any] | None, now: float) -> Context:
+        known = {f.name for f in fields(cls)}
+        context = cls(**{k: v for k, v in (raw or {}).items() if k in known})
+        if not context.started:
+            context.started = now
+        return context
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+
+
+@dataclass
+class Operation:
+    """Everything one phase works with."""
+
+    action: str
+    client: SageMakerClient
+    request: Request
+    context: Context
+    invocation: Invocation
+
+    @property
+    def arn(self) -> str:
+        if not self.context.arn:
+            raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")
+        return self.context.arn
+
+    def identified(self) -> PlainModel:
+        """The desired model with its identifier: what every IN_PROGRESS event carries."""
+        model = {**self.request.desired}
+        if self.context.arn:
+            model["ModelPackageArn"] = self.context.arn
+        if self.context.name:
+            model["ModelPackageName"] = self.context.name
+        return to_model(model)
+
+    def move_to(self, phase: str) -> None:
+        """Go on with `phase`; a wait starts now."""
+        self.context.phase = phase
+        self.context.since = self.invocation.clock.now()
+
+    @property
+    def waited(self) -> float:
+        return self.invocation.clock.now() - (self.context.since or self.context.started)
+
+    def reserve_minutes(self) -> float:
+        # A create keeps time to delete a package it could not complete.
+        return (
+            CLEANUP_RESERVE_MINUTES
+            if self.action == "create" and self.context.phase != "cleanup"
+            else 0
+        )
+
+    def out_of_time(self) -> bool:
+        return out_of_time(
+            self.action, self.context.started, self.invocation.clock.now(), self.reserve_minutes()
+        )
+
+    def keep_waiting(self, observed: Observation) -> ProgressEvent:
+        """IN_PROGRESS with a delay that grows with the wait, or NotStabilized past the timeout."""
+        if self.out_of_time():
+            minutes = (self.invocation.clock.now() - self.context.started) / 60
+            raise exceptions.NotStabilized(
+                f"Model package is still {observed.status} after {minutes:.0f} minutes; "
+                f"CloudFormation's {self.action} timeout is reached."
+            )
+        self.context.failures = 0
+        return in_progress(
+            self.identified(),
+            self.context.to_json(),
+            self.invocation.policy.callback_delay(observed.waited),
+            f"Model package is {observed.status}",
+        )
+
+    def retry_later(self, error: Exception) -> ProgressEvent:
+        """IN_PROGRESS to try again after a growing delay, until the operation's timeout."""
+        if isinstance(error, budget.HandBack):
+            return in_progress(self.identified(), self.context.to_json(), 1, str(error))
+        self.context.failures += 1
+        if self.out_of_time() and isinstance(error, exceptions._HandlerError):
+            minutes = (self.invocation.clock.now() - self.context.started) / 60
+            raise reworded(
+                error,
+                f"{error} (still failing after {self.context.failures} tries over {minutes:.0f} "
+                f"minutes, and CloudFormation's {self.action} timeout is reached)",
+            ) from error
+        delay = retry_delay(self.context.failures)
+        LOG.info("Transient error, retry %d in %d s: %s", self.context.failures, delay, error)
+        return in_progress(
+            self.identified(),
+            self.context.to_json(),
+            delay,
+            f"{error}; trying again in {delay} s (attempt {self.context.failures + 1})",
+        )
+
+
+Phase = Callable[[Operation], ProgressEvent | None]
+FailureHandler = Callable[[Operation, exceptions._HandlerError], ProgressEvent]
+
+
+def run(
+    action: str,
+    phases: Mapping[str, Phase],
+    client: SageMakerClient,
+    request: Request,
+    raw_context: Mapping[str, Any] | None,
+    *,
+    clock: Clock | None = None,
+    policy: WaitPolicy | None = None,
+    needs_identifier: bool = True,
+    on_failure: FailureHandler | None = None,
+) -> ProgressEvent:
+    """Run the operation's phases from where the context says, within this invocation's time."""
+    assert action in TIMEOUT_MINUTES, action
+    invocation = Invocation.begin(clock, policy, request.deadline)
+    context = Context.load(raw_context, invocation.started)
+    context.arn = context.arn or request.arn
+    if needs_identifier and not context.arn:
+        raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")
+    operation = Operation(action, client, request, context, invocation)
+    with budget.active(invocation.budget):
+        try:
+            try:
+                while True:
+                    event = phases[context.phase](operation)
+                    if event is not None:
+                        return event
+            except TRANSIENT_ERRORS as error:
+                return operation.retry_later(error)
+        except exceptions._HandlerError as failure:
+            if on_failure is None:
+                raise
+            return on_failure(operation, failure)
+
+
+@contextmanager
+def synchronous(request: Request) -> Iterator[None]:
+    """The time budget for READ and LIST, which answer in one invocation."""
+    with budget.active(budget.Budget.starting(SystemClock(), request.deadline)):
+        yield
