@@ -114,6 +114,7 @@ def test_create_hands_back_to_cloudformation_after_the_budget(
     assert event.callbackContext == {
         "phase": "stabilize",
         "arn": VERSION_ARN,
+        "started": 1_800_000_000.0,
         "since": 1_800_000_000.0,
     }
     assert event.callbackDelaySeconds == 1
@@ -138,13 +139,22 @@ def test_failed_package_is_deleted_and_every_reason_reported(
         "describe_model_package",
         _described(desired, VERSION_ARN, "Failed", ModelPackageStatusDetails=details),
     )
+    request = handler_request(desired)
+    first = create.run(client, request, {}, clock=VirtualClock())
+    # The reason is kept in the context before anything is deleted...
+    assert first.status is OperationStatus.IN_PROGRESS
+    assert first.callbackContext is not None
+    assert first.callbackContext["phase"] == "cleanup"
+    assert first.callbackContext["failure_code"] == "NotStabilized"
+    stub.assert_no_pending_responses()
+    # ...then the next invocation deletes the package and fails with it.
     stub.add_response("delete_model_package", {}, {"ModelPackageName": VERSION_ARN})
-    with pytest.raises(exceptions.NotStabilized) as raised:
-        create.run(client, handler_request(desired), {}, clock=VirtualClock())
-    message = str(raised.value)
-    assert "validation 'profile-1': transform job failed" in message
-    assert "image scan 'image-1': critical CVE found" in message
-    assert "was deleted" in message
+    event = create.run(client, request, first.callbackContext, clock=VirtualClock())
+    assert event.status is OperationStatus.FAILED
+    assert event.errorCode is not None and event.errorCode.name == "NotStabilized"
+    assert "validation 'profile-1': transform job failed" in event.message
+    assert "image scan 'image-1': critical CVE found" in event.message
+    assert "was deleted" in event.message
 
 
 def test_delete_waits_through_deleting_until_gone(client: SageMakerClient, stub: Stubber) -> None:
@@ -171,7 +181,7 @@ def test_delete_of_a_missing_package_is_not_found(client: SageMakerClient, stub:
         )
 
 
-def test_approval_update_is_one_update_and_one_describe(
+def test_approval_update_is_describe_update_describe(
     client: SageMakerClient, stub: Stubber
 ) -> None:
     previous = {
@@ -179,6 +189,11 @@ def test_approval_update_is_one_update_and_one_describe(
         "ModelPackageArn": VERSION_ARN,
     }
     desired = {**previous, "ModelApprovalStatus": "Approved"}
+    stub.add_response(
+        "describe_model_package",
+        _described(previous, VERSION_ARN, "Completed"),
+        {"ModelPackageName": VERSION_ARN},
+    )
     stub.add_response(
         "update_model_package",
         {"ModelPackageArn": VERSION_ARN},
@@ -200,11 +215,16 @@ def test_tag_only_update_sends_only_the_tag_calls_needed(
         "ModelPackageArn": PACKAGE_ARN,
     }
     desired = {**unversioned(Tags=[{"Key": "a", "Value": "9"}]), "ModelPackageArn": PACKAGE_ARN}
+    stub.add_response("describe_model_package", _described(desired, PACKAGE_ARN, "Completed"))
+    stub.add_response(
+        "list_tags",
+        {"Tags": [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}]},
+        {"ResourceArn": PACKAGE_ARN, "MaxResults": 100},
+    )
     stub.add_response("delete_tags", {}, {"ResourceArn": PACKAGE_ARN, "TagKeys": ["b"]})
     stub.add_response(
         "add_tags", {"Tags": []}, {"ResourceArn": PACKAGE_ARN, "Tags": [{"Key": "a", "Value": "9"}]}
     )
-    stub.add_response("describe_model_package", _described(desired, PACKAGE_ARN, "Completed"))
     stub.add_response(
         "list_tags",
         {"Tags": [{"Key": "a", "Value": "9"}]},
@@ -220,12 +240,17 @@ def test_stack_tag_change_is_applied_to_unversioned_packages(
     client: SageMakerClient, stub: Stubber
 ) -> None:
     model = {**unversioned(), "ModelPackageArn": PACKAGE_ARN}
+    stub.add_response("describe_model_package", _described(model, PACKAGE_ARN, "Completed"))
+    stub.add_response(
+        "list_tags",
+        {"Tags": [{"Key": "env", "Value": "dev"}]},
+        {"ResourceArn": PACKAGE_ARN, "MaxResults": 100},
+    )
     stub.add_response(
         "add_tags",
         {"Tags": []},
         {"ResourceArn": PACKAGE_ARN, "Tags": [{"Key": "env", "Value": "prod"}]},
     )
-    stub.add_response("describe_model_package", _described(model, PACKAGE_ARN, "Completed"))
     stub.add_response(
         "list_tags",
         {"Tags": [{"Key": "env", "Value": "prod"}]},
@@ -236,28 +261,39 @@ def test_stack_tag_change_is_applied_to_unversioned_packages(
     )
     event = update.run(client, request, {}, clock=VirtualClock())
     assert event.status is OperationStatus.SUCCESS
-    assert _model(event).get("Tags") is None  # stack tags are not the model's
+    # Read returns every tag the package holds; drift detection expects stack-level ones there.
+    assert _model(event).get("Tags") == [{"Key": "env", "Value": "prod"}]
 
 
-def test_conflict_is_retried_then_reported(client: SageMakerClient, stub: Stubber) -> None:
+def test_conflicts_are_retried_with_growing_delays_until_the_timeout(
+    client: SageMakerClient, stub: Stubber
+) -> None:
     previous = {
         **versioned(ModelApprovalStatus="PendingManualApproval"),
         "ModelPackageArn": VERSION_ARN,
     }
     desired = {**previous, "ModelApprovalStatus": "Approved"}
     request = handler_request(desired, previous=previous)
+    clock = VirtualClock()
     context: MutableMapping[str, Any] = {}
-    for attempt in range(1, 6):
+    delays = []
+    for attempt in range(1, 8):
+        stub.add_response("describe_model_package", _described(previous, VERSION_ARN, "Completed"))
         stub.add_client_error("update_model_package", "ConflictException", "in progress")
-        event = update.run(client, request, dict(context), clock=VirtualClock())
+        event = update.run(client, request, dict(context), clock=clock)
         assert event.status is OperationStatus.IN_PROGRESS
         assert event.errorCode is None
         assert event.callbackContext is not None
-        assert event.callbackContext["conflicts"] == attempt
+        assert event.callbackContext["failures"] == attempt
+        delays.append(event.callbackDelaySeconds)
+        clock.sleep(event.callbackDelaySeconds)
         context = event.callbackContext
+    assert delays == [5, 10, 20, 40, 60, 60, 60]
+    clock.sleep(720 * 60)  # CloudFormation's update timeout
+    stub.add_response("describe_model_package", _described(previous, VERSION_ARN, "Completed"))
     stub.add_client_error("update_model_package", "ConflictException", "in progress")
-    with pytest.raises(exceptions.ResourceConflict, match="after 5 retries"):
-        update.run(client, request, dict(context), clock=VirtualClock())
+    with pytest.raises(exceptions.ResourceConflict, match="timeout is reached"):
+        update.run(client, request, dict(context), clock=clock)
 
 
 def test_read_of_an_unversioned_package_is_describe_and_list_tags(
@@ -283,4 +319,4 @@ def test_read_of_an_unversioned_package_is_describe_and_list_tags(
     assert event.status is OperationStatus.SUCCESS
     serialized = _model(event)
     assert serialized["Tags"] == [{"Key": "a", "Value": "1"}]
-    assert "CertifyForMarketplace" not in serialized
+    assert serialized["CertifyForMarketplace"] is False  # as SageMaker holds it

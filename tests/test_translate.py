@@ -13,14 +13,13 @@ from cloudformation_cli_python_lib import exceptions
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mlops_sagemaker_modelpackage import progress, translate
+from mlops_sagemaker_modelpackage import fields, progress, translate
 from mlops_sagemaker_modelpackage.translate import (
     client_token,
     create_request,
     generated_name,
     model_from_describe,
     specs_to_add,
-    update_request,
     validate_desired,
 )
 from tests.support.models import additional_spec, unversioned, versioned
@@ -36,12 +35,16 @@ PACKAGE_ARN = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-mode
 # ------------------------------------------------------------------ constants agree with schema
 
 
-def test_constants_agree_with_the_schema() -> None:
+def test_the_field_table_agrees_with_the_schema() -> None:
     schema = our_schema()
-    assert set(translate.CREATE_ONLY) == top_properties(schema, "createOnlyProperties")
-    assert top_properties(schema, "readOnlyProperties") == translate.READ_ONLY
-    assert top_properties(schema, "writeOnlyProperties") == translate.WRITE_ONLY
-    assert set(schema["properties"]) == translate.PROPERTY_NAMES
+    assert set(fields.CREATE_ONLY) == top_properties(schema, "createOnlyProperties")
+    assert set(fields.names(fields.Kind.CONDITIONAL)) == top_properties(
+        schema, "conditionalCreateOnlyProperties"
+    )
+    assert top_properties(schema, "readOnlyProperties") == fields.READ_ONLY
+    assert top_properties(schema, "writeOnlyProperties") == fields.WRITE_ONLY
+    assert set(schema["properties"]) == translate.PROPERTY_NAMES == set(fields.FIELDS)
+    assert schema["tagging"]["tagProperty"] == "/properties/" + fields.names(fields.Kind.TAGS)[0]
     for action, minutes in progress.TIMEOUT_MINUTES.items():
         assert schema["handlers"][action]["timeoutInMinutes"] == minutes
 
@@ -66,7 +69,9 @@ def test_updatable_fields_are_update_parameters() -> None:
     shape = model.operation_model("UpdateModelPackage").input_shape
     assert shape is not None
     members = set(shape.members)
-    assert set(translate.UPDATABLE_FIELDS) <= members
+    assert set(fields.IN_PLACE) <= members
+    assert {"CustomerMetadataProperties", "CustomerMetadataPropertiesToRemove"} <= members
+    assert "AdditionalInferenceSpecificationsToAdd" in members
 
 
 # ------------------------------------------------------------------ names and tokens
@@ -117,6 +122,7 @@ def test_user_client_token_wins() -> None:
         (versioned(Tags=[{"Key": "a", "Value": "b"}]), "tags from its model package group"),
         (unversioned(ModelApprovalStatus="Approved"), "versioned packages only"),
         (unversioned(ApprovalDescription="ok"), "versioned packages only"),
+        (unversioned(Tags=[{"Key": "aws:team", "Value": "ml"}]), "Tag key 'aws:team'"),
         (
             versioned(
                 AdditionalInferenceSpecifications=[
@@ -203,9 +209,7 @@ def test_every_property_round_trips_through_the_api_shapes() -> None:
     """Each property a user can write comes back from a Describe of what create sent."""
     schema = our_schema()
     full = _example(schema, {"type": "object", "properties": schema["properties"]})
-    writable = {
-        k: v for k, v in full.items() if k not in translate.READ_ONLY | translate.WRITE_ONLY
-    }
+    writable = {k: v for k, v in full.items() if k not in fields.READ_ONLY | fields.WRITE_ONLY}
     writable.pop("ModelPackageName")  # versioned: the group is the name
     writable.pop("CertifyForMarketplace")  # unversioned only
     writable.pop("Tags")  # versions carry no tags
@@ -213,141 +217,64 @@ def test_every_property_round_trips_through_the_api_shapes() -> None:
     request = create_request(writable, name=None, token="t", tags=[])
     echoed = {k: v for k, v in request.items() if k != "ClientToken"}
     echoed["ApprovalDescription"] = writable["ApprovalDescription"]  # applied by the update
-    model = model_from_describe(_described(echoed, VERSION_ARN), None, writable, {})
+    model = model_from_describe(_described(echoed, VERSION_ARN), None)
+    unread = translate.SERVER_FILLED_KEYS
     for key, value in writable.items():
-        if key != "ClientToken":
-            assert model[key] == value, key
+        assert model[key] == _without(value, unread), key
 
 
-def test_versioned_read_drops_the_name_and_keeps_the_group_form() -> None:
+def _without(value: Any, keys: frozenset[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _without(v, keys) for k, v in value.items() if k not in keys}
+    if isinstance(value, list):
+        return [_without(v, keys) for v in value]
+    return value
+
+
+def test_read_is_canonical_whatever_the_group_form() -> None:
+    """Read takes no hint: a group written as an ARN reads back as its name (the schema's
+    propertyTransform makes CloudFormation compare the two as equal)."""
     group_arn = "arn:aws:sagemaker:us-east-1:123456789012:model-package-group/churn-models"
     described = _described(
-        versioned(), VERSION_ARN, ModelPackageName="churn-models", ModelPackageVersion=3
+        versioned(group_arn), VERSION_ARN, ModelPackageName="churn-models", ModelPackageVersion=3
     )
-    model = model_from_describe(described, None, {"ModelPackageGroupName": group_arn}, {})
+    model = model_from_describe(described, None)
     assert "ModelPackageName" not in model
-    assert model["ModelPackageGroupName"] == group_arn
+    assert model["ModelPackageGroupName"] == "churn-models"
     assert model["ModelPackageVersion"] == 3
     assert "CreatedBy" not in model
+    transform = our_schema()["propertyTransform"]["/properties/ModelPackageGroupName"]
+    assert transform == '$split(ModelPackageGroupName, "/")[-1]'
 
 
-def test_server_filled_values_are_hidden_unless_the_user_set_them() -> None:
+def test_read_returns_defaults_as_held_and_never_derived_digests() -> None:
     user = unversioned()
     described = _described(user, PACKAGE_ARN, CertifyForMarketplace=False)
     container = described["InferenceSpecification"]["Containers"][0]
     container["ImageDigest"] = "sha256:" + "a" * 64
     container["ModelDataETag"] = "etag"
     described["SecurityConfig"] = {"KmsKeyId": ""}
-    model = model_from_describe(described, [], user, {})
+    model = model_from_describe(described, [])
     assert model["InferenceSpecification"] == user["InferenceSpecification"]
-    assert "CertifyForMarketplace" not in model
-    assert "SecurityConfig" not in model
-    pinned = copy.deepcopy(user)
-    pinned["InferenceSpecification"]["Containers"][0]["ImageDigest"] = container["ImageDigest"]
-    pinned["CertifyForMarketplace"] = False
-    model = model_from_describe(described, [], pinned, {})
-    assert (
-        model["InferenceSpecification"]["Containers"][0]["ImageDigest"] == container["ImageDigest"]
-    )
-    assert model["CertifyForMarketplace"] is False
+    assert model["CertifyForMarketplace"] is False  # an explicit false reads back
+    assert "SecurityConfig" not in model  # an empty key is no configuration
+    assert model["Tags"] == []
 
 
-def test_read_tags_exclude_aws_and_stack_tags() -> None:
+def test_read_tags_are_every_tag_but_the_reserved_ones() -> None:
     tags = [
-        {"Key": "aws:cloudformation:stack-name", "Value": "s"},
         {"Key": "team", "Value": "ml"},
+        {"Key": "aws:cloudformation:stack-name", "Value": "s"},
         {"Key": "cost-center", "Value": "42"},
-        {"Key": "owner", "Value": "me"},
     ]
-    hint = {"Tags": [{"Key": "owner", "Value": "old"}]}
-    model = model_from_describe(
-        _described(unversioned(), PACKAGE_ARN), tags, hint, {"cost-center": "42", "owner": "me"}
-    )
-    assert model["Tags"] == [{"Key": "team", "Value": "ml"}, {"Key": "owner", "Value": "me"}]
+    model = model_from_describe(_described(unversioned(), PACKAGE_ARN), tags)
+    assert model["Tags"] == [{"Key": "cost-center", "Value": "42"}, {"Key": "team", "Value": "ml"}]
 
 
 def test_timestamps_become_iso_text() -> None:
     when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    model = model_from_describe(
-        _described(unversioned(), PACKAGE_ARN, CreationTime=when), [], {}, {}
-    )
+    model = model_from_describe(_described(unversioned(), PACKAGE_ARN, CreationTime=when), [])
     assert model["CreationTime"] == "2026-01-02T03:04:05+00:00"
-
-
-# ------------------------------------------------------------------ update
-
-
-def test_nothing_changed_sends_nothing() -> None:
-    model = versioned(ModelApprovalStatus="Approved", CustomerMetadataProperties={"a": "1"})
-    assert update_request(VERSION_ARN, model, copy.deepcopy(model), None) is None
-
-
-def test_update_carries_only_what_changed() -> None:
-    previous = versioned(
-        ModelApprovalStatus="PendingManualApproval",
-        CustomerMetadataProperties={"a": "1", "b": "2", "c": "3"},
-        ModelLifeCycle={"Stage": "Dev", "StageStatus": "InProgress"},
-    )
-    desired = copy.deepcopy(previous)
-    desired["ModelApprovalStatus"] = "Approved"
-    desired["CustomerMetadataProperties"] = {"a": "1", "b": "20", "d": "4"}
-    assert update_request(VERSION_ARN, previous, desired, None) == {
-        "ModelPackageArn": VERSION_ARN,
-        "ModelApprovalStatus": "Approved",
-        "CustomerMetadataProperties": {"b": "20", "d": "4"},
-        "CustomerMetadataPropertiesToRemove": ["c"],
-    }
-
-
-def test_removing_all_metadata() -> None:
-    previous = versioned(CustomerMetadataProperties={"a": "1", "b": "2"})
-    request = update_request(VERSION_ARN, previous, versioned(), None)
-    assert request == {
-        "ModelPackageArn": VERSION_ARN,
-        "CustomerMetadataPropertiesToRemove": ["a", "b"],
-    }
-
-
-def test_description_change_resends_the_status_it_describes() -> None:
-    previous = versioned(ModelApprovalStatus="Approved", ApprovalDescription="old")
-    desired = versioned(ModelApprovalStatus="Approved", ApprovalDescription="new")
-    request = update_request(VERSION_ARN, previous, desired, None)
-    assert request == {
-        "ModelPackageArn": VERSION_ARN,
-        "ApprovalDescription": "new",
-        "ModelApprovalStatus": "Approved",
-    }
-
-
-@pytest.mark.parametrize("key", translate.UPDATABLE_FIELDS)
-def test_removing_a_value_the_api_cannot_clear_is_not_updatable(key: str) -> None:
-    values: dict[str, Any] = {
-        "ModelApprovalStatus": "Approved",
-        "ApprovalDescription": "x",
-        "ModelCard": {"ModelCardStatus": "Draft"},
-        "SourceUri": "s3://b/k",
-        "ModelLifeCycle": {"Stage": "Dev", "StageStatus": "Ok"},
-        "ModelPackageRegistrationType": "Registered",
-    }
-    previous = versioned(**{key: values[key]})
-    with pytest.raises(exceptions.NotUpdatable, match=key):
-        update_request(VERSION_ARN, previous, versioned(), None)
-
-
-def test_specs_to_add_against_what_the_package_holds() -> None:
-    current = [additional_spec("a")]
-    desired = versioned(
-        AdditionalInferenceSpecificationsToAdd=[additional_spec("a"), additional_spec("b")]
-    )
-    request = update_request(VERSION_ARN, versioned(), desired, current)
-    assert request is not None
-    assert [s["Name"] for s in request["AdditionalInferenceSpecificationsToAdd"]] == ["b"]
-
-
-def test_create_only_changes_are_named() -> None:
-    previous = versioned(Domain="NLP")
-    desired = versioned(Domain="CV", ModelPackageDescription="other")
-    assert translate.create_only_changes(previous, desired) == ["ModelPackageDescription", "Domain"]
 
 
 def test_arn_kinds() -> None:

@@ -65,7 +65,7 @@ class Context:
         return context
 
     def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+        return {k: v for k, v in asdict(self).items() if v not in (None, "", 0)}
 
 
 @dataclass

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
-from cloudformation_cli_python_lib.utils import UnmodelledRequest
+from cloudformation_cli_python_lib.utils import HandlerRequest
 
 from local.driver import protocol
-from mlops_sagemaker_modelpackage.models import ResourceHandlerRequest, ResourceModel
+from mlops_sagemaker_modelpackage import handlers
 from mlops_sagemaker_modelpackage.progress import SystemClock
+from mlops_sagemaker_modelpackage.request import Request
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -93,17 +94,18 @@ def handler_request(
     token: str = "cfn-request-token",
     stack_tags: dict[str, str] | None = None,
     previous_stack_tags: dict[str, str] | None = None,
-) -> ResourceHandlerRequest:
-    """The request object a workflow receives (what the lib builds from the payload)."""
-    request = UnmodelledRequest(
-        clientRequestToken=token,
-        desiredResourceState=desired,
-        previousResourceState=previous,
-        desiredResourceTags=stack_tags,
-        previousResourceTags=previous_stack_tags,
-        logicalResourceIdentifier="ModelPackage",
-        stackId=STACK_ID,
-        region=REGION,
-        awsAccountId=ACCOUNT,
-    ).to_modelled(ResourceModel, None)
-    return cast(ResourceHandlerRequest, request)
+    action: str = "CREATE",
+) -> Request:
+    """The request a workflow receives, built by the production path from CloudFormation's
+    payload (so Stubber tests see exactly what the entry point hands the workflows)."""
+    event = payload(
+        action,
+        desired,
+        previous=previous,
+        token=token,
+        stack_tags=stack_tags,
+        previous_stack_tags=previous_stack_tags,
+    )
+    built = handlers.resource._cast_resource_request(HandlerRequest.deserialize(event))
+    assert isinstance(built, Request)
+    return built

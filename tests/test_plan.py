@@ -1,0 +1,205 @@
+"""plan.plan_update as a table: (desired, previous, current) -> the one update, tag changes,
+refusals. Every update row is also run as its rollback (desired and previous swapped, current
+as the update left it): it must succeed and bring SageMaker back to the old template."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from cloudformation_cli_python_lib import exceptions
+
+from mlops_sagemaker_modelpackage.plan import Plan, plan_update
+from tests.support.models import additional_spec, unversioned, versioned
+
+VERSION_ARN = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/3"
+PACKAGE_ARN = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-model"
+Json = dict[str, Any]
+
+
+def _plan(desired: Json, previous: Json, current: Json, **tags: Any) -> Plan:
+    versioned_package = "ModelPackageGroupName" in current
+    return plan_update(
+        VERSION_ARN if versioned_package else PACKAGE_ARN,
+        desired,
+        previous,
+        current,
+        versioned=versioned_package,
+        **tags,
+    )
+
+
+def _applied(current: Json, plan: Plan) -> Json:
+    """What SageMaker holds after the plan's calls (UpdateModelPackage semantics)."""
+    after = copy.deepcopy(current)
+    update = dict(plan.update or {})
+    update.pop("ModelPackageArn", None)
+    metadata = {**after.get("CustomerMetadataProperties", {})}
+    metadata.update(update.pop("CustomerMetadataProperties", {}))
+    for key in update.pop("CustomerMetadataPropertiesToRemove", []):
+        metadata.pop(key, None)
+    if metadata:
+        after["CustomerMetadataProperties"] = metadata
+    else:
+        after.pop("CustomerMetadataProperties", None)
+    added = update.pop("AdditionalInferenceSpecificationsToAdd", [])
+    if added:
+        after["AdditionalInferenceSpecifications"] = [
+            *after.get("AdditionalInferenceSpecifications", []),
+            *added,
+        ]
+    after.update(update)
+    if "Tags" in after:
+        tags = {t["Key"]: t["Value"] for t in after["Tags"]}
+        for key in plan.tags.to_remove:
+            tags.pop(key)
+        tags.update(plan.tags.to_set)
+        after["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+    return after
+
+
+PENDING = versioned(ModelApprovalStatus="PendingManualApproval")
+APPROVED = versioned(ModelApprovalStatus="Approved", ApprovalDescription="reviewed")
+CARDED = {**PENDING, "ModelCard": {"ModelCardStatus": "Draft"}}
+STAGED = {**PENDING, "ModelLifeCycle": {"Stage": "Dev", "StageStatus": "Approved"}}
+META = {**PENDING, "CustomerMetadataProperties": {"a": "1", "b": "2"}}
+META_CHANGED = {**PENDING, "CustomerMetadataProperties": {"a": "1", "b": "20", "c": "3"}}
+SPEC = {**PENDING, "AdditionalInferenceSpecificationsToAdd": [additional_spec("inf2")]}
+TAGGED = unversioned(Tags=[{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}])
+RETAGGED = unversioned(Tags=[{"Key": "a", "Value": "9"}, {"Key": "c", "Value": "3"}])
+
+
+def _held(template: Json) -> Json:
+    """What SageMaker holds right after a template was applied (its canonical read)."""
+    held = {k: v for k, v in template.items() if k != "AdditionalInferenceSpecificationsToAdd"}
+    if template.get("AdditionalInferenceSpecificationsToAdd"):
+        held["AdditionalInferenceSpecifications"] = template[
+            "AdditionalInferenceSpecificationsToAdd"
+        ]
+    if "ModelPackageGroupName" not in template:
+        held["Tags"] = sorted(template.get("Tags", []), key=lambda t: t["Key"])
+    return held
+
+
+UPDATES = {
+    "approve with a description": (PENDING, APPROVED),
+    "add a model card": (PENDING, CARDED),
+    "add a life cycle": (PENDING, STAGED),
+    "change metadata": (META, META_CHANGED),
+    "add metadata": (PENDING, META),
+    "add a specification": (PENDING, SPEC),
+    "change tags": (TAGGED, RETAGGED),
+}
+
+
+@pytest.mark.parametrize(("before", "after"), UPDATES.values(), ids=UPDATES.keys())
+def test_update_then_its_rollback(before: Json, after: Json) -> None:
+    current = _held(before)
+    plan = _plan(after, before, current)
+    assert plan, "the update must change something"
+    updated = _applied(current, plan)
+    # the same update again (a replay) has nothing left to do
+    assert not _plan(after, before, updated)
+    # the rollback: desired = the old template, previous = the new one
+    rollback = _plan(before, after, updated)
+    restored = _applied(updated, rollback)
+    for key, value in _held(before).items():
+        if key in ("ModelApprovalStatus", "ApprovalDescription", "ModelCard", "ModelLifeCycle"):
+            continue  # checked below: what SageMaker cannot clear stays
+        assert restored.get(key) == value, key
+    for key in ("ApprovalDescription", "ModelCard", "ModelLifeCycle"):
+        if key in after and key not in before:
+            assert key in rollback.kept and restored[key] == after[key]  # kept, never an error
+    assert restored.get("ModelApprovalStatus") == before.get("ModelApprovalStatus")
+
+
+def test_the_approval_rollback_sends_the_old_status() -> None:
+    rollback = _plan(PENDING, APPROVED, _held(APPROVED))
+    assert rollback.update == {
+        "ModelPackageArn": VERSION_ARN,
+        "ModelApprovalStatus": "PendingManualApproval",
+    }
+    assert rollback.kept == ("ApprovalDescription",)
+
+
+def test_content_already_there_is_nothing_to_do() -> None:
+    assert not _plan(APPROVED, PENDING, _held(APPROVED))
+
+
+def test_drift_is_repaired_from_what_sagemaker_holds() -> None:
+    """Approved behind the stack's back: the same template again sets it back."""
+    drifted = {**_held(PENDING), "ModelApprovalStatus": "Approved"}
+    plan = _plan(PENDING, PENDING, drifted)
+    assert plan.update == {
+        "ModelPackageArn": VERSION_ARN,
+        "ModelApprovalStatus": "PendingManualApproval",
+    }
+
+
+def test_metadata_the_template_never_managed_is_left_alone() -> None:
+    current = {**_held(PENDING), "CustomerMetadataProperties": {"set-by": "another-tool"}}
+    assert not _plan(PENDING, PENDING, current)
+
+
+def test_removing_all_metadata() -> None:
+    plan = _plan(PENDING, META, _held(META))
+    assert plan.update == {
+        "ModelPackageArn": VERSION_ARN,
+        "CustomerMetadataPropertiesToRemove": ["a", "b"],
+    }
+
+
+def test_a_specification_is_compared_with_the_package_not_the_template() -> None:
+    """The rollback of a refused content change: the package holds the old content."""
+    changed = {
+        **PENDING,
+        "AdditionalInferenceSpecificationsToAdd": [additional_spec("inf2", image="x:2")],
+    }
+    with pytest.raises(exceptions.InvalidRequest, match="different content"):
+        _plan(changed, SPEC, _held(SPEC))
+    assert not _plan(SPEC, changed, _held(SPEC))
+
+
+def test_tags_others_added_are_not_removed() -> None:
+    current = {**_held(TAGGED), "Tags": [*_held(TAGGED)["Tags"], {"Key": "policy", "Value": "x"}]}
+    plan = _plan(RETAGGED, TAGGED, current)
+    assert plan.tags.to_remove == ["b"]
+    assert plan.tags.to_set == {"a": "9", "c": "3"}
+
+
+def test_stack_tags_are_reconciled_too() -> None:
+    current = {**_held(TAGGED), "Tags": [*_held(TAGGED)["Tags"], {"Key": "env", "Value": "dev"}]}
+    plan = _plan(
+        TAGGED, TAGGED, current, stack_tags={"env": "prod"}, previous_stack_tags={"env": "dev"}
+    )
+    assert plan.tags.to_set == {"env": "prod"}
+    assert plan.tags.to_remove == []
+
+
+@pytest.mark.parametrize(
+    ("desired", "error", "words"),
+    [
+        (
+            {**PENDING, "ModelPackageDescription": "other"},
+            exceptions.NotUpdatable,
+            "ModelPackageDescription",
+        ),
+        (
+            {**PENDING, "Tags": [{"Key": "a", "Value": "b"}]},
+            exceptions.InvalidRequest,
+            "tags from its",
+        ),
+    ],
+)
+def test_refusals(desired: Json, error: type[Exception], words: str) -> None:
+    with pytest.raises(error, match=words):
+        _plan(desired, PENDING, _held(PENDING))
+
+
+def test_an_unversioned_package_refuses_what_only_versions_can_change() -> None:
+    before = unversioned(CustomerMetadataProperties={"a": "1"})
+    after = unversioned(CustomerMetadataProperties={"a": "2"})
+    with pytest.raises(exceptions.NotUpdatable, match="versioned packages only"):
+        _plan(after, before, _held(before))
+    assert not _plan(before, after, _held(before))  # its rollback: nothing changed
