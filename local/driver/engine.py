@@ -22,7 +22,7 @@ from .checks import get_att_check, pseudo_parameters, resolve_statically
 from .intrinsics import TemplateError
 from .logs import HandlerLogs
 from .provision import OUR_TYPE, Environment, Events, Provisioner, Resource, StackFailure
-from .schema import type_schema
+from .schema import changed_properties, type_schema
 from .template import Template
 
 Json = dict[str, Any]
@@ -171,12 +171,8 @@ class Stack:
         current.update_replace_policy = desired.update_replace_policy
         if current.properties == properties:
             return
-        changed = sorted(
-            k
-            for k in set(current.properties) | set(properties)
-            if current.properties.get(k) != properties.get(k)
-        )
-        fixed = sorted(type_schema(desired.type).create_only & set(changed))
+        changed = changed_properties(current.properties, properties)
+        fixed = type_schema(desired.type).replacing(current.properties, properties)
         if fixed:
             self.events(
                 logical_id,

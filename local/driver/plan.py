@@ -15,7 +15,7 @@ from typing import Any
 
 from .checks import Resolved, resolve_statically
 from .intrinsics import TemplateError
-from .schema import type_schema
+from .schema import changed_properties, type_schema
 from .template import Template
 
 Json = dict[str, Any]
@@ -31,10 +31,6 @@ class Plan:
         self.lines.append(f"  ERROR {text}")
 
 
-def changed_keys(old: Json, new: Json) -> list[str]:
-    return sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
-
-
 def _replaced(before: Resolved | None, after: Resolved) -> set[str]:
     if before is None:
         return set()
@@ -42,8 +38,7 @@ def _replaced(before: Resolved | None, after: Resolved) -> set[str]:
         name
         for name, properties in after.properties.items()
         if name in before.properties
-        and type_schema(after.types[name]).create_only
-        & set(changed_keys(before.properties[name], properties))
+        and type_schema(after.types[name]).replacing(before.properties[name], properties)
     }
 
 
@@ -98,8 +93,8 @@ def _steps(before: Resolved | None, after: Resolved) -> list[str]:
         if before is None or name not in before.properties:
             steps.append(f"  {name:<28} create")
             continue
-        changed = changed_keys(before.properties[name], properties)
-        fixed = sorted(type_schema(after.types[name]).create_only & set(changed))
+        changed = changed_properties(before.properties[name], properties)
+        fixed = type_schema(after.types[name]).replacing(before.properties[name], properties)
         if fixed:
             kept = after.policies[name]["UpdateReplacePolicy"] == "Retain"
             steps.append(

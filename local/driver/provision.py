@@ -242,9 +242,8 @@ class Provisioner:
         response = responses[-1]
         if response.get("status") != "SUCCESS":
             code = response.get("errorCode", "InternalFailure")
-            reason = (
-                f'Resource handler returned message: "{response.get("message", "")}" '
-                f"(RequestToken: {token}, HandlerErrorCode: {code})"
+            reason = handler_said(
+                response.get("message", ""), f"RequestToken: {token}, HandlerErrorCode: {code}"
             )
             raise StackFailure(reason, self._left_behind(resource, response))
         return response
@@ -303,10 +302,16 @@ class Provisioner:
             return call()
         except ClientError as error:
             detail = error.response.get("Error", {})
-            raise StackFailure(
-                f'Resource handler returned message: "{detail.get("Message", error)}" '
-                f"({operation}: {detail.get('Code', 'ClientError')})"
-            ) from error
+            reason = handler_said(
+                detail.get("Message", str(error)),
+                f"{operation}: {detail.get('Code', 'ClientError')}",
+            )
+            raise StackFailure(reason) from error
+
+
+def handler_said(message: str, detail: str) -> str:
+    """CloudFormation's status reason for a failed resource operation."""
+    return f'Resource handler returned message: "{message}" ({detail})'
 
 
 def _tag_list(tags: dict[str, str]) -> list[Any]:

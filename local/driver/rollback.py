@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .provision import Resource, StackFailure
+from .schema import changed_properties
 
 if TYPE_CHECKING:
     from .engine import Change, Stack
@@ -106,11 +107,7 @@ def _roll_back_update(stack: Stack, journal: list[Change], cause: str) -> str:
 def _update_back(stack: Stack, current: Resource, before: Resource) -> str | None:
     """UPDATE with desired = the old properties, previous = the failed ones; a failure reason."""
     logical_id = current.logical_id
-    changed = sorted(
-        k
-        for k in set(current.properties) | set(before.properties)
-        if current.properties.get(k) != before.properties.get(k)
-    )
+    changed = changed_properties(before.properties, current.properties)
     stack.events(logical_id, "UPDATE_IN_PROGRESS", f"rollback in place: {', '.join(changed)}")
     try:
         stack.provisioner.update(current, before.properties, current.properties)

@@ -149,6 +149,11 @@ def as_sent(value: Any) -> Any:
     return value if value is None else sent_scalar(value)
 
 
+def changed_properties(old: Json, new: Json) -> list[str]:
+    """Top-level properties whose values differ between `old` and `new`, sorted."""
+    return sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+
+
 def property_names(pointers: list[str]) -> set[str]:
     return {p.split("/")[2] for p in pointers}
 
@@ -168,6 +173,10 @@ class TypeSchema:
     @property
     def create_only(self) -> set[str]:
         return property_names(self.document.get("createOnlyProperties", []))
+
+    def replacing(self, old: Json, new: Json) -> list[str]:
+        """The create-only properties that differ: non-empty means a replacement."""
+        return sorted(self.create_only & set(changed_properties(old, new)))
 
     @property
     def identifier(self) -> str:
