@@ -179,14 +179,14 @@ def api_calls(local: Local) -> None:
     )
     approved = {**versioned, "ModelApprovalStatus": "Approved", "ModelPackageArn": arn}
     count(
-        "update approval status",
-        2,
+        "update approval status (reconciled: Describe first)",
+        3,
         lambda: local.invoke("UPDATE", approved, previous={**versioned, "ModelPackageArn": arn}),
     )
     retagged = {**unversioned, "Tags": [{"Key": "a", "Value": "2"}], "ModelPackageArn": solo}
     count(
-        "tag-only update (1 changed tag)",
-        3,
+        "tag update, 1 tag (reconciled: Describe, ListTags first)",
+        4,
         lambda: local.invoke("UPDATE", retagged, previous={**unversioned, "ModelPackageArn": solo}),
     )
     count("delete", 2, lambda: local.invoke("DELETE", {"ModelPackageArn": arn}))
