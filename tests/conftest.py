@@ -24,7 +24,7 @@ for _path in (str(_ROOT / "src"), str(_ROOT)):
 from local import serving
 from local.backend.control import BackendControl
 from local.backend.server import Backend
-from mlops_sagemaker_modelpackage import handlers, progress
+from mlops_sagemaker_modelpackage import budget, handlers
 from tests.support.cfn import CREDENTIALS, REGION
 from tests.support.figures import FIGURES
 from tests.support.figures import summary as figures_summary
@@ -129,6 +129,6 @@ class VirtualClock:
 def clock(monkeypatch: pytest.MonkeyPatch) -> VirtualClock:
     """Make the handlers' system clock virtual, so waiting costs no real time."""
     virtual = VirtualClock()
-    monkeypatch.setattr(progress.SystemClock, "now", lambda self: virtual.now())
-    monkeypatch.setattr(progress.SystemClock, "sleep", lambda self, s: virtual.sleep(s))
+    monkeypatch.setattr(budget.SystemClock, "now", lambda self: virtual.now())
+    monkeypatch.setattr(budget.SystemClock, "sleep", lambda self, s: virtual.sleep(s))
     return virtual

@@ -28,7 +28,7 @@ CHECKLIST: dict[str, list[str]] = {
     "2 crashes on absent instance-type lists or removing all metadata": [
         "test_defects::test_optional_instance_type_lists_may_be_absent",
         "test_lifecycle::test_removing_every_metadata_key",
-        "test_translate::test_removing_all_metadata",
+        "test_plan::test_removing_all_metadata",
     ],
     "3 name chosen over ARN, versions left behind on delete": [
         "test_lifecycle::test_delete_addresses_versions_by_arn",
@@ -41,7 +41,7 @@ CHECKLIST: dict[str, list[str]] = {
     "5 stack tags ignored, aws: tags not filtered, tags on versions fail at the service": [
         "test_lifecycle::test_create_unversioned_with_tags_and_stack_tags",
         "test_lifecycle::test_tags_with_a_group_fail_before_any_call",
-        "test_translate::test_read_tags_exclude_aws_and_stack_tags",
+        "test_translate::test_read_tags_are_every_tag_but_the_reserved_ones",
         "test_stubbed::test_stack_tag_change_is_applied_to_unversioned_packages",
     ],
     "6 Failed package left behind without a reason": [
@@ -64,7 +64,7 @@ CHECKLIST: dict[str, list[str]] = {
     ],
     "11 server-filled defaults show up as drift": [
         "test_lifecycle::test_read_equals_create_input_without_server_filled_drift",
-        "test_translate::test_server_filled_values_are_hidden_unless_the_user_set_them",
+        "test_translate::test_read_returns_defaults_as_held_and_never_derived_digests",
     ],
     "12 fixed 5 s polling then 60 s callbacks": [
         "test_defects::test_a_fast_package_is_reported_within_a_second",

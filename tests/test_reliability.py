@@ -17,6 +17,8 @@ import pytest
 from botocore.retries import standard
 
 from local.backend.control import BackendControl
+from mlops_sagemaker_modelpackage import progress
+from tests.conftest import VirtualClock
 from tests.support.cfn import Run, drive, invoke
 from tests.support.figures import FIGURES
 from tests.support.models import unversioned, versioned
@@ -243,16 +245,46 @@ def test_short_conflicts_are_waited_out(
 ) -> None:
     run = _conflicted(backend, group, operation, conflicts=3)
     assert run.last["status"] == "SUCCESS"
-    assert [e["callbackContext"]["conflicts"] for e in run.events[:-1]] == [1, 2, 3]
+    assert [e["callbackContext"]["failures"] for e in run.events[:-1]] == [1, 2, 3]
+    assert [e["callbackDelaySeconds"] for e in run.events[:-1]] == [5, 10, 20]
 
 
 @pytest.mark.parametrize("operation", ["UpdateModelPackage", "DeleteModelPackage"])
-@pytest.mark.usefixtures("sagemaker")
-def test_lasting_conflicts_end_in_resource_conflict(
-    backend: BackendControl, group: str, operation: str
+def test_ten_minutes_of_conflicts_end_in_success(
+    backend: BackendControl,
+    sagemaker: SageMakerClient,
+    clock: VirtualClock,
+    group: str,
+    operation: str,
 ) -> None:
-    run = _conflicted(backend, group, operation, conflicts=100)
+    started = clock.current
+    run = _conflicted(backend, group, operation, conflicts=14)
+    assert run.last["status"] == "SUCCESS", run.last
+    assert clock.current - started >= 10 * 60
+    arns = [
+        p["ModelPackageArn"]
+        for p in sagemaker.list_model_packages(ModelPackageGroupName=group)[
+            "ModelPackageSummaryList"
+        ]
+    ]
+    if operation == "DeleteModelPackage":
+        assert arns == []
+    else:
+        assert (
+            sagemaker.describe_model_package(ModelPackageName=arns[0])["ModelApprovalStatus"]
+            == "Approved"
+        )
+
+
+@pytest.mark.parametrize("operation", ["UpdateModelPackage", "DeleteModelPackage"])
+@pytest.mark.usefixtures("sagemaker", "clock")
+def test_conflicts_past_the_timeout_end_in_resource_conflict(
+    backend: BackendControl, group: str, operation: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(progress.TIMEOUT_MINUTES, "update", 15)
+    monkeypatch.setitem(progress.TIMEOUT_MINUTES, "delete", 15)
+    run = _conflicted(backend, group, operation, conflicts=1000)
     assert run.last["errorCode"] == "ResourceConflict"
     assert "Another update is in progress" in run.last["message"]
-    assert "after 5 retries" in run.last["message"]
-    assert len(run.events) == 6
+    assert "timeout is reached" in run.last["message"]
+    assert len(run.events) < 30

@@ -151,7 +151,8 @@ def test_failed_package_is_deleted_and_every_reason_reported(
     stub.add_response("delete_model_package", {}, {"ModelPackageName": VERSION_ARN})
     event = create.run(client, request, first.callbackContext, clock=VirtualClock())
     assert event.status is OperationStatus.FAILED
-    assert event.errorCode is not None and event.errorCode.name == "NotStabilized"
+    assert event.errorCode is not None
+    assert event.errorCode.name == "NotStabilized"
     assert "validation 'profile-1': transform job failed" in event.message
     assert "image scan 'image-1': critical CVE found" in event.message
     assert "was deleted" in event.message

@@ -10,7 +10,7 @@ from cloudformation_cli_python_lib.utils import HandlerRequest
 
 from local.driver import protocol
 from mlops_sagemaker_modelpackage import handlers
-from mlops_sagemaker_modelpackage.progress import SystemClock
+from mlops_sagemaker_modelpackage.budget import SystemClock
 from mlops_sagemaker_modelpackage.request import Request
 
 ACCOUNT = "123456789012"
