@@ -94,11 +94,14 @@ FAILING_EXAMPLES = {"failed-update-rolls-back"}
 def test_example_runs_through_the_driver(example: Path, tmp_path: Path) -> None:
     output = io.StringIO()
     with redirect_stdout(output):
-        code = driver_main([str(example), "--fast", "--log-file", str(tmp_path / "log")])
+        code = driver_main([str(example), "--fast", "--drift", "--log-file", str(tmp_path / "log")])
     text = output.getvalue()
     assert code == (1 if example.name in FAILING_EXAMPLES else 0), text
-    assert text.rstrip().splitlines()[-1].strip() != ""
     assert "final status DELETE_COMPLETE" in text
+    # drift detection right after every deploy: each package as the template says
+    assert "DRIFT IN_SYNC" in text
+    assert "DRIFT MODIFIED" not in text
+    assert "DRIFT DELETED" not in text
     if example.name not in FAILING_EXAMPLES:
         assert "FAILED" not in text
     expected = {
