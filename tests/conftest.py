@@ -58,6 +58,13 @@ def sagemaker(backend: BackendControl) -> SageMakerClient:
     return client
 
 
+@pytest.fixture
+def group(sagemaker: SageMakerClient) -> str:
+    """A model package group to register versions in."""
+    sagemaker.create_model_package_group(ModelPackageGroupName="churn-models")
+    return "churn-models"
+
+
 # ---------------------------------------------------------------- secrets never logged
 
 SECRETS = (

@@ -81,12 +81,6 @@ def test_checklist_names_real_tests() -> None:
             assert callable(getattr(module, test_name, None)), reference
 
 
-@pytest.fixture
-def group(sagemaker: SageMakerClient) -> str:
-    sagemaker.create_model_package_group(ModelPackageGroupName="churn-models")
-    return "churn-models"
-
-
 @pytest.mark.usefixtures("clock")
 def test_optional_instance_type_lists_may_be_absent(sagemaker: SageMakerClient, group: str) -> None:
     spec = inference_specification()

@@ -21,12 +21,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.usefixtures("clock")
 
 
-@pytest.fixture
-def group(sagemaker: SageMakerClient) -> str:
-    sagemaker.create_model_package_group(ModelPackageGroupName="churn-models")
-    return "churn-models"
-
-
 def _count_packages(sagemaker: SageMakerClient) -> int:
     return len(sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"])
 

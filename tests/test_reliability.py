@@ -36,12 +36,6 @@ def instant_botocore_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
 
 
-@pytest.fixture
-def group(sagemaker: SageMakerClient) -> str:
-    sagemaker.create_model_package_group(ModelPackageGroupName="churn-models")
-    return "churn-models"
-
-
 def _operation(action: str, desired: dict[str, Any], **kwargs: Any) -> Run:
     """Drive an operation as CloudFormation would, retrying it once if it failed Throttling."""
     run = drive(action, desired, max_invocations=MAX_INVOCATIONS, **kwargs)

@@ -1,0 +1,237 @@
+"""CloudFormation's hard moments through the real entry point against the backend: rollbacks,
+replays, collisions, packages being deleted, reads with only the identifier.
+
+Every update here is followed by its rollback: UPDATE with desired and previous swapped, as
+CloudFormation sends it when another resource of the stack fails. It must succeed and leave
+SageMaker as the old template says (or untouched where SageMaker cannot clear a value).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from local.backend.control import BackendControl
+from tests.support.cfn import Run, drive, invoke
+from tests.support.models import MODEL_CARD_SECRET, additional_spec, unversioned, versioned
+
+if TYPE_CHECKING:
+    from mypy_boto3_sagemaker import SageMakerClient
+
+pytestmark = pytest.mark.usefixtures("clock")
+Json = dict[str, Any]
+
+
+def _update(arn: str, desired: Json, previous: Json, **kwargs: Any) -> Run:
+    return drive(
+        "UPDATE",
+        {**desired, "ModelPackageArn": arn},
+        previous={**previous, "ModelPackageArn": arn},
+        **kwargs,
+    )
+
+
+def _update_and_roll_back(arn: str, before: Json, after: Json) -> tuple[Run, Run]:
+    update = _update(arn, after, before)
+    rollback = _update(arn, before, after)
+    return update, rollback
+
+
+# ------------------------------------------------------------------ 1, 2: rollbacks
+
+
+def test_an_approval_rolls_back(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str
+) -> None:
+    before = versioned(group, ModelApprovalStatus="PendingManualApproval")
+    after = {
+        **before,
+        "ModelApprovalStatus": "Approved",
+        "ApprovalDescription": "passed review",
+        "ModelCard": {
+            "ModelCardContent": f'{{"note": "{MODEL_CARD_SECRET}"}}',
+            "ModelCardStatus": "Draft",
+        },
+        "ModelLifeCycle": {"Stage": "Production", "StageStatus": "Approved"},
+        "CustomerMetadataProperties": {"reviewer": "ana"},
+    }
+    arn = drive("CREATE", before).model["ModelPackageArn"]
+    update, rollback = _update_and_roll_back(arn, before, after)
+    assert update.last["status"] == "SUCCESS", update.last
+    assert rollback.last["status"] == "SUCCESS", rollback.last  # not UPDATE_ROLLBACK_FAILED
+    described = sagemaker.describe_model_package(ModelPackageName=arn)
+    assert described["ModelApprovalStatus"] == "PendingManualApproval"
+    assert "CustomerMetadataProperties" not in described
+    # SageMaker cannot clear these: they stay as the failed update left them, without an error
+    assert described["ApprovalDescription"] == "passed review"
+    assert described["ModelLifeCycle"]["Stage"] == "Production"
+    assert rollback.model["ModelApprovalStatus"] == "PendingManualApproval"
+
+
+def test_a_rollback_after_a_refused_specification_change(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str
+) -> None:
+    before = versioned(group, AdditionalInferenceSpecificationsToAdd=[additional_spec("inf2")])
+    changed = versioned(
+        group, AdditionalInferenceSpecificationsToAdd=[additional_spec("inf2", image="other:2")]
+    )
+    arn = drive("CREATE", before).model["ModelPackageArn"]
+    refused = invoke(
+        "UPDATE", {**changed, "ModelPackageArn": arn}, previous={**before, "ModelPackageArn": arn}
+    )
+    assert refused["errorCode"] == "InvalidRequest"
+    backend.reset_calls()
+    rollback = _update(arn, before, changed)
+    assert rollback.last["status"] == "SUCCESS", rollback.last
+    assert "UpdateModelPackage" not in backend.operations()  # the package already holds it
+    described = sagemaker.describe_model_package(ModelPackageName=arn)
+    assert [s["Name"] for s in described["AdditionalInferenceSpecifications"]] == ["inf2"]
+
+
+def test_added_specifications_roll_back_to_what_sagemaker_keeps(
+    sagemaker: SageMakerClient, group: str
+) -> None:
+    before = versioned(group)
+    after = versioned(group, AdditionalInferenceSpecificationsToAdd=[additional_spec("gpu")])
+    arn = drive("CREATE", before).model["ModelPackageArn"]
+    update, rollback = _update_and_roll_back(arn, before, after)
+    assert update.last["status"] == "SUCCESS"
+    assert rollback.last["status"] == "SUCCESS", rollback.last
+    described = sagemaker.describe_model_package(ModelPackageName=arn)
+    assert [s["Name"] for s in described["AdditionalInferenceSpecifications"]] == ["gpu"]
+
+
+def test_tags_and_stack_tags_roll_back(sagemaker: SageMakerClient) -> None:
+    before = unversioned(Tags=[{"Key": "team", "Value": "ml"}])
+    after = unversioned(Tags=[{"Key": "team", "Value": "risk"}, {"Key": "tier", "Value": "1"}])
+    arn = drive("CREATE", before, stack_tags={"env": "dev"}).model["ModelPackageArn"]
+    update = _update(
+        arn, after, before, stack_tags={"env": "prod"}, previous_stack_tags={"env": "dev"}
+    )
+    rollback = _update(
+        arn, before, after, stack_tags={"env": "dev"}, previous_stack_tags={"env": "prod"}
+    )
+    assert update.last["status"] == rollback.last["status"] == "SUCCESS"
+    tags = {t["Key"]: t["Value"] for t in sagemaker.list_tags(ResourceArn=arn)["Tags"]}
+    assert tags == {"team": "ml", "env": "dev"}
+
+
+def test_drift_is_repaired_by_the_same_template(sagemaker: SageMakerClient, group: str) -> None:
+    template = versioned(group, ModelApprovalStatus="PendingManualApproval")
+    arn = drive("CREATE", template).model["ModelPackageArn"]
+    sagemaker.update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved")
+    repaired = _update(arn, template, template)
+    assert repaired.last["status"] == "SUCCESS"
+    described = sagemaker.describe_model_package(ModelPackageName=arn)
+    assert described["ModelApprovalStatus"] == "PendingManualApproval"
+
+
+# ------------------------------------------------------------------ 5, 8: a create that fails
+
+
+def test_a_failed_create_is_cleaned_up_through_conflicts(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str
+) -> None:
+    backend.configure(
+        lifecycle={"fail_next": 1, "failure_reason": "Container exited 137"},
+        faults=[
+            {
+                "operation": "DeleteModelPackage",
+                "count": 4,
+                "code": "ConflictException",
+                "message": "The package is busy",
+            }
+        ],
+    )
+    run = drive("CREATE", versioned(group))
+    assert run.last["errorCode"] == "NotStabilized"
+    assert "Container exited 137" in run.last["message"]
+    assert "was deleted" in run.last["message"]
+    assert backend.operations().count("DeleteModelPackage") == 5
+    assert sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"] == []
+
+
+def test_a_replayed_failing_create_keeps_its_reason(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str
+) -> None:
+    backend.configure(lifecycle={"fail_next": 1, "failure_reason": "Container exited 137"})
+    run = drive("CREATE", versioned(group), token="create-1")
+    cleanup = run.events[-2]
+    assert cleanup["status"] == "IN_PROGRESS"
+    assert "Container exited 137" in cleanup["message"]
+    for _ in range(2):  # the cleanup invocation again, after its response was lost
+        again = invoke(
+            "CREATE", versioned(group), token="create-1", context=cleanup["callbackContext"]
+        )
+        assert again["errorCode"] == "NotStabilized"
+        assert "Container exited 137" in again["message"]
+    assert sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"] == []
+
+
+# ------------------------------------------------------------------ 6, 7: refusals
+
+
+def test_a_taken_name_is_already_exists_and_the_package_is_untouched(
+    backend: BackendControl, sagemaker: SageMakerClient
+) -> None:
+    theirs = drive("CREATE", unversioned(Tags=[{"Key": "owner", "Value": "other-stack"}]))
+    arn = theirs.model["ModelPackageArn"]
+    ours = invoke("CREATE", unversioned(Tags=[{"Key": "owner", "Value": "us"}]))
+    assert ours["status"] == "FAILED"
+    assert ours["errorCode"] == "AlreadyExists"
+    assert "churn-model" in ours["message"]
+    tags = sagemaker.list_tags(ResourceArn=arn)["Tags"]
+    assert tags == [{"Key": "owner", "Value": "other-stack"}]
+    assert len(sagemaker.list_model_packages()["ModelPackageSummaryList"]) == 1
+
+
+def test_a_reserved_tag_key_is_refused_before_any_call(backend: BackendControl) -> None:
+    backend.reset_calls()
+    event = invoke("CREATE", unversioned(Tags=[{"Key": "aws:owner", "Value": "me"}]))
+    assert event["errorCode"] == "InvalidRequest"
+    assert "'aws:owner'" in event["message"]
+    assert backend.operations() == []
+
+
+# ------------------------------------------------------------------ 9: a package being deleted
+
+
+def test_a_package_being_deleted_reads_as_not_found_and_is_not_listed(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str
+) -> None:
+    backend.configure(lifecycle={"deleting_describes": 100})
+    arn = drive("CREATE", versioned(group)).model["ModelPackageArn"]
+    sagemaker.delete_model_package(ModelPackageName=arn)
+    read = invoke("READ", {"ModelPackageArn": arn})
+    assert read["errorCode"] == "NotFound"
+    listed = invoke("LIST", None)
+    assert [m["ModelPackageArn"] for m in listed["resourceModels"]] == []
+    update = invoke(
+        "UPDATE",
+        {**versioned(group, ModelApprovalStatus="Approved"), "ModelPackageArn": arn},
+        previous={**versioned(group), "ModelPackageArn": arn},
+    )
+    assert update["errorCode"] == "NotFound"
+
+
+# ------------------------------------------------------------------ 12: read, identifier only
+
+
+def test_read_with_only_the_identifier_is_what_create_returned(
+    sagemaker: SageMakerClient, group: str
+) -> None:
+    group_arn = sagemaker.describe_model_package_group(ModelPackageGroupName=group)[
+        "ModelPackageGroupArn"
+    ]
+    created = drive("CREATE", versioned(group_arn, CustomerMetadataProperties={"a": "1"}))
+    read = invoke("READ", {"ModelPackageArn": created.model["ModelPackageArn"]})
+    assert read["resourceModel"] == created.model
+    assert read["resourceModel"]["ModelPackageGroupName"] == group  # the propertyTransform's form
+
+
+def test_an_explicit_false_reads_back(sagemaker: SageMakerClient) -> None:
+    created = drive("CREATE", unversioned(CertifyForMarketplace=False))
+    read = invoke("READ", {"ModelPackageArn": created.model["ModelPackageArn"]})
+    assert read["resourceModel"]["CertifyForMarketplace"] is False
+    assert read["resourceModel"] == created.model
