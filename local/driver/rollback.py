@@ -85,20 +85,18 @@ def _roll_back_update(stack: Stack, journal: list[Change], cause: str) -> str:
             replacement.update_replace_policy = "Delete"  # a rollback deletes what it created
             replacements.append(replacement)
     stack.history["rolled back"] += 1
-    if failures:
-        stack.leftovers += replacements  # created resources stay the stack's, deleted with it
+    if failures:  # what this update created stays until the stack is deleted
+        stack.leftovers += replacements
+        stack.leftovers += [r for r in created if stack.resources.get(r.logical_id) is not r]
         stack.events(stack.name, "UPDATE_ROLLBACK_FAILED", " ".join(failures))
         return "UPDATE_ROLLBACK_FAILED"
     stack.events(stack.name, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
-    for resource in [*replacements, *created]:
-        if resource in created:
-            del stack.resources[resource.logical_id]
-        if not stack.remove(
-            resource,
-            resource.update_replace_policy
-            if resource in replacements
-            else resource.deletion_policy,
-        ):
+    for resource in created:
+        stack.resources.pop(resource.logical_id, None)  # absent if its create failed
+    removals = [(r, r.update_replace_policy) for r in replacements]
+    removals += [(r, r.deletion_policy) for r in created]
+    for resource, policy in removals:
+        if not stack.remove(resource, policy):
             stack.leftovers.append(resource)  # a failed cleanup leaves it; the stack completes
     stack.events(stack.name, "UPDATE_ROLLBACK_COMPLETE")
     return "UPDATE_ROLLBACK_COMPLETE"
