@@ -245,6 +245,36 @@ def test_a_handler_failure_during_rollback_leaves_update_rollback_failed(
     assert groups(sagemaker) == []
 
 
+def test_a_delete_failure_while_rolling_back_a_create_leaves_rollback_failed(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient, backend: BackendControl
+) -> None:
+    denied = {"operation": "DeleteModelPackage", "count": 100, "code": "AccessDeniedException"}
+
+    def deny_while_rolling_back(logical_id: str, status: str, reason: str) -> None:
+        if status == "ROLLBACK_IN_PROGRESS":
+            backend.configure(faults=[denied])
+
+    stack.events.listeners.append(deny_while_rolling_back)
+
+    assert (
+        stack.deploy(revision({"Models": group_resource(), "Version": version(), "Bad": failing()}))
+        is False
+    )
+
+    assert stack.status == "ROLLBACK_FAILED"
+    assert (
+        stack.events.lines[-1][2]
+        == "The following resource(s) failed to delete: [Version, Models]."
+    )
+    assert stack.events.statuses("Version")[-1] == "DELETE_FAILED"
+    assert len(packages(sagemaker)) == 1  # the version could not be deleted, nor its group
+    assert groups(sagemaker) == [GROUP]
+    backend.configure(clear_faults=True)
+    assert stack.delete()
+    assert packages(sagemaker) == {}
+    assert groups(sagemaker) == []
+
+
 def test_disable_rollback_keeps_what_was_done(
     stack: Stack, revision: Writer, sagemaker: SageMakerClient
 ) -> None:

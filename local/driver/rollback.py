@@ -52,10 +52,12 @@ def _roll_back_create(stack: Stack, journal: list[Change], cause: str) -> str:
     undeleted = []
     for change in reversed(journal):
         resource = change.after
-        stack.resources.pop(resource.logical_id, None)
-        if not stack.remove(resource, resource.deletion_policy):
-            stack.resources[resource.logical_id] = resource
+        if stack.remove(resource, resource.deletion_policy):
+            stack.resources.pop(resource.logical_id, None)
+        else:  # stays the stack's, in its place: a later delete goes in dependency order
             undeleted.append(resource.logical_id)
+            if stack.resources.get(resource.logical_id) is not resource:
+                stack.leftovers.append(resource)  # left by a failed create
     stack.history["rolled back"] += 1
     if undeleted:
         stack.events(
