@@ -17,7 +17,8 @@ import pytest
 from botocore.retries import standard
 
 from local.backend.control import BackendControl
-from mlops_sagemaker_modelpackage import progress
+from mlops_sagemaker_modelpackage import budget, progress
+from mlops_sagemaker_modelpackage import client as client_module
 from tests.conftest import VirtualClock
 from tests.support.cfn import Run, drive, invoke
 from tests.support.figures import FIGURES
@@ -282,3 +283,94 @@ def test_conflicts_past_the_timeout_end_in_resource_conflict(
     assert "Another update is in progress" in run.last["message"]
     assert "timeout is reached" in run.last["message"]
     assert len(run.events) < 30
+
+
+# ------------------------------------------------------------------ long waits, invocation budget
+
+
+@pytest.fixture
+def virtual_backoff(clock: VirtualClock, monkeypatch: pytest.MonkeyPatch) -> VirtualClock:
+    """botocore's retry sleeps pass on the virtual clock too (and cost no real time), each as
+    long as botocore's backoff can be (no jitter)."""
+    monkeypatch.setattr(
+        standard.ExponentialBackoff,
+        "delay_amount",
+        lambda self, context: min(self._max_backoff, 2 ** (context.attempt_number - 1)),
+    )
+    monkeypatch.setattr("botocore.endpoint.time.sleep", clock.sleep)
+    # A new client, so botocore's retry quota is full, as in a fresh Lambda container (earlier
+    # tests' faults drain the quota of the client they share).
+    client_module._client_for.cache_clear()
+    return clock
+
+
+def test_an_hour_of_validation_with_sporadic_throttling_completes(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str, virtual_backoff: VirtualClock
+) -> None:
+    """Describe throttled past botocore's retries about once every ten looks: each blip is
+    retried, and the count starts again after every look that succeeds."""
+    backend.configure(lifecycle={"pending_describes": 250, "in_progress_describes": 30})
+    started = virtual_backoff.current
+    event = invoke("CREATE", versioned(group), token="hour")
+    events, blips = [event], 0
+    while event["status"] == "IN_PROGRESS":
+        assert len(events) < 800
+        if len(events) % 10 == 0:
+            backend.configure(faults=[{"operation": "DescribeModelPackage", "count": 5}])
+            blips += 1
+        virtual_backoff.sleep(event["callbackDelaySeconds"])
+        event = invoke(
+            "CREATE", event["resourceModel"], token="hour", context=event["callbackContext"]
+        )
+        events.append(event)
+    assert event["status"] == "SUCCESS", event
+    assert blips >= 6  # more than the five the old per-operation counter allowed
+    assert max(e.get("callbackContext", {}).get("failures", 0) for e in events) == 1
+    assert virtual_backoff.current - started >= 3600
+    versions = sagemaker.list_model_packages(ModelPackageGroupName=group)["ModelPackageSummaryList"]
+    assert len(versions) == 1
+    FIGURES["faults injected"] += backend.injected()
+
+
+def test_conflicts_on_create_are_retried_with_the_same_token(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str
+) -> None:
+    backend.configure(
+        faults=[{"operation": "CreateModelPackage", "count": 3, "code": "ConflictException"}]
+    )
+    run = drive("CREATE", versioned(group))
+    assert run.last["status"] == "SUCCESS", run.last
+    assert [e["callbackDelaySeconds"] for e in run.events[:-1]] == [5, 10, 20]
+    versions = sagemaker.list_model_packages(ModelPackageGroupName=group)["ModelPackageSummaryList"]
+    assert len(versions) == 1
+
+
+def test_every_invocation_ends_within_its_budget_under_throttling(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str, virtual_backoff: VirtualClock
+) -> None:
+    """Every call throttled for a while: botocore's backoff is cut where another attempt could
+    not end in time, and the invocation hands back IN_PROGRESS."""
+    arn = drive("CREATE", versioned(group)).model["ModelPackageArn"]
+    backend.configure(faults=[{"operation": None, "count": 60}])
+    before = versioned(group)
+    after = {**before, "ModelApprovalStatus": "Approved"}
+    durations: list[float] = []
+    event: dict[str, Any] = {"callbackContext": None}
+    for _ in range(40):
+        started = virtual_backoff.current
+        event = invoke(
+            "UPDATE",
+            {**after, "ModelPackageArn": arn},
+            previous={**before, "ModelPackageArn": arn},
+            context=event.get("callbackContext"),
+        )
+        durations.append(virtual_backoff.current - started)
+        if event["status"] != "IN_PROGRESS":
+            break
+        virtual_backoff.sleep(event["callbackDelaySeconds"])
+    assert event["status"] == "SUCCESS", event
+    assert max(durations) + budget.ATTEMPT_SECONDS <= budget.INVOCATION_BUDGET_SECONDS
+    assert (
+        sagemaker.describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"] == "Approved"
+    )
+    FIGURES["faults injected"] += backend.injected()

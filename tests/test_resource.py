@@ -3,6 +3,7 @@ clients are reused per credentials and endpoint only."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import boto3
@@ -10,10 +11,11 @@ import pytest
 from cloudformation_cli_python_lib.utils import Credentials
 
 from local.backend.control import BackendControl
+from mlops_sagemaker_modelpackage import budget, handlers
 from mlops_sagemaker_modelpackage import client as client_module
 from mlops_sagemaker_modelpackage.sessions import LazySession
-from tests.support.cfn import invoke
-from tests.support.models import unversioned
+from tests.support.cfn import drive, invoke, payload
+from tests.support.models import unversioned, versioned
 
 
 def test_no_boto3_session_is_built_for_a_handler_invocation(
@@ -117,3 +119,29 @@ def test_string_typed_properties_from_cloudformation_are_recast(
         described["AdditionalInferenceSpecifications"][0]["Containers"][0]["IsCheckpoint"] is False
     )
     assert run.model["CertifyForMarketplace"] is True
+
+
+class _LambdaContext:
+    def __init__(self, remaining_ms: int) -> None:
+        self.deadline = time.time() + remaining_ms / 1000
+
+    def get_remaining_time_in_millis(self) -> int:
+        return int((self.deadline - time.time()) * 1000)
+
+
+def test_the_lambda_context_bounds_an_invocation(backend: BackendControl, group: str) -> None:
+    """Real time and real backoff: with 18 s left of the function's timeout, 9 throttles in a
+    row are not all retried in this invocation."""
+    arn = drive("CREATE", versioned(group)).model["ModelPackageArn"]
+    backend.configure(faults=[{"operation": "DescribeModelPackage", "count": 9}])
+    event = payload(
+        "UPDATE",
+        {**versioned(group, ModelApprovalStatus="Approved"), "ModelPackageArn": arn},
+        previous={**versioned(group), "ModelPackageArn": arn},
+    )
+    started = time.monotonic()
+    response = handlers.resource(event, _LambdaContext(18_000))
+    elapsed = time.monotonic() - started
+    assert response["status"] == "IN_PROGRESS", response
+    assert "not retried in this invocation" in response["message"]  # botocore's error, kept
+    assert elapsed < 18 - budget.LAMBDA_MARGIN_SECONDS

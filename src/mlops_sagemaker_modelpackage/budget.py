@@ -27,8 +27,11 @@ from .errors import THROTTLING_CODES, map_botocore_error, map_client_error, rewo
 INVOCATION_BUDGET_SECONDS = 45.0
 # Time kept back from Lambda's own timeout, when the function is configured shorter.
 LAMBDA_MARGIN_SECONDS = 5.0
-# The longest one attempt of a call can take: the client's connect plus read timeout.
-ATTEMPT_SECONDS = 3.0 + 8.0
+# The client's attempts per call, and the longest one attempt can take (connect + read timeout).
+MAX_ATTEMPTS = 5
+CONNECT_TIMEOUT_SECONDS = 3
+READ_TIMEOUT_SECONDS = 8
+ATTEMPT_SECONDS = float(CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS)
 MAX_BACKOFF_SECONDS = 20.0
 
 
@@ -128,8 +131,8 @@ def before_retry(
     """botocore `needs-retry` hook, run before the retry handler: when the backoff and one more
     attempt would not end in time, the error is raised now instead of being retried."""
     budget = _CURRENT.get()
-    if budget is None or not _retryable(response, caught_exception):
-        return
+    if budget is None or attempts >= MAX_ATTEMPTS or not _retryable(response, caught_exception):
+        return  # botocore's own decision stands
     backoff = min(MAX_BACKOFF_SECONDS, 2.0**attempts)
     if budget.allows(backoff):
         return

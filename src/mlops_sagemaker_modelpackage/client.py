@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 # calls answer in well under a second; budget.py keeps attempts and backoff within the
 # invocation's time (budget.ATTEMPT_SECONDS is connect + read timeout).
 CLIENT_CONFIG = Config(
-    retries={"mode": "standard", "total_max_attempts": 5},
-    connect_timeout=3,
-    read_timeout=8,
+    retries={"mode": "standard", "total_max_attempts": budget.MAX_ATTEMPTS},
+    connect_timeout=budget.CONNECT_TIMEOUT_SECONDS,
+    read_timeout=budget.READ_TIMEOUT_SECONDS,
     user_agent_extra="MLOps-SageMaker-ModelPackage",
 )
 
