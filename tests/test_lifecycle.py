@@ -5,7 +5,7 @@ Every test asserts on SageMaker's state read back, not only on the handler's eve
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -19,6 +19,17 @@ if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
 pytestmark = pytest.mark.usefixtures("clock")
+Json = dict[str, Any]
+
+
+def _roll_back(arn: str, failed: Json, old: Json) -> Json:
+    """The rollback CloudFormation sends when a later resource fails: desired and previous
+    swapped. It must succeed; returns its model."""
+    run = drive(
+        "UPDATE", {**old, "ModelPackageArn": arn}, previous={**failed, "ModelPackageArn": arn}
+    )
+    assert run.last["status"] == "SUCCESS", run.last
+    return run.model
 
 
 def _count_packages(sagemaker: SageMakerClient) -> int:
@@ -239,6 +250,11 @@ def test_approve_in_place_with_metadata_changes(
     assert described["ModelApprovalStatus"] == "Approved"
     assert described["ApprovalDescription"] == "reviewed"
     assert described["CustomerMetadataProperties"] == {"stage": "production", "keep": "yes"}
+    _roll_back(arn, desired, previous)
+    described = sagemaker.describe_model_package(ModelPackageName=arn)
+    assert described["ModelApprovalStatus"] == "PendingManualApproval"
+    assert described["CustomerMetadataProperties"] == previous["CustomerMetadataProperties"]
+    assert described["ApprovalDescription"] == "reviewed"  # no call clears it: kept
 
 
 def test_removing_every_metadata_key(sagemaker: SageMakerClient, group: str) -> None:
@@ -252,6 +268,9 @@ def test_removing_every_metadata_key(sagemaker: SageMakerClient, group: str) -> 
     described = sagemaker.describe_model_package(ModelPackageName=arn)
     assert "CustomerMetadataProperties" not in described
     assert "CustomerMetadataProperties" not in run.model
+    _roll_back(arn, desired, previous)
+    described = sagemaker.describe_model_package(ModelPackageName=arn)
+    assert described["CustomerMetadataProperties"] == {"a": "1", "b": "2"}
 
 
 def test_specs_to_add_on_update_send_only_new_names(
@@ -275,6 +294,9 @@ def test_specs_to_add_on_update_send_only_new_names(
     )
     assert again.last["status"] == "SUCCESS"
     assert backend.operations().count("UpdateModelPackage") == 1
+    _roll_back(arn, desired, previous)  # SageMaker cannot remove 'gpu': kept, no error
+    described = sagemaker.describe_model_package(ModelPackageName=arn)
+    assert [s["Name"] for s in described["AdditionalInferenceSpecifications"]] == ["inf2", "gpu"]
 
 
 def test_create_only_change_is_not_updatable(backend: BackendControl, group: str) -> None:
@@ -301,6 +323,9 @@ def test_unversioned_tag_update_by_difference(
     tags = {t["Key"]: t["Value"] for t in sagemaker.list_tags(ResourceArn=arn)["Tags"]}
     assert tags == {"a": "changed", "c": "3"}
     assert sorted(run.model["Tags"], key=lambda t: t["Key"]) == desired["Tags"]
+    assert _roll_back(arn, desired, previous)["Tags"] == previous["Tags"]
+    tags = {t["Key"]: t["Value"] for t in sagemaker.list_tags(ResourceArn=arn)["Tags"]}
+    assert tags == {"a": "1", "b": "2"}
 
 
 def test_unversioned_approval_change_is_not_silently_ignored(backend: BackendControl) -> None:
@@ -313,6 +338,7 @@ def test_unversioned_approval_change_is_not_silently_ignored(backend: BackendCon
     assert event["errorCode"] == "NotUpdatable"
     assert "CustomerMetadataProperties" in event["message"]
     assert "versioned packages only" in event["message"]
+    assert _roll_back(arn, desired, previous)["CustomerMetadataProperties"] == {"a": "1"}
 
 
 # ------------------------------------------------------------------ delete
@@ -429,3 +455,4 @@ def test_a_changed_spec_to_add_under_an_applied_name_is_refused(
     assert event["errorCode"] == "InvalidRequest"  # SageMaker cannot change a specification
     assert "'inf2'" in event["message"]
     assert "different content" in event["message"]
+    _roll_back(arn, changed, previous)  # back to what the package holds: nothing to do
