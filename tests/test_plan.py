@@ -204,3 +204,9 @@ def test_an_unversioned_package_refuses_what_only_versions_can_change() -> None:
     with pytest.raises(exceptions.NotUpdatable, match="versioned packages only"):
         _plan(after, before, _held(before))
     assert not _plan(before, after, _held(before))  # its rollback: nothing changed
+
+
+def test_a_previous_state_read_back_carries_defaults_the_template_leaves_out() -> None:
+    """Cloud Control and cfn test send the read model as the previous state."""
+    read = {**_held(TAGGED), "CertifyForMarketplace": False, "SkipModelValidation": "None"}
+    assert _plan(RETAGGED, read, _held(TAGGED)).tags

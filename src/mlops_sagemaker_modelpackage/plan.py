@@ -37,13 +37,16 @@ class Plan:
 
 
 def create_only_changes(previous: Plain, desired: Plain) -> list[str]:
-    """Create-only properties whose template value changed (a replacement's business).
+    """Create-only properties the template sets to another value than before (a replacement's
+    business: CloudFormation replaces the package, so an UPDATE carrying one was not meant for
+    this package).
 
-    These are compared template to template: CloudFormation replaces the package when one
-    changes, so an UPDATE that still carries a change was not meant for this package."""
+    Only properties the desired template sets count: the previous state may be a read of the
+    package (Cloud Control, `cfn test`), which carries defaults SageMaker filled in, and a
+    create-only value cannot be cleared anyway."""
     if not previous:
         return []
-    return [k for k in CREATE_ONLY if previous.get(k) != desired.get(k)]
+    return [k for k in CREATE_ONLY if k in desired and previous.get(k) != desired[k]]
 
 
 def refuse_impossible(desired: Plain, previous: Plain) -> None:
