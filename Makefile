@@ -67,7 +67,7 @@ soak: $(STAMP)
 
 # The Lambda package for deploy/register-type.yml: built as `cfn submit` builds it (without
 # registering), then slimmed to the botocore models the code uses, checked and unpacked into
-# build/lambda-package/ (what contract-test runs).
+# dist/lambda-package/ (what contract-test runs).
 package: $(STAMP)
 	PATH=$(BIN):$$PATH cfn submit --dry-run 2>&1 | grep -v '^Could not validate regular expression'; exit $${PIPESTATUS[0]}
 	@rm -f rpdk.log
@@ -76,7 +76,7 @@ package: $(STAMP)
 # The stock `cfn test` suite, offline: local SageMaker backend + Lambda stand-in (local/)
 # running the handlers from the unpacked Lambda package, not the source tree.
 contract-test: $(STAMP) package
-	$(BIN)/python -m local.contract_test --package build/lambda-package
+	$(BIN)/python -m local.contract_test --package dist/lambda-package
 
 # Re-pin every transitive package from the current .venv.
 constraints: $(STAMP)

@@ -545,7 +545,7 @@ def notes(results: list[Comparison], policy: WaitPolicy) -> list[str]:
         "costs real Lambda time the simulation cannot see (the lib's setup, the Describe round "
         "trip, log delivery: roughly 0.1-0.3 s on AWS), which is why the in-invocation budget "
         "is short: the figures keep room for it.",
-        "- Cold start is measured from the built package (`build/lambda-package`) in interpreters "
+        "- Cold start is measured from the built package (`dist/lambda-package`) in interpreters "
         "that see only it and the standard library, as on Lambda. The entry point must import "
         "the python lib (which imports boto3 and requests) and the generated `models.py`: that "
         "floor is the lib's; the target is on what our own modules add to it.",
@@ -579,7 +579,7 @@ def write_docs(results: list[Comparison], policy: WaitPolicy) -> None:
 
 def main() -> int:
     if not lambda_package.UNPACKED.is_dir():
-        print("bench: build/lambda-package is missing; run `make package` first", file=sys.stderr)
+        print("bench: dist/lambda-package is missing; run `make package` first", file=sys.stderr)
         return 2
     local = Local()
     try:

@@ -7,7 +7,8 @@ botocore's role-assuming credential providers. This keeps those four service mod
 botocore's shared data, drops the rest and setuptools (declared by the lib, never imported) and
 boto3's resource models (`boto3.resource` is never used), deflates the code, and writes the
 package back under the same name, so `deploy/register-type.yml` takes the slim one. It is then
-unpacked into build/lambda-package/, where `make contract-test` runs the handlers from.
+unpacked into dist/lambda-package/ (outside cfn's build/, which every `cfn submit` empties;
+swapped in whole), where `make contract-test` and `make bench` run the handlers from.
 
 Fails when the handler code or a kept service model is missing, when anything from tests/,
 local/, tools/ or examples/ was packed, or when the zip exceeds MAX_ZIPPED_MB.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import sys
 import zipfile
@@ -26,8 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "mlops-sagemaker-modelpackage.zip"
-UNPACKED = ROOT / "build" / "lambda-package"
-SIZES = ROOT / "build" / "package-sizes.json"
+UNPACKED = ROOT / "dist" / "lambda-package"
+SIZES = ROOT / "dist" / "package-sizes.json"
 INNER = "ResourceProvider.zip"
 MAX_ZIPPED_MB = 10.0
 KEEP_SERVICES = {
@@ -82,9 +84,16 @@ def rewrite(package: Path = PACKAGE) -> tuple[int, int]:
 
 
 def unpack(package: Path = PACKAGE, into: Path = UNPACKED) -> None:
-    shutil.rmtree(into, ignore_errors=True)
+    """Extract next to `into`, then swap it in, so a run using `into` never sees half of it."""
+    into.parent.mkdir(parents=True, exist_ok=True)
+    fresh = into.with_name(f"{into.name}.new-{os.getpid()}")
+    stale = into.with_name(f"{into.name}.old-{os.getpid()}")
     with zipfile.ZipFile(package) as outer, zipfile.ZipFile(io.BytesIO(outer.read(INNER))) as z:
-        z.extractall(into)
+        z.extractall(fresh)
+    if into.exists():
+        into.rename(stale)
+    fresh.rename(into)
+    shutil.rmtree(stale, ignore_errors=True)
 
 
 @dataclass
