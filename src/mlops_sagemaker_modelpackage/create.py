@@ -108,7 +108,7 @@ def _stabilize(operation: Operation) -> ProgressEvent:
         client,
         arn,
         operation.invocation,
-        operation.context.since or 0.0,
+        operation.since,
         just_created=True,
     )
     if observed.stage is Stage.FAILED:

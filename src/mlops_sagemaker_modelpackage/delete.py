@@ -58,7 +58,7 @@ def _await_gone(operation: Operation) -> ProgressEvent:
         operation.client,
         operation.arn,
         operation.invocation,
-        operation.context.since or 0.0,
+        operation.since,
         until_gone=True,
     )
     if observed.stage is Stage.GONE:

@@ -99,8 +99,9 @@ class Operation:
         self.context.since = self.invocation.clock.now()
 
     @property
-    def waited(self) -> float:
-        return self.invocation.clock.now() - (self.context.since or self.context.started)
+    def since(self) -> float:
+        """When the current wait began."""
+        return self.context.since or self.context.started
 
     def reserve_minutes(self) -> float:
         # A create keeps time to delete a package it could not complete.

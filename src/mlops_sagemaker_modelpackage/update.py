@@ -92,7 +92,7 @@ def _apply(operation: Operation) -> ProgressEvent | None:
 
 def _stabilize(operation: Operation) -> ProgressEvent:
     arn = operation.arn
-    observed = watch(operation.client, arn, operation.invocation, operation.context.since or 0.0)
+    observed = watch(operation.client, arn, operation.invocation, operation.since)
     if observed.stage is Stage.FAILED:
         raise exceptions.NotStabilized(
             f"SageMaker failed model package {arn} after the update: "
