@@ -15,14 +15,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from xml.etree import ElementTree
 
 import boto3
 
 from local.backend.control import BackendControl
+from local.serving import service
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
@@ -40,40 +39,6 @@ DESELECTED = {2: ["contract_create_taggable", "contract_update_tag_updatable"]}
 LIFECYCLE = {"pending_describes": 1, "in_progress_describes": 3, "deleting_describes": 1}
 POLL_BUDGET_SECONDS = "2"
 READY = "runtime ready, code from: "  # the stand-in's log line
-
-
-@contextmanager
-def service(
-    module: str, env: dict[str, str], workdir: Path, extra: tuple[str, ...] = ()
-) -> Iterator[str]:
-    """Run `python -m <module> --port 0 --port-file F ...`; yield its URL; always stop it."""
-    port_file = workdir / f"{module}.port"
-    log = (workdir / f"{module}.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", module, "--port", "0", "--port-file", str(port_file), *extra],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not (port_file.exists() and port_file.read_text()):
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                raise RuntimeError(
-                    f"{module} did not start: {(workdir / f'{module}.log').read_text()}"
-                )
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port_file.read_text().strip()}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 def _deploy_setup(backend: str) -> None:

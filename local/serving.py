@@ -1,17 +1,23 @@
-"""Loopback WSGI servers for local tooling: quiet, threaded, on a free port, stopped by signal."""
+"""Loopback servers for local tooling: quiet, threaded, on a free port, stopped by signal; and
+`service`, which runs one of them as a process of its own and yields its URL."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -67,3 +73,39 @@ def serve_until_signalled(wsgi: BaseWSGIServer, port_file: Path | None, label: s
     wsgi.server_close()
     thread.join(timeout=10)
     return 0
+
+
+@contextmanager
+def service(
+    module: str, env: dict[str, str], workdir: Path, extra: tuple[str, ...] = ()
+) -> Iterator[str]:
+    """Run `python -m <module> --port 0 --port-file F ...` (a module serving with
+    `serve_until_signalled`), its output in `workdir`/<module>.log; yield its URL; always stop
+    it."""
+    port_file = workdir / f"{module}.port"
+    log = (workdir / f"{module}.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", module, "--port", "0", "--port-file", str(port_file), *extra],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (port_file.exists() and port_file.read_text()):
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                raise RuntimeError(
+                    f"{module} did not start: {(workdir / f'{module}.log').read_text()}"
+                )
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port_file.read_text().strip()}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
