@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import boto3
 import pytest
+from botocore.stub import Stubber
 
 # `cfn test` runs pytest with its own ini (so pyproject's `pythonpath` is not read) and
 # `--pyargs rpdk.core.contract.suite`, which is not a path: pytest then anchors its initial
@@ -26,6 +28,7 @@ from local.backend.control import BackendControl
 from local.backend.server import Backend
 from mlops_sagemaker_modelpackage import budget, handlers
 from tests.support.cfn import CREDENTIALS, REGION
+from tests.support.clock import VirtualClock
 from tests.support.figures import FIGURES
 from tests.support.figures import summary as figures_summary
 from tests.support.models import MODEL_CARD_SECRET
@@ -63,6 +66,24 @@ def group(sagemaker: SageMakerClient) -> str:
     """A model package group to register versions in."""
     sagemaker.create_model_package_group(ModelPackageGroupName="churn-models")
     return "churn-models"
+
+
+# ---------------------------------------------------------------- Stubber in place of SageMaker
+
+
+@pytest.fixture
+def client() -> SageMakerClient:
+    sagemaker: SageMakerClient = boto3.client(
+        "sagemaker", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+    )
+    return sagemaker
+
+
+@pytest.fixture
+def stub(client: SageMakerClient) -> Iterator[Stubber]:
+    with Stubber(client) as stubber:
+        yield stubber
+        stubber.assert_no_pending_responses()
 
 
 # ---------------------------------------------------------------- secrets never logged
@@ -115,21 +136,6 @@ def no_secret_is_logged(request: pytest.FixtureRequest) -> Iterator[None]:
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if FIGURES:  # empty when only cfn's contract suite ran
         terminalreporter.write_line(f"reliability: {figures_summary()}")
-
-
-class VirtualClock:
-    """Time that passes only when the code under test sleeps."""
-
-    def __init__(self, start: float = 1_800_000_000.0) -> None:
-        self.current = start
-        self.slept: list[float] = []
-
-    def now(self) -> float:
-        return self.current
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.current += seconds
 
 
 @pytest.fixture

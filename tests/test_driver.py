@@ -22,8 +22,8 @@ from local.driver.logs import HandlerLogs
 from local.driver.provision import Environment, Events
 from local.driver.schema import TypeSchema, type_schema
 from local.driver.template import Template
-from tests.conftest import VirtualClock
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
+from tests.support.clock import VirtualClock
 from tests.support.models import IMAGE
 
 if TYPE_CHECKING:

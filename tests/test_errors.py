@@ -58,6 +58,7 @@ ROWS = [
 @pytest.mark.parametrize(
     ("error", "code", "words"), ROWS, ids=[r[1] + "-" + str(i) for i, r in enumerate(ROWS)]
 )
+@pytest.mark.defect(10)
 def test_mapping_row(error: Exception, code: str, words: str) -> None:
     with (
         pytest.raises(exceptions._HandlerError) as raised,

@@ -186,6 +186,7 @@ def test_a_taken_name_is_already_exists_and_the_package_is_untouched(
     assert len(sagemaker.list_model_packages()["ModelPackageSummaryList"]) == 1
 
 
+@pytest.mark.defect(5)
 def test_a_reserved_tag_key_is_refused_before_any_call(backend: BackendControl) -> None:
     backend.reset_calls()
     event = invoke("CREATE", unversioned(Tags=[{"Key": "aws:owner", "Value": "me"}]))

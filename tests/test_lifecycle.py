@@ -11,8 +11,8 @@ import pytest
 
 from local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage import progress
-from tests.conftest import VirtualClock
 from tests.support.cfn import drive, invoke
+from tests.support.clock import VirtualClock
 from tests.support.models import additional_spec, unversioned, versioned
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ def test_create_versioned_waits_through_pending_and_in_progress(
     assert described["ModelApprovalStatus"] == "PendingManualApproval"
 
 
+@pytest.mark.defect(5)
 def test_create_unversioned_with_tags_and_stack_tags(
     backend: BackendControl, sagemaker: SageMakerClient
 ) -> None:
@@ -106,6 +107,7 @@ def test_create_with_both_names_fails_before_any_call(backend: BackendControl) -
     assert backend.operations() == []
 
 
+@pytest.mark.defect(5)
 def test_tags_with_a_group_fail_before_any_call(backend: BackendControl, group: str) -> None:
     backend.reset_calls()
     event = invoke("CREATE", versioned(group, Tags=[{"Key": "a", "Value": "b"}]))
@@ -119,6 +121,7 @@ def test_stack_tags_are_skipped_for_versions(sagemaker: SageMakerClient, group: 
     assert run.last["status"] == "SUCCESS", run.last
 
 
+@pytest.mark.defect(8)
 def test_create_invoked_again_after_a_lost_response_makes_one_version(
     sagemaker: SageMakerClient, group: str
 ) -> None:
@@ -130,6 +133,7 @@ def test_create_invoked_again_after_a_lost_response_makes_one_version(
     assert len(versions) == 1
 
 
+@pytest.mark.defect(6)
 def test_failed_validation_reports_reasons_and_leaves_nothing(
     backend: BackendControl, sagemaker: SageMakerClient, group: str
 ) -> None:
@@ -157,6 +161,7 @@ def test_approval_description_is_applied_after_create(
     assert described["ModelApprovalStatus"] == "Approved"
 
 
+@pytest.mark.defect(1)
 def test_specs_to_add_at_create_are_merged_without_duplicates(
     sagemaker: SageMakerClient, group: str
 ) -> None:
@@ -194,6 +199,7 @@ def test_create_times_out_with_not_stabilized(
 # ------------------------------------------------------------------ read
 
 
+@pytest.mark.defect(11)
 def test_read_equals_create_input_without_server_filled_drift(
     sagemaker: SageMakerClient, group: str
 ) -> None:
@@ -257,6 +263,7 @@ def test_approve_in_place_with_metadata_changes(
     assert described["ApprovalDescription"] == "reviewed"  # no call clears it: kept
 
 
+@pytest.mark.defect(2)
 def test_removing_every_metadata_key(sagemaker: SageMakerClient, group: str) -> None:
     previous = versioned(group, CustomerMetadataProperties={"a": "1", "b": "2"})
     arn = drive("CREATE", previous).model["ModelPackageArn"]
@@ -273,6 +280,7 @@ def test_removing_every_metadata_key(sagemaker: SageMakerClient, group: str) -> 
     assert described["CustomerMetadataProperties"] == {"a": "1", "b": "2"}
 
 
+@pytest.mark.defect(1)
 def test_specs_to_add_on_update_send_only_new_names(
     backend: BackendControl, sagemaker: SageMakerClient, group: str
 ) -> None:
@@ -364,6 +372,7 @@ def test_delete_missing_is_not_found(backend: BackendControl) -> None:
     assert event["errorCode"] == "NotFound"
 
 
+@pytest.mark.defect(3)
 def test_delete_addresses_versions_by_arn(sagemaker: SageMakerClient, group: str) -> None:
     """AWS's handler deletes by name: for a version that name is the group's, and fails."""
     arn = drive("CREATE", versioned(group)).model["ModelPackageArn"]
@@ -375,6 +384,7 @@ def test_delete_addresses_versions_by_arn(sagemaker: SageMakerClient, group: str
 # ------------------------------------------------------------------ list
 
 
+@pytest.mark.defect(9)
 def test_list_without_filter_returns_both_kinds(sagemaker: SageMakerClient, group: str) -> None:
     versioned_arn = drive("CREATE", versioned(group)).model["ModelPackageArn"]
     unversioned_arn = drive("CREATE", unversioned()).model["ModelPackageArn"]

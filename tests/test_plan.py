@@ -143,6 +143,7 @@ def test_metadata_the_template_never_managed_is_left_alone() -> None:
     assert not _plan(PENDING, PENDING, current)
 
 
+@pytest.mark.defect(2)
 def test_removing_all_metadata() -> None:
     plan = _plan(PENDING, META, _held(META))
     assert plan.update == {

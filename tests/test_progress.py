@@ -1,19 +1,14 @@
-"""The waiting policy and status classification."""
+"""The waiting policy, status classification and timeouts. (That completion is reported within
+max(10 % of the wait, 1 s) is measured end to end on a virtual clock, not restated here.)"""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mlops_sagemaker_modelpackage.progress import DEFAULT_POLICY, Stage, stage_of
-
-
-@given(st.floats(min_value=0, max_value=48 * 3600))
-def test_overhead_bound_holds_at_every_wait(waited: float) -> None:
-    """Completion between two looks is seen within max(10% of the wait, 1 s)."""
-    bound = max(0.1 * waited, 1.0)
-    assert DEFAULT_POLICY.interval(waited) <= bound + 1e-9
-    assert DEFAULT_POLICY.callback_delay(waited) <= bound
+from mlops_sagemaker_modelpackage import budget, progress
+from mlops_sagemaker_modelpackage.progress import DEFAULT_POLICY, Invocation, Stage, stage_of
+from tests.support.clock import VirtualClock
 
 
 @given(st.floats(min_value=0, max_value=48 * 3600))
@@ -36,3 +31,19 @@ def test_stages() -> None:
     assert stage_of("Completed") is Stage.DONE
     assert stage_of("Failed") is Stage.FAILED
     assert stage_of("SomeNewStatus") is Stage.WAITING  # never mistaken for success
+
+
+def test_in_invocation_polling_stops_where_the_next_look_could_not_end_in_time() -> None:
+    clock = VirtualClock()
+    roomy = Invocation.begin(clock)
+    assert roomy.may_poll_again(0.0)
+    tight = Invocation.begin(clock, lambda_deadline=clock.now() + budget.ATTEMPT_SECONDS + 5)
+    assert not tight.may_poll_again(0.0)  # 1 s of sleep + one look would pass the deadline
+
+
+def test_a_create_keeps_its_last_minutes_for_cleanup() -> None:
+    start = 1_000.0
+    limit = progress.TIMEOUT_MINUTES["create"] * 60
+    reserve = progress.CLEANUP_RESERVE_MINUTES
+    assert not progress.out_of_time("create", start, start + limit - 1)
+    assert progress.out_of_time("create", start, start + limit - reserve * 60, reserve)

@@ -19,8 +19,8 @@ from botocore.retries import standard
 from local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage import budget, progress
 from mlops_sagemaker_modelpackage import client as client_module
-from tests.conftest import VirtualClock
 from tests.support.cfn import Run, drive, invoke
+from tests.support.clock import VirtualClock
 from tests.support.figures import FIGURES
 from tests.support.models import unversioned, versioned
 

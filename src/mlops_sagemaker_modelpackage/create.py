@@ -19,8 +19,8 @@ from cloudformation_cli_python_lib.interface import ProgressEvent
 
 from . import runner, tags
 from .budget import Clock
+from .describe import describe, failure_text, read_back
 from .errors import TYPE_NAME, failure, service_call
-from .package import describe, failure_text, read_back, watch
 from .progress import TRANSIENT_ERRORS, Stage, WaitPolicy, in_progress, success
 from .request import Request
 from .runner import Operation
@@ -32,6 +32,7 @@ from .translate import (
     to_model,
     validate_desired,
 )
+from .waiting import watch
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient

@@ -16,10 +16,10 @@ from cloudformation_cli_python_lib.interface import ProgressEvent
 from . import runner
 from .budget import Clock
 from .errors import service_call
-from .package import watch
 from .progress import Stage, WaitPolicy, success
 from .request import Request
 from .runner import Operation
+from .waiting import watch
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient

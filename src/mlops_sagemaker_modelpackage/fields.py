@@ -1,6 +1,6 @@
 """Every property of the schema, what kind it is and whether SageMaker can clear it.
 
-One table instead of several lists; tests/test_schema.py checks it against the schema's
+One table instead of several lists; tests/test_fields.py checks it against the schema's
 readOnly, createOnly, conditionalCreateOnly and writeOnly lists.
 """
 

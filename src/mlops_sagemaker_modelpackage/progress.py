@@ -147,7 +147,7 @@ def success(model: BaseModel | None) -> ProgressEvent:
     return ProgressEvent(status=OperationStatus.SUCCESS, resourceModel=model)
 
 
-# The schema's handler timeouts (tests/test_schema.py keeps them equal): past them CloudFormation
+# The schema's handler timeouts (tests/test_fields.py keeps them equal): past them CloudFormation
 # stops waiting anyway, so the handler says why first. A create keeps the last minutes to delete
 # a package it could not complete.
 TIMEOUT_MINUTES = {"create": 720, "update": 720, "delete": 120}

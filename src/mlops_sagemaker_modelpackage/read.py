@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import ProgressEvent
 
+from .describe import read_back
 from .errors import TYPE_NAME
-from .package import read_back
 from .progress import success
 from .request import Request
 from .runner import synchronous

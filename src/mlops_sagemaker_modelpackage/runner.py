@@ -38,7 +38,7 @@ from .translate import PlainModel, to_model
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-    from .package import Observation
+    from .waiting import Observation
 
 LOG = logging.getLogger(__name__)
 

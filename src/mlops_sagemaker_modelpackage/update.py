@@ -21,13 +21,14 @@ from cloudformation_cli_python_lib.interface import ProgressEvent
 
 from . import runner, tags
 from .budget import Clock
+from .describe import describe_existing, failure_text, read_back
 from .errors import service_call
-from .package import describe_existing, failure_text, read_back, watch
 from .plan import plan_update, refuse_impossible
 from .progress import Stage, WaitPolicy, stage_of, success
 from .request import Request
 from .runner import Operation
 from .translate import is_versioned_arn, model_from_describe, to_model
+from .waiting import watch
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient

@@ -1,25 +1,21 @@
-"""Describing one model package: read it back as a model, watch its status while waiting."""
+"""Describing one model package: DescribeModelPackage by ARN, the model read back from it, and
+the failure reasons it reports."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cloudformation_cli_python_lib import exceptions
 
 from . import tags
 from .errors import TYPE_NAME, service_call
-from .progress import Invocation, Stage, stage_of
 from .translate import Plain, is_versioned_arn, model_from_describe
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
 LOG = logging.getLogger(__name__)
-
-# Right after CreateModelPackage, Describe can briefly answer "does not exist".
-CREATE_VISIBILITY_GRACE_SECONDS = 30.0
 
 
 def describe(client: SageMakerClient, arn: str, *, deleting_is_gone: bool = True) -> Plain | None:
@@ -72,52 +68,3 @@ def failure_reasons(described: Plain) -> list[str]:
                 reason = item.get("FailureReason") or "no reason given"
                 reasons.append(f"{label} '{item.get('Name', '?')}': {reason}")
     return reasons
-
-
-@dataclass(frozen=True)
-class Observation:
-    """The last look at a package while waiting."""
-
-    stage: Stage
-    described: Plain | None
-    waited: float
-
-    @property
-    def status(self) -> str:
-        if self.described is None:
-            return "gone"
-        return str(self.described.get("ModelPackageStatus", "unknown"))
-
-
-def watch(
-    client: SageMakerClient,
-    arn: str,
-    invocation: Invocation,
-    since: float,
-    *,
-    until_gone: bool = False,
-    just_created: bool = False,
-) -> Observation:
-    """Look at the package now and again, while this invocation's budget allows.
-
-    Returns at the first final observation (Completed or Failed; gone when `until_gone`), or
-    with a WAITING observation when the budget is spent. A package that vanishes while we wait
-    for completion is NotFound, except briefly after create (eventual consistency).
-    """
-    clock, policy = invocation.clock, invocation.policy
-    while True:
-        described = describe(client, arn, deleting_is_gone=not until_gone)
-        waited = clock.now() - since
-        if described is None:
-            if until_gone:
-                return Observation(Stage.GONE, None, waited)
-            if not (just_created and waited < CREATE_VISIBILITY_GRACE_SECONDS):
-                raise exceptions.NotFound(TYPE_NAME, arn)
-            stage = Stage.WAITING
-        else:
-            stage = Stage.WAITING if until_gone else stage_of(described.get("ModelPackageStatus"))
-        if stage is not Stage.WAITING:
-            return Observation(stage, described, waited)
-        if not invocation.may_poll_again(waited):
-            return Observation(stage, described, waited)
-        clock.sleep(policy.interval(waited))

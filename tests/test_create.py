@@ -1,0 +1,99 @@
+"""Create, step by step with botocore's Stubber: the calls, their shapes and the status sequence."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from botocore.stub import Stubber
+from cloudformation_cli_python_lib.interface import OperationStatus
+
+from mlops_sagemaker_modelpackage import create
+from mlops_sagemaker_modelpackage.translate import client_token
+from tests.support.cfn import handler_request
+from tests.support.clock import VirtualClock
+from tests.support.models import versioned
+from tests.support.stubs import VERSION_ARN, described, looks_within_budget, model_of
+
+if TYPE_CHECKING:
+    from mypy_boto3_sagemaker import SageMakerClient
+
+
+def test_create_polls_pending_in_progress_completed(client: SageMakerClient, stub: Stubber) -> None:
+    desired = versioned()
+    stub.add_response(
+        "create_model_package",
+        {"ModelPackageArn": VERSION_ARN},
+        {**desired, "ClientToken": client_token(None, "cfn-request-token")},
+    )
+    for status in ("Pending", "InProgress", "Completed"):
+        stub.add_response(
+            "describe_model_package",
+            described(desired, VERSION_ARN, status),
+            {"ModelPackageName": VERSION_ARN},
+        )
+    clock = VirtualClock()
+    event = create.run(client, handler_request(desired), {}, clock=clock)
+    assert event.status is OperationStatus.SUCCESS
+    assert clock.slept == [1.0, 1.0]
+    assert event.resourceModel is not None
+    assert model_of(event).get("ModelPackageArn") == VERSION_ARN
+
+
+def test_create_hands_back_to_cloudformation_after_the_budget(
+    client: SageMakerClient, stub: Stubber
+) -> None:
+    desired = versioned()
+    stub.add_response("create_model_package", {"ModelPackageArn": VERSION_ARN}, None)
+    for _ in range(looks_within_budget()):
+        stub.add_response("describe_model_package", described(desired, VERSION_ARN, "Pending"))
+    clock = VirtualClock()
+    event = create.run(client, handler_request(desired), {}, clock=clock)
+    assert event.status is OperationStatus.IN_PROGRESS
+    assert event.errorCode is None
+    assert event.callbackContext == {
+        "phase": "stabilize",
+        "arn": VERSION_ARN,
+        "started": 1_800_000_000.0,
+        "since": 1_800_000_000.0,
+    }
+    assert event.callbackDelaySeconds == 1
+    assert model_of(event).get("ModelPackageArn") == VERSION_ARN
+    assert sum(clock.slept) <= 20
+
+
+@pytest.mark.defect(6)
+def test_failed_package_is_deleted_and_every_reason_reported(
+    client: SageMakerClient, stub: Stubber
+) -> None:
+    desired = versioned()
+    stub.add_response("create_model_package", {"ModelPackageArn": VERSION_ARN}, None)
+    details = {
+        "ValidationStatuses": [
+            {"Name": "profile-1", "Status": "Failed", "FailureReason": "transform job failed"}
+        ],
+        "ImageScanStatuses": [
+            {"Name": "image-1", "Status": "Failed", "FailureReason": "critical CVE found"}
+        ],
+    }
+    stub.add_response(
+        "describe_model_package",
+        described(desired, VERSION_ARN, "Failed", ModelPackageStatusDetails=details),
+    )
+    request = handler_request(desired)
+    first = create.run(client, request, {}, clock=VirtualClock())
+    # The reason is kept in the context before anything is deleted...
+    assert first.status is OperationStatus.IN_PROGRESS
+    assert first.callbackContext is not None
+    assert first.callbackContext["phase"] == "cleanup"
+    assert first.callbackContext["failure_code"] == "NotStabilized"
+    stub.assert_no_pending_responses()
+    # ...then the next invocation deletes the package and fails with it.
+    stub.add_response("delete_model_package", {}, {"ModelPackageName": VERSION_ARN})
+    event = create.run(client, request, first.callbackContext, clock=VirtualClock())
+    assert event.status is OperationStatus.FAILED
+    assert event.errorCode is not None
+    assert event.errorCode.name == "NotStabilized"
+    assert "validation 'profile-1': transform job failed" in event.message
+    assert "image scan 'image-1': critical CVE found" in event.message
+    assert "was deleted" in event.message
