@@ -6,15 +6,23 @@ import re
 from typing import Any
 
 import pytest
+import regex
+from cloudformation_cli_python_lib import exceptions
 from rpdk.core.data_loaders import load_resource_spec
 
 from mlops_sagemaker_modelpackage.models import ResourceModel
+from mlops_sagemaker_modelpackage.translate import validate_desired
+from tests.support.models import additional_spec
 from tests.support.schema import (
+    PATTERN_END,
+    ROOT_COMBINATORS,
     SCHEMA_PATH,
     JsonObject,
+    example_value,
     our_schema,
     published_schema,
     resolve,
+    schema_errors,
     top_properties,
     walk,
 )
@@ -32,6 +40,9 @@ COMPARED_KEYWORDS = (
     "uniqueItems",
     "insertionOrder",
 )
+# Compared on the resource itself only: cfn-lint's copy of the published schema adds `anyOf`s of
+# its own formats to some properties (KMS key ids), which are not differences of ours.
+ROOT_KEYWORDS = ("dependencies", *ROOT_COMBINATORS)
 
 # Every deliberate difference from the published schema, keyed by (path suffix, keyword).
 # A path suffix matches the same definition wherever it is used.
@@ -49,11 +60,25 @@ DELIBERATE_CHANGES: dict[tuple[str, str], str] = {
     ("/InferenceSpecification", "required"): "API requires only Containers",
     ("Containers[]", "required"): "API requires no Image (hub and marketplace models have none)",
     ("/Tags", "insertionOrder"): "tag order is meaningless and ListTags does not keep it",
+    ("/Tags[]/Key", "pattern"): (
+        "(?!aws:): AWS reserves the prefix and SageMaker refuses it (the handler refuses it too)"
+    ),
+    # "" is the resource itself: its root rules (no published schema has any here).
+    ("", "allOf"): (
+        "rules SageMaker enforces across properties, which the handler also refuses before any "
+        "call: a version (ModelPackageGroupName) has no ModelPackageName and no Tags; "
+        "ModelApprovalStatus and ApprovalDescription need ModelPackageGroupName"
+    ),
 }
+# One change made to every pattern, so it is not listed per path above: each ends with
+# PATTERN_END, `$(?!\n)`, not `$`. A bare `$` also matches before a final newline (CloudFormation
+# matches patterns with Java's find()), so the published schema lets "value\n" (a YAML `|`
+# block) through to SageMaker, which matches its patterns whole and refuses it.
 
 
 def _flat(schema: JsonObject) -> dict[str, JsonObject]:
-    return dict(walk(schema, {"type": "object", "properties": schema["properties"]}))
+    root = {k: schema[k] for k in ROOT_COMBINATORS if k in schema}
+    return dict(walk(schema, {"type": "object", "properties": schema["properties"], **root}))
 
 
 def _deliberate(path: str, keyword: str) -> bool:
@@ -61,7 +86,13 @@ def _deliberate(path: str, keyword: str) -> bool:
 
 
 def _unanchored(pattern: str | None) -> str | None:
-    return None if pattern is None else pattern.removeprefix("^").removesuffix("$")
+    if pattern is None:
+        return None
+    return pattern.removeprefix("^").removesuffix(PATTERN_END).removesuffix("$")
+
+
+def _value(node: JsonObject, keyword: str) -> Any:
+    return _unanchored(node.get(keyword)) if keyword == "pattern" else node.get(keyword)
 
 
 def test_schema_json_is_a_symlink_to_the_schema() -> None:
@@ -86,7 +117,7 @@ def test_every_published_property_exists_with_the_same_shape() -> None:
         if mine is None:
             problems.append(f"{path}: missing")
             continue
-        for keyword in COMPARED_KEYWORDS:
+        for keyword in COMPARED_KEYWORDS + (ROOT_KEYWORDS if path == "" else ()):
             if pub.get(keyword) != mine.get(keyword) and not _deliberate(path, keyword):
                 problems.append(f"{path}: {keyword} {pub.get(keyword)!r} -> {mine.get(keyword)!r}")
         if _unanchored(pub.get("pattern")) != _unanchored(mine.get("pattern")) and not _deliberate(
@@ -107,7 +138,7 @@ def test_every_deliberate_change_is_still_a_change() -> None:
     for suffix, keyword in DELIBERATE_CHANGES:
         paths = [p for p in published if p.endswith(suffix)]
         assert paths, f"{suffix} no longer exists in the published schema"
-        assert any(published[p].get(keyword) != ours[p].get(keyword) for p in paths), (
+        assert any(_value(published[p], keyword) != _value(ours[p], keyword) for p in paths), (
             f"{suffix} {keyword} is the same as published now: drop it from DELIBERATE_CHANGES"
         )
 
@@ -130,7 +161,7 @@ def test_pattern_property_keys_follow_the_api(
         assert re.fullmatch(pattern, accepted)
         assert not re.fullmatch(pattern, rejected)
     else:
-        assert "{1,128}$" in pattern  # keys are 1 to 128 characters: empty keys are rejected
+        assert "{1,128}" + PATTERN_END in pattern  # keys are 1 to 128 characters, not empty
 
 
 def test_customer_metadata_values_allow_256_characters() -> None:
@@ -271,28 +302,9 @@ def test_handlers_have_permissions_and_long_timeouts() -> None:
     ]
 
 
-def _example(schema: JsonObject, node: JsonObject) -> Any:  # noqa: PLR0911
-    """A value for every property of `node`: exercises every generated model class."""
-    node = resolve(schema, node)
-    if "enum" in node:
-        return node["enum"][0]
-    kind = node.get("type")
-    if kind == "object":
-        if "patternProperties" in node:
-            return {"KEY_1": "value"}
-        return {n: _example(schema, sub) for n, sub in node.get("properties", {}).items()}
-    if kind == "array":
-        return [_example(schema, node["items"])]
-    if kind == "integer":
-        return max(node.get("minimum", 1), 1)
-    if kind == "boolean":
-        return True
-    return "x"
-
-
 def test_generated_models_round_trip_every_property() -> None:
     schema = our_schema()
-    data = _example(schema, {"type": "object", "properties": schema["properties"]})
+    data = example_value(schema, {"type": "object", "properties": schema["properties"]})
     model = ResourceModel._deserialize(data)
     assert model is not None
     assert model._serialize() == data
@@ -302,3 +314,94 @@ def test_no_definition_shadows_a_name_models_py_imports() -> None:
     reserved = {"BaseModel", "BaseResourceHandlerRequest", "ResourceModel"}
     reserved.add("TypeConfigurationModel")
     assert not reserved & set(our_schema()["definitions"])
+
+
+def _patterns(node: Any) -> list[str]:
+    if isinstance(node, list):
+        return [p for item in node for p in _patterns(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+    found += list(node.get("patternProperties", {}))
+    return found + [p for value in node.values() for p in _patterns(value)]
+
+
+def test_every_pattern_is_anchored_at_both_true_ends() -> None:
+    patterns = _patterns(our_schema()["definitions"]) + _patterns(our_schema()["properties"])
+    assert len(patterns) > 50
+    for pattern in patterns:
+        assert pattern.startswith("^"), pattern
+        assert pattern.endswith(PATTERN_END), pattern
+    # Why: CloudFormation (Java find()) and Python's search both let `$` match before a final
+    # newline; SageMaker matches its patterns whole.
+    assert regex.search("^[a-z]+$", "name\n")
+    assert not regex.search("^[a-z]+" + PATTERN_END, "name\n")
+    assert regex.search("^[a-z]+" + PATTERN_END, "name")
+    assert regex.search("^[\\s\\S]*" + PATTERN_END, "multi\nline\n")
+
+
+VERSION = {"ModelPackageGroupName": "churn"}
+PACKAGE = {"ModelPackageName": "churn-model"}
+TAG = {"Key": "team", "Value": "ml"}
+
+
+@pytest.mark.parametrize(
+    ("properties", "where"),
+    [
+        pytest.param({**VERSION, **PACKAGE}, "#/ModelPackageName: maxLength", id="both-names"),
+        pytest.param({**VERSION, "Tags": [TAG]}, "#/Tags: maxItems", id="tags-on-a-version"),
+        pytest.param(
+            {**PACKAGE, "ModelApprovalStatus": "Rejected"}, "#: dependencies", id="status"
+        ),
+        pytest.param({"ApprovalDescription": "ok"}, "#: dependencies", id="description"),
+        pytest.param(
+            {**PACKAGE, "Tags": [{"Key": "aws:team", "Value": "ml"}]},
+            "#/Tags/0/Key: pattern",
+            id="reserved-tag-key",
+        ),
+    ],
+)
+def test_schema_refuses_what_the_handler_refuses(properties: JsonObject, where: str) -> None:
+    """Each rule the handler checks before any call is in the schema too, so CloudFormation
+    (and editors, and `cfn validate`-backed tooling) refuse it before a deploy."""
+    assert any(e.startswith(where) for e in schema_errors(properties)), schema_errors(properties)
+    with pytest.raises(exceptions.InvalidRequest):
+        validate_desired(properties)
+
+
+@pytest.mark.parametrize(
+    "properties",
+    [
+        pytest.param(VERSION, id="version"),
+        pytest.param(PACKAGE, id="package"),
+        pytest.param({}, id="generated-name"),
+        pytest.param({**VERSION, "Tags": []}, id="version-empty-tags"),
+        pytest.param(
+            {**VERSION, "ModelApprovalStatus": "Approved", "ApprovalDescription": "ok"},
+            id="approved-version",
+        ),
+        pytest.param({**PACKAGE, "Tags": [TAG, {"Key": "x:aws:y", "Value": ""}]}, id="tags"),
+    ],
+)
+def test_root_rules_accept_what_the_handler_accepts(properties: JsonObject) -> None:
+    assert schema_errors(properties) == []
+    validate_desired(properties)
+
+
+def test_unique_specification_names_are_the_handlers_rule_and_said_so() -> None:
+    """JSON Schema cannot require a unique key across items: the description says so and the
+    handler refuses two different specifications under one Name."""
+    specs = [additional_spec("same"), {**additional_spec("same"), "Description": "other"}]
+    properties = {**VERSION, "AdditionalInferenceSpecifications": specs}
+    assert schema_errors(properties) == []
+    with pytest.raises(exceptions.InvalidRequest):
+        validate_desired(properties)
+    description = our_schema()["definitions"]["AdditionalInferenceSpecifications"]["description"]
+    assert "cannot require unique Names" in description
+
+
+@pytest.mark.parametrize("definition", ["InferenceInstanceType", "TransformInstanceType"])
+def test_instance_types_are_free_strings_on_purpose(definition: str) -> None:
+    node = our_schema()["definitions"][definition]
+    assert "enum" not in node
+    assert "Deliberately a free string" in node["description"]

@@ -23,8 +23,7 @@ from mlops_sagemaker_modelpackage.translate import (
     validate_desired,
 )
 from tests.support.models import additional_spec, unversioned, versioned
-from tests.support.schema import our_schema
-from tests.test_schema import _example
+from tests.support.schema import example_value, our_schema
 
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 TOKEN_PATTERN = re.compile(r"^[a-zA-Z0-9-]{1,36}$")
@@ -195,7 +194,7 @@ def _described(model: dict[str, Any], arn: str, **server: Any) -> dict[str, Any]
 def test_every_property_round_trips_through_the_api_shapes() -> None:
     """Each property a user can write comes back from a Describe of what create sent."""
     schema = our_schema()
-    full = _example(schema, {"type": "object", "properties": schema["properties"]})
+    full = example_value(schema, {"type": "object", "properties": schema["properties"]})
     writable = {k: v for k, v in full.items() if k not in fields.READ_ONLY | fields.WRITE_ONLY}
     writable.pop("ModelPackageName")  # versioned: the group is the name
     writable.pop("CertifyForMarketplace")  # unversioned only

@@ -54,3 +54,55 @@ def walk(schema: JsonObject, node: JsonObject, path: str = "") -> Iterator[tuple
 
 def top_properties(schema: JsonObject, pointer_list: str) -> set[str]:
     return {p.rsplit("/", 1)[-1] for p in schema.get(pointer_list, [])}
+
+
+# Where every pattern ends: `$` alone also matches before a final newline (Java's find(), which
+# CloudFormation's validator uses, as Python's re.search), so "name\n" (a YAML block scalar)
+# would pass a pattern SageMaker matches whole and refuses. `(?!\n)` makes `$` the true end.
+PATTERN_END = "$(?!\\n)"
+ROOT_COMBINATORS = ("allOf", "anyOf", "oneOf")
+
+
+def example_value(schema: JsonObject, node: JsonObject) -> Any:  # noqa: PLR0911
+    """A value for every property of `node`: exercises every generated model class."""
+    node = resolve(schema, node)
+    if "enum" in node:
+        return node["enum"][0]
+    kind = node.get("type")
+    if kind == "object":
+        if "patternProperties" in node:
+            return {"KEY_1": "value"}
+        return {n: example_value(schema, sub) for n, sub in node.get("properties", {}).items()}
+    if kind == "array":
+        return [example_value(schema, node["items"])]
+    if kind == "integer":
+        return max(node.get("minimum", 1), 1)
+    if kind == "boolean":
+        return True
+    return "x"
+
+
+def properties_document(schema: JsonObject) -> JsonObject:
+    """What CloudFormation validates a template's properties against: the resource's
+    properties, definitions, required list and root combinators."""
+    document: JsonObject = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": schema["properties"],
+        "definitions": schema.get("definitions", {}),
+        "required": schema.get("required", []),
+    }
+    document.update({k: schema[k] for k in ROOT_COMBINATORS if k in schema})
+    return document
+
+
+def schema_errors(properties: JsonObject) -> list[str]:
+    """Every way `properties` breaks our schema, root rules included, checked as CloudFormation
+    checks them (Java's regex dialect, scalars as strings: local/driver/schema.py's validator)."""
+    from local.driver.schema import CloudFormationValidator  # noqa: PLC0415 - tests only
+
+    validator = CloudFormationValidator(properties_document(our_schema()))
+    return sorted(
+        f"#{''.join(f'/{p}' for p in error.absolute_path)}: {error.validator}: {error.message}"
+        for error in validator.iter_errors(properties)
+    )
