@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
+from moto.sagemaker.models import SageMakerModelBackend, sagemaker_backends
 
 from local.backend.control import BackendControl
+from tests.support.cfn import CREDENTIALS, REGION
 from tests.support.models import additional_spec, inference_specification
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
-
-
-@pytest.fixture
-def group(sagemaker: SageMakerClient) -> str:
-    sagemaker.create_model_package_group(ModelPackageGroupName="g")
-    return "g"
 
 
 def _status(sagemaker: SageMakerClient, arn: str) -> str:
@@ -28,6 +22,10 @@ def _status(sagemaker: SageMakerClient, arn: str) -> str:
 
 def _code(error: pytest.ExceptionInfo[ClientError]) -> str:
     return str(error.value.response["Error"]["Code"])
+
+
+def _message(error: pytest.ExceptionInfo[ClientError]) -> str:
+    return str(error.value.response["Error"]["Message"])
 
 
 def test_lifecycle_by_describe_count(
@@ -86,10 +84,17 @@ def test_missing_package_message(sagemaker: SageMakerClient) -> None:
 
 
 def test_duplicate_unversioned_name_is_rejected(sagemaker: SageMakerClient) -> None:
-    sagemaker.create_model_package(ModelPackageName="p")
+    arn = sagemaker.create_model_package(ModelPackageName="p")["ModelPackageArn"]
     with pytest.raises(ClientError) as duplicate:
         sagemaker.create_model_package(ModelPackageName="p")
     assert _code(duplicate) == "ValidationException"
+    assert _message(duplicate) == f"Model Package {arn} already exists."
+
+
+def test_version_in_a_missing_group_is_rejected(sagemaker: SageMakerClient) -> None:
+    with pytest.raises(ClientError) as missing:
+        sagemaker.create_model_package(ModelPackageGroupName="nowhere")
+    assert _message(missing) == "Model Package Group nowhere does not exist."
 
 
 def test_client_token_idempotency(sagemaker: SageMakerClient, group: str) -> None:
@@ -157,7 +162,7 @@ def test_versions_report_the_group_as_name_and_get_server_values(
         InferenceSpecification=inference_specification(),  # type: ignore[arg-type]
     )["ModelPackageArn"]
     described = sagemaker.describe_model_package(ModelPackageName=arn)
-    assert arn.endswith("/g/1")
+    assert arn.endswith(f"/{group}/1")
     assert described["ModelPackageName"] == group
     container = described["InferenceSpecification"]["Containers"][0]
     assert container["ImageDigest"].startswith("sha256:")
@@ -179,14 +184,7 @@ def test_list_kinds_and_paging(sagemaker: SageMakerClient, group: str) -> None:
 
 @pytest.fixture
 def no_retry(backend: BackendControl) -> SageMakerClient:
-    client: SageMakerClient = boto3.client(
-        "sagemaker",
-        region_name="us-east-1",
-        endpoint_url=backend.url,
-        aws_access_key_id="a",
-        aws_secret_access_key="b",
-        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
-    )
+    client: SageMakerClient = backend.client("sagemaker", CREDENTIALS, REGION, attempts=1)
     return client
 
 
@@ -237,3 +235,86 @@ def test_call_log_records_key_parameters(
     ]
     backend.reset_calls()
     assert backend.calls() == []
+
+
+def _moto_backend(arn: str) -> SageMakerModelBackend:
+    """moto's own SageMaker backend for the package's account and region (same process)."""
+    _, _, _, region, account, _ = arn.split(":", 5)
+    return sagemaker_backends[account][region]
+
+
+def test_packages_live_in_motos_store(sagemaker: SageMakerClient, group: str) -> None:
+    version = sagemaker.create_model_package(ModelPackageGroupName=group)["ModelPackageArn"]
+    solo = sagemaker.create_model_package(ModelPackageName="solo")["ModelPackageArn"]
+    moto = _moto_backend(version)
+    assert set(moto.model_packages) == {version, solo}
+    assert moto.model_packages[version].model_package_group_name == group
+    sagemaker.delete_model_package(ModelPackageName=solo)
+    assert set(moto.model_packages) == {version}
+
+
+def test_version_numbers_are_never_given_out_twice(sagemaker: SageMakerClient, group: str) -> None:
+    first = sagemaker.create_model_package(ModelPackageGroupName=group)["ModelPackageArn"]
+    second = sagemaker.create_model_package(ModelPackageGroupName=group)["ModelPackageArn"]
+    sagemaker.delete_model_package(ModelPackageName=second)
+    third = sagemaker.create_model_package(ModelPackageGroupName=group)["ModelPackageArn"]
+    assert [a.rsplit("/", 1)[-1] for a in (first, second, third)] == ["1", "2", "3"]
+
+
+def test_current_instance_types_are_accepted(sagemaker: SageMakerClient, group: str) -> None:
+    """moto's own lists of instance types are out of date; SageMaker's current enums apply."""
+    spec = {
+        **additional_spec("neuron"),
+        "SupportedRealtimeInferenceInstanceTypes": ["ml.inf2.xlarge"],
+    }
+    arn = sagemaker.create_model_package(
+        ModelPackageGroupName=group,
+        AdditionalInferenceSpecifications=[spec],  # type: ignore[list-item]
+    )["ModelPackageArn"]
+    described = sagemaker.describe_model_package(ModelPackageName=arn)
+    (added,) = described["AdditionalInferenceSpecifications"]
+    assert added["SupportedRealtimeInferenceInstanceTypes"] == ["ml.inf2.xlarge"]
+
+
+def test_group_tags_stay_motos_and_upsert(sagemaker: SageMakerClient) -> None:
+    arn = sagemaker.create_model_package_group(
+        ModelPackageGroupName="tagged", Tags=[{"Key": "a", "Value": "1"}]
+    )["ModelPackageGroupArn"]
+    sagemaker.add_tags(ResourceArn=arn, Tags=[{"Key": "a", "Value": "2"}])
+    assert sagemaker.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "a", "Value": "2"}]
+
+
+def test_group_with_versions_cannot_be_deleted(sagemaker: SageMakerClient, group: str) -> None:
+    arn = sagemaker.create_model_package(ModelPackageGroupName=group)["ModelPackageArn"]
+    with pytest.raises(ClientError) as refused:
+        sagemaker.delete_model_package_group(ModelPackageGroupName=group)
+    assert _code(refused) == "ConflictException"
+    sagemaker.delete_model_package(ModelPackageName=arn)
+    sagemaker.delete_model_package_group(ModelPackageGroupName=group)
+    assert sagemaker.list_model_package_groups()["ModelPackageGroupSummaryList"] == []
+
+
+GROUP_STACK = """
+Resources:
+  Group:
+    Type: AWS::SageMaker::ModelPackageGroup
+    Properties:
+      ModelPackageGroupName: stacked
+"""
+
+
+def test_stack_cannot_delete_a_group_with_versions(
+    backend: BackendControl, sagemaker: SageMakerClient
+) -> None:
+    """The CloudFormation path goes through the same DeleteModelPackageGroup as the API."""
+    cloudformation = backend.client("cloudformation", CREDENTIALS, REGION)
+    cloudformation.create_stack(StackName="groups", TemplateBody=GROUP_STACK)
+    arn = sagemaker.create_model_package(ModelPackageGroupName="stacked")["ModelPackageArn"]
+    with pytest.raises(ClientError) as refused:
+        cloudformation.delete_stack(StackName="groups")
+    assert "still has 1 model package" in _message(refused)
+    # moto forgets a stack whose deletion failed (CloudFormation would keep it DELETE_FAILED);
+    # what matters here is that the group and its version are still there.
+    described = sagemaker.describe_model_package(ModelPackageName=arn)
+    assert described["ModelPackageGroupName"] == "stacked"
+    sagemaker.describe_model_package_group(ModelPackageGroupName="stacked")

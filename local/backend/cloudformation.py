@@ -12,6 +12,8 @@ from typing import Any
 from moto.core.common_models import CloudFormationModel
 from moto.sagemaker.models import sagemaker_backends
 
+from .packages import backend_for
+
 
 class StackModelPackageGroup(CloudFormationModel):
     def __init__(self, name: str, arn: str) -> None:
@@ -59,5 +61,5 @@ class StackModelPackageGroup(CloudFormationModel):
     def delete_from_cloudformation_json(
         cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
     ) -> None:
-        groups = sagemaker_backends[account_id][region_name].model_package_groups
-        groups.pop(resource_name.rsplit("/", 1)[-1], None)
+        """SageMaker's DeleteModelPackageGroup: refused while the group has versions."""
+        backend_for(account_id, region_name).delete_model_package_group(resource_name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 from botocore.config import Config
@@ -52,14 +52,24 @@ class BackendControl:
 
         It retries throttling 20 times: it inspects state beside the code under test and must
         not be the one that fails while faults are injected."""
+        return self.client("sagemaker", credentials, region)
+
+    def client(
+        self,
+        service: Literal["sagemaker", "cloudformation"],
+        credentials: dict[str, str],
+        region: str,
+        attempts: int = 20,
+    ) -> Any:
+        """A boto3 client on this backend (moto serves CloudFormation too)."""
         return boto3.client(
-            "sagemaker",
+            service,
             region_name=region,
             endpoint_url=self.url,
             aws_access_key_id=credentials["accessKeyId"],
             aws_secret_access_key=credentials["secretAccessKey"],
             aws_session_token=credentials.get("sessionToken"),
-            config=Config(retries={"mode": "standard", "total_max_attempts": 20}),
+            config=Config(retries={"mode": "standard", "total_max_attempts": attempts}),
         )
 
     def injected(self) -> int:

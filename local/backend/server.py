@@ -28,7 +28,8 @@ from werkzeug.wrappers import Request, Response
 
 from local import serving
 
-from .model_packages import CONTROL, install
+from .responses import install
+from .settings import CONTROL
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
