@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 from botocore.exceptions import ClientError
-from moto.sagemaker.models import SageMakerModelBackend, sagemaker_backends
+from moto.sagemaker.exceptions import ConflictException
+from moto.sagemaker.models import sagemaker_backends
 
 from local.backend.control import BackendControl
+from local.backend.packages import RegistryBackend
 from tests.support.cfn import CREDENTIALS, REGION
 from tests.support.models import additional_spec, inference_specification
 
@@ -237,10 +239,12 @@ def test_call_log_records_key_parameters(
     assert backend.calls() == []
 
 
-def _moto_backend(arn: str) -> SageMakerModelBackend:
+def _moto_backend(arn: str) -> RegistryBackend:
     """moto's own SageMaker backend for the package's account and region (same process)."""
     _, _, _, region, account, _ = arn.split(":", 5)
-    return sagemaker_backends[account][region]
+    backend = sagemaker_backends[account][region]
+    assert isinstance(backend, RegistryBackend)
+    return backend
 
 
 def test_packages_live_in_motos_store(sagemaker: SageMakerClient, group: str) -> None:
@@ -318,3 +322,45 @@ def test_stack_cannot_delete_a_group_with_versions(
     described = sagemaker.describe_model_package(ModelPackageName=arn)
     assert described["ModelPackageGroupName"] == "stacked"
     sagemaker.describe_model_package_group(ModelPackageGroupName="stacked")
+
+
+def test_motos_own_operations_share_the_store(sagemaker: SageMakerClient, group: str) -> None:
+    """moto's keyword API and the HTTP API number, keep and refuse the same way."""
+    first = sagemaker.create_model_package(ModelPackageGroupName=group)["ModelPackageArn"]
+    sagemaker.delete_model_package(ModelPackageName=first)
+    moto = _moto_backend(first)
+    second = moto.create_model_package(
+        model_package_name=None,
+        model_package_group_name=group,
+        model_package_description="from moto",
+        inference_specification=None,
+        validation_specification=None,
+        source_algorithm_specification=None,
+        certify_for_marketplace=False,
+        tags=None,
+        model_approval_status=None,
+        metadata_properties=None,
+        model_metrics=None,
+        client_token=None,
+        customer_metadata_properties={"a": "1"},
+        drift_check_baselines=None,
+        domain=None,
+        task=None,
+        sample_payload_url=None,
+        additional_inference_specifications=None,
+    )
+    assert second.endswith(f"/{group}/2")
+    moto.update_model_package(
+        model_package_arn=second,
+        model_approval_status="Approved",
+        approval_description=None,
+        customer_metadata_properties=None,
+        customer_metadata_properties_to_remove=[],
+        additional_inference_specifications_to_add=None,
+    )
+    described = sagemaker.describe_model_package(ModelPackageName=second)
+    assert described["ModelPackageDescription"] == "from moto"
+    assert described["ModelApprovalStatus"] == "Approved"
+    assert described["CustomerMetadataProperties"] == {"a": "1"}
+    with pytest.raises(ConflictException):
+        moto.delete_model_package_group(group)

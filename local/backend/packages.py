@@ -80,6 +80,22 @@ def _attribute(key: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()
 
 
+def _api_fields(*args: Any, **attributes: Any) -> Plain:
+    """A request from the keyword arguments of moto's backend methods (as moto camelCases)."""
+    if args:
+        raise TypeError("moto's backend methods take keyword arguments only")
+    return {
+        "".join(word.title() for word in key.split("_")): value
+        for key, value in attributes.items()
+        if value is not None
+    }
+
+
+def _additional_specs(fields: Plain) -> list[Plain]:
+    specs: list[Plain] = fields.get("AdditionalInferenceSpecifications") or []
+    return specs
+
+
 def _spec_names(specs: list[Plain]) -> list[str]:
     return [s.get("Name", "") for s in specs]
 
@@ -125,14 +141,9 @@ class RegistryPackage(ModelPackage):
             fields.setdefault("ModelApprovalStatus", "PendingManualApproval")
         else:
             fields.setdefault("CertifyForMarketplace", False)
-        for spec in [fields.get("InferenceSpecification", {}), *self._additional(fields)]:
+        for spec in [fields.get("InferenceSpecification", {}), *_additional_specs(fields)]:
             fill_server_values(spec)
         self._set(fields)
-
-    @staticmethod
-    def _additional(fields: Plain) -> list[Plain]:
-        specs: list[Plain] = fields.get("AdditionalInferenceSpecifications") or []
-        return specs
 
     def _set(self, fields: Plain) -> None:
         """Each field on moto's attribute where moto has one, else beside moto's."""
@@ -237,13 +248,12 @@ class RegistryBackend(SageMakerModelBackend):
             replayed = self._created_with(params.get("ClientToken"), params)
             if replayed is not None:
                 return replayed
-            specs = RegistryPackage._additional(params)
+            specs = _additional_specs(params)
             if len(set(_spec_names(specs))) != len(specs):
                 raise ValidationError("AdditionalInferenceSpecifications names must be unique.")
             version = None
             if group:
-                group = self._next_version(params)
-                version = self.latest_versions[group]
+                group, version = self._next_version(params)
             elif self.package_arn(name) in self.model_packages:
                 raise ValidationError(f"Model Package {self.package_arn(name)} already exists.")
             package = RegistryPackage(params, group, version, self, CONTROL.new_progress())
@@ -262,8 +272,8 @@ class RegistryBackend(SageMakerModelBackend):
                 return package.arn
         return None
 
-    def _next_version(self, params: Plain) -> str:
-        """The group's name, after checking the request and numbering the new version."""
+    def _next_version(self, params: Plain) -> tuple[str, int]:
+        """The group's name and the new version's number, once the request is checked."""
         group = str(params["ModelPackageGroupName"]).rsplit("/", 1)[-1]
         if group not in self.model_package_groups:
             raise ValidationError(f"Model Package Group {group} does not exist.")
@@ -273,7 +283,15 @@ class RegistryBackend(SageMakerModelBackend):
                 "package uses the tags associated with the model package group."
             )
         self.latest_versions[group] = self.latest_versions.get(group, 0) + 1
-        return group
+        return group, self.latest_versions[group]
+
+    def create_model_package(self, *args: Any, **kwargs: Any) -> str:
+        """moto's own (keyword) CreateModelPackage, served by `create_package`."""
+        return self.create_package(_api_fields(*args, **kwargs))
+
+    def update_model_package(self, *args: Any, **kwargs: Any) -> str:
+        """moto's own (keyword) UpdateModelPackage, served by `update_package`."""
+        return self.update_package(_api_fields(*args, **kwargs))
 
     def describe_model_package(self, model_package_name: str) -> ModelPackage:
         """moto's DescribeModelPackage, counted by the lifecycle; a deleted package is gone."""
