@@ -8,6 +8,7 @@ members here (still inside the class), which Python's `re` can generate from.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from typing import Any
@@ -50,6 +51,10 @@ def _string(node: JsonObject) -> st.SearchStrategy[str]:
     )
 
 
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
 @cache
 def _api_enum(shape: str) -> tuple[str, ...]:
     model = botocore.session.get_session().get_service_model("sagemaker")
@@ -83,9 +88,10 @@ def from_schema(node: JsonObject, depth: int = 0) -> st.SearchStrategy[Any]:  # 
     if kind == "array":
         items = from_schema(node["items"], depth + 1)
         low = node.get("minItems", 0)
-        return st.lists(
-            items, min_size=low, max_size=max(low, min(node.get("maxItems", MAX_ITEMS), MAX_ITEMS))
-        )
+        high = max(low, min(node.get("maxItems", MAX_ITEMS), MAX_ITEMS))
+        if node.get("uniqueItems"):
+            return st.lists(items, min_size=low, max_size=high, unique_by=_canonical)
+        return st.lists(items, min_size=low, max_size=high)
     if kind == "object" and "patternProperties" in node:
         ((key_pattern, value_schema),) = node["patternProperties"].items()
         keys = st.from_regex(
