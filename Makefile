@@ -59,7 +59,7 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 	@touch $@
 
 bench: $(BENCH_STAMP) package
-	$(BIN)/python bench/run.py
+	PYTHONPATH=src $(BIN)/python -m bench.run
 
 # The longer reliability run: 3,000 fuzzed cases per test and 60 fault seeds per package kind.
 soak: $(STAMP)
