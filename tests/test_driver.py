@@ -63,8 +63,9 @@ def version(data: str = "s3://models/churn/1/model.tar.gz", **properties: Any) -
 
 
 def failing(**extra: Any) -> Json:
-    """A version the handler refuses (InvalidRequest: versions take their group's tags)."""
-    resource = version("s3://models/challenger/model.tar.gz", Tags=[{"Key": "a", "Value": "b"}])
+    """A version that passes the schema and that SageMaker refuses (InvalidRequest: the group
+    it names does not exist)."""
+    resource = version("s3://models/challenger/model.tar.gz", ModelPackageGroupName="no-such-group")
     return {**resource, "DependsOn": "Version", **extra}
 
 
@@ -397,6 +398,19 @@ def test_schema_violations_fail_the_resource_in_cloudformation_words(
     assert stack.status == "ROLLBACK_COMPLETE"
     assert packages(sagemaker) == {}
     assert groups(sagemaker) == []
+
+
+def test_rules_across_properties_fail_before_any_handler_runs(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    """The schema's root rules (a version takes its group's tags) are checked too."""
+    tagged = version(Tags=[{"Key": "team", "Value": "ml"}])
+    assert stack.deploy(revision({"Models": group_resource(), "Version": tagged})) is False
+    reason = next(r for name, s, r in stack.events.lines if s == "CREATE_FAILED")
+    assert reason.startswith("Properties validation failed for resource Version with message: ")
+    assert "#/Tags" in reason
+    assert stack.invocations == 0
+    assert packages(sagemaker) == {}
 
 
 def test_get_att_of_an_attribute_the_type_lacks_is_refused_before_anything(

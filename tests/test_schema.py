@@ -10,12 +10,12 @@ import regex
 from cloudformation_cli_python_lib import exceptions
 from rpdk.core.data_loaders import load_resource_spec
 
+from local.driver.schema import ROOT_COMBINATORS
 from mlops_sagemaker_modelpackage.models import ResourceModel
 from mlops_sagemaker_modelpackage.translate import validate_desired
 from tests.support.models import additional_spec
 from tests.support.schema import (
     PATTERN_END,
-    ROOT_COMBINATORS,
     SCHEMA_PATH,
     JsonObject,
     example_value,

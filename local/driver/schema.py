@@ -197,15 +197,9 @@ class TypeSchema:
 
     def errors(self, properties: Json) -> list[str]:
         """Every way `properties` breaks the schema, in CloudFormation's words."""
-        document = {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": self.document["properties"],
-            "definitions": self.document.get("definitions", {}),
-            "required": self.document.get("required", []),
-        }
         found = []
-        for error in CloudFormationValidator(document).iter_errors(properties):
+        validator = CloudFormationValidator(properties_document(self.document))
+        for error in validator.iter_errors(properties):
             path = "".join(f"/{p}" for p in error.absolute_path)
             found.append(f"#{path}: {_words(str(error.validator), error)}")
         found += [
@@ -220,6 +214,23 @@ class TypeSchema:
             return None
         listed = errors[0] if len(errors) == 1 else f"[{', '.join(errors)}]"
         return f"Properties validation failed for resource {logical_id} with message: {listed}"
+
+
+ROOT_COMBINATORS = ("allOf", "anyOf", "oneOf")
+
+
+def properties_document(schema: Json) -> Json:
+    """What CloudFormation validates a resource's template properties against: the type's
+    properties, definitions, required list and the rules across properties at its root."""
+    document: Json = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": schema["properties"],
+        "definitions": schema.get("definitions", {}),
+        "required": schema.get("required", []),
+    }
+    document.update({k: schema[k] for k in ROOT_COMBINATORS if k in schema})
+    return document
 
 
 @cache

@@ -60,7 +60,6 @@ def top_properties(schema: JsonObject, pointer_list: str) -> set[str]:
 # CloudFormation's validator uses, as Python's re.search), so "name\n" (a YAML block scalar)
 # would pass a pattern SageMaker matches whole and refuses. `(?!\n)` makes `$` the true end.
 PATTERN_END = "$(?!\\n)"
-ROOT_COMBINATORS = ("allOf", "anyOf", "oneOf")
 
 
 def example_value(schema: JsonObject, node: JsonObject) -> Any:  # noqa: PLR0911
@@ -82,24 +81,13 @@ def example_value(schema: JsonObject, node: JsonObject) -> Any:  # noqa: PLR0911
     return "x"
 
 
-def properties_document(schema: JsonObject) -> JsonObject:
-    """What CloudFormation validates a template's properties against: the resource's
-    properties, definitions, required list and root combinators."""
-    document: JsonObject = {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": schema["properties"],
-        "definitions": schema.get("definitions", {}),
-        "required": schema.get("required", []),
-    }
-    document.update({k: schema[k] for k in ROOT_COMBINATORS if k in schema})
-    return document
-
-
 def schema_errors(properties: JsonObject) -> list[str]:
     """Every way `properties` breaks our schema, root rules included, checked as CloudFormation
     checks them (Java's regex dialect, scalars as strings: local/driver/schema.py's validator)."""
-    from local.driver.schema import CloudFormationValidator  # noqa: PLC0415 - tests only
+    from local.driver.schema import (  # noqa: PLC0415 - tests only
+        CloudFormationValidator,
+        properties_document,
+    )
 
     validator = CloudFormationValidator(properties_document(our_schema()))
     return sorted(
