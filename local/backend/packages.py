@@ -185,7 +185,7 @@ class RegistryPackage(ModelPackage):
             [p["ProfileName"] for p in profiles]
         )
         described = super().gen_response_object()
-        described.update(copy.deepcopy(self.unmodelled))
+        described.update(self.unmodelled)
         # A version reports its group's name as its own, as SageMaker does.
         described["ModelPackageName"] = self.model_package_name
         return described
