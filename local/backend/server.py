@@ -4,7 +4,7 @@ Control endpoints, all JSON, under /_local/:
   POST /_local/configure  {"lifecycle": {...}, "faults": [{...}], "clear_faults": true}
   GET  /_local/calls      the call log: [{"operation": ..., "ModelPackageArn": ...}, ...]
   POST /_local/reset-calls  empty the call log
-  POST /_local/reset      forget packages, settings, faults and the call log (and moto's state)
+  POST /_local/reset      forget moto's state (packages, groups), settings, faults and calls
   GET  /_local/stats      {"injected": <faults injected so far>, "calls": <count>}
 Run: python -m local.backend.server --port 0 --port-file PATH
 """
