@@ -76,3 +76,8 @@ def test_an_update_without_an_identifier_is_not_found() -> None:
     request = handler_request(versioned(), action="UPDATE")
     with pytest.raises(exceptions.NotFound):
         runner.run("update", {}, client=NO_CLIENT, request=request, raw_context=None)
+
+
+def test_a_clock_reading_zero_is_a_time_like_any_other() -> None:
+    loaded = Context.load(Context(phase="stabilize", started=0.0, since=0.0).to_json(), now=50.0)
+    assert (loaded.started, loaded.since) == (0.0, 0.0)

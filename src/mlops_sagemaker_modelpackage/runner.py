@@ -59,13 +59,14 @@ class Context:
     @classmethod
     def load(cls, raw: Mapping[str, Any] | None, now: float) -> Context:
         known = {f.name for f in fields(cls)}
-        context = cls(**{k: v for k, v in (raw or {}).items() if k in known})
-        if not context.started:
-            context.started = now
-        return context
+        given = {k: v for k, v in (raw or {}).items() if k in known}
+        return cls(**{"started": now, **given})  # a clock may well read 0.0: never a sentinel
 
     def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v not in (None, "", 0)}
+        kept = {k: v for k, v in asdict(self).items() if v is not None and v != ""}
+        if not self.failures:
+            del kept["failures"]
+        return kept
 
 
 @dataclass
@@ -101,7 +102,7 @@ class Operation:
     @property
     def since(self) -> float:
         """When the current wait began."""
-        return self.context.since or self.context.started
+        return self.context.started if self.context.since is None else self.context.since
 
     def reserve_minutes(self) -> float:
         # A create keeps time to delete a package it could not complete.
