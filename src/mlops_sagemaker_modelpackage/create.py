@@ -11,18 +11,14 @@ Phases (runner.Context.phase), each safe to run again:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
 
 from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import ProgressEvent
 
 from . import runner, tags
-from .budget import Clock
 from .describe import describe, failure_text, read_back
 from .errors import TYPE_NAME, failure, service_call
-from .progress import TRANSIENT_ERRORS, Stage, WaitPolicy, in_progress, success
-from .request import Request
+from .progress import TRANSIENT_ERRORS, Stage, in_progress, success
 from .runner import Operation
 from .translate import (
     after_create_request,
@@ -34,30 +30,7 @@ from .translate import (
 )
 from .waiting import watch
 
-if TYPE_CHECKING:
-    from mypy_boto3_sagemaker import SageMakerClient
-
 LOG = logging.getLogger(__name__)
-
-
-def run(
-    client: SageMakerClient,
-    request: Request,
-    context: Mapping[str, Any] | None,
-    clock: Clock | None = None,
-    policy: WaitPolicy | None = None,
-) -> ProgressEvent:
-    return runner.run(
-        "create",
-        {"": _register, "stabilize": _stabilize, "cleanup": _cleanup},
-        client,
-        request,
-        context,
-        clock=clock,
-        policy=policy,
-        needs_identifier=False,
-        on_failure=_clean_up_later,
-    )
 
 
 def _register(operation: Operation) -> None:
@@ -166,3 +139,11 @@ def _cleanup(operation: Operation) -> ProgressEvent:
         outcome = f"The package {arn} could not be deleted ({error}); delete it by hand."
     # Returned, not raised: the runner would retry a reason that is itself transient.
     return failure(type(reason).__name__, f"{reason} {outcome}").to_progress_event()
+
+
+run = runner.Workflow(
+    "create",
+    {"": _register, "stabilize": _stabilize, "cleanup": _cleanup},
+    needs_identifier=False,
+    on_failure=_clean_up_later,
+)

@@ -194,6 +194,36 @@ def run(
             return on_failure(operation, failure)
 
 
+@dataclass(frozen=True)
+class Workflow:
+    """A mutating action as a table of phases; calling it runs one invocation of it."""
+
+    action: str
+    phases: Mapping[str, Phase]
+    needs_identifier: bool = True
+    on_failure: FailureHandler | None = None
+
+    def __call__(
+        self,
+        client: SageMakerClient,
+        request: Request,
+        context: Mapping[str, Any] | None,
+        clock: Clock | None = None,
+        policy: WaitPolicy | None = None,
+    ) -> ProgressEvent:
+        return run(
+            self.action,
+            self.phases,
+            client,
+            request,
+            context,
+            clock=clock,
+            policy=policy,
+            needs_identifier=self.needs_identifier,
+            on_failure=self.on_failure,
+        )
+
+
 @contextmanager
 def synchronous(request: Request) -> Iterator[None]:
     """The time budget for READ and LIST, which answer in one invocation."""

@@ -13,45 +13,20 @@ Phases (runner.Context.phase), each safe to run again:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
 
 from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import ProgressEvent
 
 from . import runner, tags
-from .budget import Clock
 from .describe import describe_existing, failure_text, read_back
 from .errors import service_call
 from .plan import plan_update, refuse_impossible
-from .progress import Stage, WaitPolicy, stage_of, success
-from .request import Request
+from .progress import Stage, stage_of, success
 from .runner import Operation
 from .translate import is_versioned_arn, model_from_describe, to_model
 from .waiting import watch
 
-if TYPE_CHECKING:
-    from mypy_boto3_sagemaker import SageMakerClient
-
 LOG = logging.getLogger(__name__)
-
-
-def run(
-    client: SageMakerClient,
-    request: Request,
-    context: Mapping[str, Any] | None,
-    clock: Clock | None = None,
-    policy: WaitPolicy | None = None,
-) -> ProgressEvent:
-    return runner.run(
-        "update",
-        {"": _apply, "stabilize": _stabilize},
-        client,
-        request,
-        context,
-        clock=clock,
-        policy=policy,
-    )
 
 
 def _apply(operation: Operation) -> ProgressEvent | None:
@@ -102,3 +77,6 @@ def _stabilize(operation: Operation) -> ProgressEvent:
     if observed.stage is Stage.WAITING:
         return operation.keep_waiting(observed)
     return success(to_model(read_back(operation.client, arn, observed.described)))
+
+
+run = runner.Workflow("update", {"": _apply, "stabilize": _stabilize})
