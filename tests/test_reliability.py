@@ -333,16 +333,30 @@ def test_an_hour_of_validation_with_sporadic_throttling_completes(
 
 
 def test_conflicts_on_create_are_retried_with_the_same_token(
-    backend: BackendControl, sagemaker: SageMakerClient, group: str
+    backend: BackendControl, sagemaker: SageMakerClient, group: str, clock: VirtualClock
 ) -> None:
+    """Inside the first invocation: without an ARN yet, an IN_PROGRESS event is not allowed."""
     backend.configure(
         faults=[{"operation": "CreateModelPackage", "count": 3, "code": "ConflictException"}]
     )
     run = drive("CREATE", versioned(group))
     assert run.last["status"] == "SUCCESS", run.last
-    assert [e["callbackDelaySeconds"] for e in run.events[:-1]] == [5, 10, 20]
+    assert clock.slept[:3] == [2.0, 4.0, 8.0]
     versions = sagemaker.list_model_packages(ModelPackageGroupName=group)["ModelPackageSummaryList"]
     assert len(versions) == 1
+
+
+def test_lasting_conflicts_on_create_fail_with_nothing_created(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str, clock: VirtualClock
+) -> None:
+    backend.configure(
+        faults=[{"operation": "CreateModelPackage", "count": 100, "code": "ConflictException"}]
+    )
+    event = invoke("CREATE", versioned(group))
+    assert event["status"] == "FAILED"  # the one event allowed without an identifier
+    assert event["errorCode"] == "ResourceConflict"
+    assert sum(clock.slept) + budget.ATTEMPT_SECONDS <= budget.INVOCATION_BUDGET_SECONDS
+    assert sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"] == []
 
 
 def test_every_invocation_ends_within_its_budget_under_throttling(

@@ -16,11 +16,13 @@ from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import ProgressEvent
 
 from . import runner, tags
+from .budget import HandBack
 from .describe import describe, failure_text, read_back
 from .errors import TYPE_NAME, failure, service_call
 from .progress import TRANSIENT_ERRORS, Stage, in_progress, success
 from .runner import Operation
 from .translate import (
+    Plain,
     after_create_request,
     client_token,
     create_request,
@@ -31,12 +33,13 @@ from .translate import (
 from .waiting import watch
 
 LOG = logging.getLogger(__name__)
+FIRST_CREATE_RETRY_SECONDS = 2.0
 
 
 def _register(operation: Operation) -> None:
     """CreateModelPackage; the same request token sends the same ClientToken, so a create
     invoked again after a lost response gets the package the first call made."""
-    client, request, desired = operation.client, operation.request, operation.request.desired
+    request, desired = operation.request, operation.request.desired
     validate_desired(desired)
     token = client_token(desired.get("ClientToken"), request.token)
     name = None
@@ -54,18 +57,37 @@ def _register(operation: Operation) -> None:
             sorted(request.stack_tags),
         )
     parameters = create_request(desired, name=name, token=token, tags=package_tags)
-    try:
-        with service_call("CreateModelPackage", name or desired.get("ModelPackageGroupName")):
-            arn = client.create_model_package(**parameters)["ModelPackageArn"]
-    except (exceptions.InvalidRequest, exceptions.ResourceConflict) as error:
-        if name is not None and _name_taken(operation, name):
-            raise exceptions.AlreadyExists(TYPE_NAME, name) from error
-        raise
+    arn = _create(operation, parameters, name)
     LOG.info("CreateModelPackage returned %s", arn)
     operation.context.arn = arn
     if name and not desired.get("ModelPackageName"):
         operation.context.name = name
     operation.move_to("stabilize")
+
+
+def _create(operation: Operation, parameters: Plain, name: str | None) -> str:
+    """CreateModelPackage, retried inside this invocation while SageMaker is busy or throttles.
+
+    Until it answers there is no identifier, and the contract lets a create answer without one
+    only with FAILED: so the retries (safe, with the same ClientToken) happen here, with
+    growing sleeps, for as long as the invocation's budget allows.
+    """
+    client, delay = operation.client, FIRST_CREATE_RETRY_SECONDS
+    target = name or parameters.get("ModelPackageGroupName")
+    while True:
+        try:
+            with service_call("CreateModelPackage", target):
+                return str(client.create_model_package(**parameters)["ModelPackageArn"])
+        except exceptions._HandlerError as error:
+            refused = isinstance(error, (exceptions.InvalidRequest, exceptions.ResourceConflict))
+            if refused and name is not None and _name_taken(operation, name):
+                raise exceptions.AlreadyExists(TYPE_NAME, name) from error
+            retryable = isinstance(error, TRANSIENT_ERRORS) and not isinstance(error, HandBack)
+            if not (retryable and operation.invocation.budget.allows(delay)):
+                raise
+            LOG.info("CreateModelPackage: %s; trying again in %.0f s", error, delay)
+        operation.invocation.clock.sleep(delay)
+        delay *= 2
 
 
 def _name_taken(operation: Operation, name: str) -> bool:

@@ -134,7 +134,12 @@ class Operation:
         )
 
     def retry_later(self, error: Exception) -> ProgressEvent:
-        """IN_PROGRESS to try again after a growing delay, until the operation's timeout."""
+        """IN_PROGRESS to try again after a growing delay, until the operation's timeout.
+
+        Only with an identifier: the contract lets an event without one be FAILED only (and
+        nothing exists yet then), so before a create has its ARN the error is final."""
+        if not self.context.arn:
+            raise error
         if isinstance(error, budget.HandBack):
             return in_progress(self.identified(), self.context.to_json(), 1, str(error))
         self.context.failures += 1

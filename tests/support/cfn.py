@@ -70,15 +70,17 @@ def drive(action: str, desired: Json | None, max_invocations: int = 50, **kwargs
     def make_event(model: Json | None, context: Json | None) -> Json:
         return payload(action, model, context=context, **kwargs)
 
-    def no_error_code(response: Json) -> None:
+    def as_the_contract_says(response: Json) -> None:
+        """IN_PROGRESS: no error code, and a model with the primary identifier."""
         assert "errorCode" not in response, response
+        assert (response.get("resourceModel") or {}).get("ModelPackageArn"), response
 
     try:
         events = protocol.operate(
             make_event,
             desired,
             wait=SystemClock().sleep,
-            on_progress=no_error_code,
+            on_progress=as_the_contract_says,
             max_invocations=max_invocations,
             context=first_context,
         )
