@@ -1,0 +1,72 @@
+"""`--before SCRIPT`: run a user's script against the driver's SageMaker before any template.
+
+Model versions are mostly registered outside CloudFormation: a SageMaker Pipelines step, the end
+of a training job, a notebook, all with boto3. To rehearse adopting them, the driver runs such a
+script first, as its own process, with the embedded SageMaker in its environment: boto3 honours
+`AWS_ENDPOINT_URL_SAGEMAKER`, so the script is unchanged from the one run in an account. It also
+gets the driver's local credentials and region; nothing it does with SageMaker leaves the
+machine. With `--aws` it runs in your own environment (your credentials), in the driver's region.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from typing import TextIO
+
+from .provision import Environment
+
+
+class ScriptFailed(RuntimeError):
+    """The script could not be started or exited non-zero; the message carries its output."""
+
+
+def environment_for(env: Environment, endpoint: str | None) -> dict[str, str]:
+    """The script's environment: this one, in the driver's region; with `endpoint` (the
+    embedded SageMaker) also its URL and the driver's local credentials."""
+    values = dict(os.environ)
+    values.update(AWS_REGION=env.region, AWS_DEFAULT_REGION=env.region)
+    if endpoint is not None:
+        values.pop("AWS_PROFILE", None)
+        values.update(
+            AWS_ENDPOINT_URL_SAGEMAKER=endpoint,
+            AWS_ACCESS_KEY_ID=env.credentials["accessKeyId"],
+            AWS_SECRET_ACCESS_KEY=env.credentials["secretAccessKey"],
+            AWS_SESSION_TOKEN=env.credentials["sessionToken"],
+            AWS_EC2_METADATA_DISABLED="true",
+        )
+    return values
+
+
+def command_for(script: str) -> list[str]:
+    """`path/to/x.py --flag` runs with this Python (which has boto3); anything else as given."""
+    words = shlex.split(script)
+    if not words:
+        raise ScriptFailed("--before needs a script")
+    if words[0].endswith(".py"):
+        return [sys.executable, *words]
+    return words
+
+
+def run(script: str, env: Environment, endpoint: str | None, stream: TextIO) -> None:
+    """Run `script` to its end, its output shown indented; ScriptFailed if it fails."""
+    command = command_for(script)
+    where = f"the embedded SageMaker at {endpoint}" if endpoint else f"AWS ({env.region})"
+    print(f"Running {script} against {where}", file=stream, flush=True)
+    try:
+        done = subprocess.run(
+            command,
+            env=environment_for(env, endpoint),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError as error:
+        raise ScriptFailed(f"{script}: could not start: {error}") from error
+    output = (done.stdout + done.stderr).rstrip()
+    if output:
+        print("\n".join(f"  | {line}" for line in output.splitlines()), file=stream, flush=True)
+    if done.returncode != 0:
+        raise ScriptFailed(f"{script} exited with status {done.returncode}")
