@@ -45,9 +45,8 @@ settings.register_profile(
     "soak", max_examples=3000, suppress_health_check=_SUPPRESSED, deadline=None, derandomize=True
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-from mlops_sagemaker_modelpackage.translate import SERVER_FILLED_KEYS  # noqa: E402
-
-WRITE_ONLY = ("ClientToken", "AdditionalInferenceSpecificationsToAdd")
+from mlops_sagemaker_modelpackage.fields import WRITE_ONLY  # noqa: E402
+from mlops_sagemaker_modelpackage.specifications import SERVER_FILLED_KEYS  # noqa: E402
 
 
 def contains(expected: Any, actual: Any, path: str = "") -> list[str]:
@@ -114,7 +113,7 @@ def test_valid_models_create_read_delete(
     assert read["status"] == "SUCCESS", read
     assert contains(_as_read(model), read["resourceModel"]) == []
     for event in (created.last, read):
-        assert not set(WRITE_ONLY) & set(event["resourceModel"])
+        assert not WRITE_ONLY & set(event["resourceModel"])
     assert drive("DELETE", {"ModelPackageArn": arn}).last["status"] == "SUCCESS"
     assert _packages(sagemaker) == []
     FIGURES["fuzzed valid cases"] += 1
@@ -180,7 +179,7 @@ def _two_specs_to_add_one_name(m: dict[str, Any]) -> dict[str, Any]:
     return {**m, "AdditionalInferenceSpecificationsToAdd": [additional_spec("twice"), other]}
 
 
-# Every rule translate.validate_desired enforces, and where the schema reports it (None: the
+# Every rule validation.validate_desired enforces, and where the schema reports it (None: the
 # schema cannot state it, so only the handler refuses it).
 HANDLER_RULES: list[tuple[Mutation, str | None]] = [
     (_both_names, "#/ModelPackageName"),

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from cloudformation_cli_python_lib import exceptions
 
-from mlops_sagemaker_modelpackage.plan import Plan, plan_update
+from mlops_sagemaker_modelpackage.fields import FIELDS, IN_PLACE, Removal
+from mlops_sagemaker_modelpackage.plan import UpdatePlan, plan_update, refuse_impossible
 from tests.support.models import additional_spec, unversioned, versioned
 
 VERSION_ARN = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/3"
@@ -18,8 +19,9 @@ PACKAGE_ARN = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-mode
 Json = dict[str, Any]
 
 
-def _plan(desired: Json, previous: Json, current: Json, **tags: Any) -> Plan:
+def _plan(desired: Json, previous: Json, current: Json, **tags: Any) -> UpdatePlan:
     versioned_package = "ModelPackageGroupName" in current
+    refuse_impossible(desired, previous)
     return plan_update(
         VERSION_ARN if versioned_package else PACKAGE_ARN,
         desired,
@@ -30,7 +32,7 @@ def _plan(desired: Json, previous: Json, current: Json, **tags: Any) -> Plan:
     )
 
 
-def _applied(current: Json, plan: Plan) -> Json:
+def _applied(current: Json, plan: UpdatePlan) -> Json:
     """What SageMaker holds after the plan's calls (UpdateModelPackage semantics)."""
     after = copy.deepcopy(current)
     update = dict(plan.update or {})
@@ -50,6 +52,8 @@ def _applied(current: Json, plan: Plan) -> Json:
             *added,
         ]
     after.update(update)
+    if after.get("ApprovalDescription") == "":
+        del after["ApprovalDescription"]  # read back as no description
     if "Tags" in after:
         tags = {t["Key"]: t["Value"] for t in after["Tags"]}
         for key in plan.tags.to_remove:
@@ -104,24 +108,89 @@ def test_update_then_its_rollback(before: Json, after: Json) -> None:
     # the rollback: desired = the old template, previous = the new one
     rollback = _plan(before, after, updated)
     restored = _applied(updated, rollback)
+    kept = {k for k in IN_PLACE if FIELDS[k].removal is Removal.KEPT}
     for key, value in _held(before).items():
-        if key in ("ModelApprovalStatus", "ApprovalDescription", "ModelCard", "ModelLifeCycle"):
+        if key in kept:
             continue  # checked below: what SageMaker cannot clear stays
         assert restored.get(key) == value, key
-    for key in ("ApprovalDescription", "ModelCard", "ModelLifeCycle"):
+    for key in kept:
         if key in after and key not in before:
             assert key in rollback.kept
             assert restored[key] == after[key]
+    assert restored.get("ApprovalDescription") == before.get("ApprovalDescription")
     assert restored.get("ModelApprovalStatus") == before.get("ModelApprovalStatus")
 
 
-def test_the_approval_rollback_sends_the_old_status() -> None:
+def test_the_approval_rollback_sends_the_old_status_and_clears_the_description() -> None:
     rollback = _plan(PENDING, APPROVED, _held(APPROVED))
     assert rollback.update == {
         "ModelPackageArn": VERSION_ARN,
         "ModelApprovalStatus": "PendingManualApproval",
+        "ApprovalDescription": "",
     }
-    assert rollback.kept == ("ApprovalDescription",)
+    assert rollback.kept == ()
+
+
+SILENT = versioned()  # names no status: SageMaker's default, PendingManualApproval
+SILENT_HELD = {**_held(SILENT), "ModelApprovalStatus": "PendingManualApproval"}
+
+
+@pytest.mark.parametrize("status", ["Approved", "Rejected"])
+def test_an_approval_exists_only_while_a_template_grants_it(status: str) -> None:
+    """The governance rule: a status the previous template set and the desired one leaves out
+    goes back to PendingManualApproval, for an update and for its rollback alike."""
+    granted = versioned(ModelApprovalStatus=status, ApprovalDescription="reviewed")
+    held = {**SILENT_HELD, "ModelApprovalStatus": status, "ApprovalDescription": "reviewed"}
+    reset = {
+        "ModelPackageArn": VERSION_ARN,
+        "ModelApprovalStatus": "PendingManualApproval",
+        "ApprovalDescription": "",
+    }
+    # an ordinary update that deletes the ModelApprovalStatus line
+    assert _plan(SILENT, granted, held).update == reset
+    # the rollback of the update that granted it (desired = old, previous = new)
+    update = _plan(granted, SILENT, SILENT_HELD)
+    assert update.update == {
+        **reset,
+        "ModelApprovalStatus": status,
+        "ApprovalDescription": "reviewed",
+    }
+    rollback = _plan(SILENT, granted, _applied(SILENT_HELD, update))
+    assert rollback.update == reset
+    assert _applied(_applied(SILENT_HELD, update), rollback) == SILENT_HELD
+
+
+def test_a_status_the_stack_never_managed_is_never_touched() -> None:
+    """Approved in Studio, while neither template names a status: left as it is."""
+    approved_elsewhere = {**SILENT_HELD, "ModelApprovalStatus": "Approved"}
+    assert not _plan(SILENT, SILENT, approved_elsewhere)
+    metadata = versioned(CustomerMetadataProperties={"a": "1"})
+    plan = _plan(metadata, SILENT, approved_elsewhere)
+    assert plan.update is not None
+    assert "ModelApprovalStatus" not in plan.update
+
+
+def test_removed_properties_do_what_the_field_table_says() -> None:
+    """Every in-place property, set before and removed now, against fields.py's row."""
+    values: Json = {
+        "ModelApprovalStatus": "Approved",
+        "ApprovalDescription": "reviewed",
+        "ModelLifeCycle": {"Stage": "Dev", "StageStatus": "Approved"},
+        "ModelPackageRegistrationType": "Logged",
+        "ModelCard": {"ModelCardStatus": "Draft"},
+        "SourceUri": "s3://models/source",
+    }
+    assert set(values) == set(IN_PLACE)
+    for key, value in values.items():
+        before = versioned(**{key: value})
+        plan = _plan(SILENT, before, {**SILENT_HELD, key: value})
+        field = FIELDS[key]
+        if field.removal is Removal.RESET:
+            assert plan.update == {"ModelPackageArn": VERSION_ARN, key: field.default}, key
+        else:
+            assert field.removal is Removal.KEPT, key
+            assert plan.kept == (key,), key
+            assert plan.update is None, key
 
 
 def test_content_already_there_is_nothing_to_do() -> None:

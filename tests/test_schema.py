@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import botocore.session
 import pytest
 import regex
 from cloudformation_cli_python_lib import exceptions
 from rpdk.core.data_loaders import load_resource_spec
 
 from local.driver.schema import ROOT_COMBINATORS
+from mlops_sagemaker_modelpackage import fields
 from mlops_sagemaker_modelpackage.models import ResourceModel
-from mlops_sagemaker_modelpackage.translate import validate_desired
+from mlops_sagemaker_modelpackage.validation import validate_desired
 from tests.support.models import additional_spec
 from tests.support.schema import (
     PATTERN_END,
@@ -180,31 +182,19 @@ def test_new_api_fields_are_properties() -> None:
 
 
 def test_property_flags() -> None:
+    """The schema's flag lists are the field table's kinds (fields.py), and go beyond the
+    published schema only where SageMaker leaves no choice."""
     schema = our_schema()
     assert schema["primaryIdentifier"] == ["/properties/ModelPackageArn"]
-    assert top_properties(schema, "readOnlyProperties") == {
-        "ModelPackageArn",
-        "ModelPackageVersion",
-        "ModelPackageStatus",
-        "ModelPackageStatusDetails",
-        "CreationTime",
-        "LastModifiedTime",
-    }
-    assert top_properties(schema, "writeOnlyProperties") == {
-        "ClientToken",
-        "AdditionalInferenceSpecificationsToAdd",
-    }
+    assert top_properties(schema, "readOnlyProperties") == fields.READ_ONLY
+    assert top_properties(schema, "writeOnlyProperties") == fields.WRITE_ONLY
+    assert top_properties(published_schema(), "writeOnlyProperties") <= fields.WRITE_ONLY
     create_only = top_properties(schema, "createOnlyProperties")
-    # The published create-only set, plus the fields no API call can change after create.
+    assert create_only == set(fields.CREATE_ONLY)
     assert top_properties(published_schema(), "createOnlyProperties") <= create_only
-    assert create_only - top_properties(published_schema(), "createOnlyProperties") == {
-        "ModelPackageName",
-        "AdditionalInferenceSpecifications",
-        "CertifyForMarketplace",
-        "SkipModelValidation",
-        "ManagedStorageType",
-    }
-    assert top_properties(schema, "conditionalCreateOnlyProperties") == {"ModelCard", "SourceUri"}
+    assert top_properties(schema, "conditionalCreateOnlyProperties") == set(
+        fields.names(fields.Kind.CONDITIONAL)
+    )
 
 
 def test_updatable_properties_are_exactly_what_update_model_package_takes() -> None:
@@ -216,15 +206,14 @@ def test_updatable_properties_are_exactly_what_update_model_package_takes() -> N
         | top_properties(schema, "conditionalCreateOnlyProperties")
     )
     updatable = set(schema["properties"]) - fixed
-    assert updatable == {
-        "ModelApprovalStatus",
-        "ApprovalDescription",
-        "CustomerMetadataProperties",
-        "AdditionalInferenceSpecificationsToAdd",
-        "ModelLifeCycle",
-        "ModelPackageRegistrationType",
-        "Tags",
-    }
+    kinds = (fields.Kind.UPDATABLE, fields.Kind.METADATA, fields.Kind.APPEND, fields.Kind.TAGS)
+    assert updatable == set(fields.names(*kinds))
+    service = botocore.session.get_session().get_service_model("sagemaker")
+    shape = service.operation_model("UpdateModelPackage").input_shape
+    assert shape is not None
+    members = set(shape.members)
+    # Tags change through AddTags and DeleteTags, everything else through UpdateModelPackage.
+    assert updatable - set(fields.names(fields.Kind.TAGS)) <= members
 
 
 def test_flag_lists_name_existing_properties_without_overlap() -> None:

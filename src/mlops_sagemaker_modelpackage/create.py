@@ -28,8 +28,8 @@ from .translate import (
     create_request,
     generated_name,
     to_model,
-    validate_desired,
 )
+from .validation import validate_desired
 from .waiting import watch
 
 LOG = logging.getLogger(__name__)

@@ -1,7 +1,11 @@
-"""Every property of the schema, what kind it is and whether SageMaker can clear it.
+"""Every property of the schema: what kind it is, how it reaches CreateModelPackage, which kind of
+package it applies to, and what removing it from the template means.
 
-One table instead of several lists; tests/test_fields.py checks it against the schema's
-readOnly, createOnly, conditionalCreateOnly and writeOnly lists.
+The one table of property behaviour: translate.py (the CreateModelPackage parameters), plan.py
+(what an update sends, resets or keeps), the README's property-removal table and the tests derive
+from it. tests/test_fields.py checks it against the schema's readOnly, createOnly,
+conditionalCreateOnly and writeOnly lists and against SageMaker's service model. Adding a property
+means adding it to the schema file and here.
 """
 
 from __future__ import annotations
@@ -13,67 +17,121 @@ from enum import Enum
 class Kind(Enum):
     READ_ONLY = "read-only"
     CREATE_ONLY = "create-only"
-    # Updated in place by UpdateModelPackage; the schema marks ModelCard and SourceUri
-    # conditionally create-only, as AWS's does.
+    # Updated in place by UpdateModelPackage.
     UPDATABLE = "updatable"
+    # Updated in place, but the schema marks them conditionally create-only, as AWS's does.
     CONDITIONAL = "conditionally create-only"
     METADATA = "metadata"  # keys set and removed one by one
     APPEND = "append-only"  # AdditionalInferenceSpecificationsToAdd
     TAGS = "tags"
 
 
+class Create(Enum):
+    """How a property reaches CreateModelPackage."""
+
+    AS_IS = "as written"
+    SHAPED = "shaped by translate.create_request"  # names, token, tags, merged specifications
+    NO = "not a CreateModelPackage parameter"
+
+
+class Removal(Enum):
+    """What an update does with a property the previous template set and the desired one leaves
+    out (a property the stack never managed is never touched)."""
+
+    RESET = "returns to SageMaker's default"
+    REMOVED = "the keys the stack set are removed"
+    KEPT = "kept as SageMaker holds it"
+    REPLACES = "the package is replaced"
+    NOT_SET = "not set by a template"
+
+
+class Scope(Enum):
+    BOTH = "both kinds"
+    VERSIONED = "versioned packages"
+    UNVERSIONED = "unversioned packages"
+
+
 @dataclass(frozen=True)
 class Field:
     kind: Kind
-    # Whether SageMaker can take the property away again once it is set.
-    clearable: bool = False
+    create: Create = Create.AS_IS
+    removal: Removal = Removal.REPLACES
+    # The value a RESET returns to: what SageMaker gives a package that was never told one.
+    default: str | None = None
+    scope: Scope = Scope.BOTH
     write_only: bool = False
+    # Why the property is kept when removed (it shows in the README's removal table).
+    note: str = ""
 
+
+_READ_ONLY = Field(Kind.READ_ONLY, create=Create.NO, removal=Removal.NOT_SET)
+_CREATE_ONLY = Field(Kind.CREATE_ONLY)
 
 FIELDS: dict[str, Field] = {
-    **dict.fromkeys(
-        (
-            "ModelPackageArn",
-            "ModelPackageVersion",
-            "ModelPackageStatus",
-            "ModelPackageStatusDetails",
-            "CreationTime",
-            "LastModifiedTime",
-        ),
-        Field(Kind.READ_ONLY),
+    "ModelPackageArn": _READ_ONLY,
+    "ModelPackageName": Field(Kind.CREATE_ONLY, Create.SHAPED, scope=Scope.UNVERSIONED),
+    "ModelPackageGroupName": Field(Kind.CREATE_ONLY, Create.SHAPED, scope=Scope.VERSIONED),
+    "ModelPackageVersion": _READ_ONLY,
+    "ModelPackageDescription": _CREATE_ONLY,
+    "ModelPackageStatus": _READ_ONLY,
+    "ModelPackageStatusDetails": _READ_ONLY,
+    "ModelPackageRegistrationType": Field(
+        Kind.UPDATABLE,
+        removal=Removal.KEPT,
+        note="SageMaker documents no default to return to",
     ),
-    **dict.fromkeys(
-        (
-            "ModelPackageName",
-            "ModelPackageGroupName",
-            "ModelPackageDescription",
-            "InferenceSpecification",
-            "AdditionalInferenceSpecifications",
-            "ValidationSpecification",
-            "SourceAlgorithmSpecification",
-            "CertifyForMarketplace",
-            "MetadataProperties",
-            "ModelMetrics",
-            "DriftCheckBaselines",
-            "Domain",
-            "Task",
-            "SamplePayloadUrl",
-            "SecurityConfig",
-            "SkipModelValidation",
-            "ManagedStorageType",
-        ),
-        Field(Kind.CREATE_ONLY),
+    "InferenceSpecification": _CREATE_ONLY,
+    "AdditionalInferenceSpecifications": Field(Kind.CREATE_ONLY, Create.SHAPED),
+    "AdditionalInferenceSpecificationsToAdd": Field(
+        Kind.APPEND,
+        Create.SHAPED,
+        removal=Removal.KEPT,
+        write_only=True,
+        note="SageMaker only appends specifications; none can be removed",
     ),
-    "ClientToken": Field(Kind.CREATE_ONLY, write_only=True),
-    "ModelApprovalStatus": Field(Kind.UPDATABLE),
-    "ApprovalDescription": Field(Kind.UPDATABLE),
-    "ModelLifeCycle": Field(Kind.UPDATABLE),
-    "ModelPackageRegistrationType": Field(Kind.UPDATABLE),
-    "ModelCard": Field(Kind.CONDITIONAL),
-    "SourceUri": Field(Kind.CONDITIONAL),
-    "CustomerMetadataProperties": Field(Kind.METADATA, clearable=True),
-    "AdditionalInferenceSpecificationsToAdd": Field(Kind.APPEND, write_only=True),
-    "Tags": Field(Kind.TAGS, clearable=True),
+    "ValidationSpecification": _CREATE_ONLY,
+    "SourceAlgorithmSpecification": _CREATE_ONLY,
+    "CertifyForMarketplace": Field(Kind.CREATE_ONLY, scope=Scope.UNVERSIONED),
+    "ModelApprovalStatus": Field(
+        Kind.UPDATABLE,
+        removal=Removal.RESET,
+        default="PendingManualApproval",
+        scope=Scope.VERSIONED,
+    ),
+    "ApprovalDescription": Field(
+        Kind.UPDATABLE,
+        Create.NO,  # applied by an UpdateModelPackage right after create
+        removal=Removal.RESET,
+        default="",
+        scope=Scope.VERSIONED,
+    ),
+    "MetadataProperties": _CREATE_ONLY,
+    "ModelMetrics": _CREATE_ONLY,
+    "ClientToken": Field(Kind.CREATE_ONLY, Create.SHAPED, write_only=True),
+    "Domain": _CREATE_ONLY,
+    "Task": _CREATE_ONLY,
+    "SamplePayloadUrl": _CREATE_ONLY,
+    "CustomerMetadataProperties": Field(Kind.METADATA, removal=Removal.REMOVED),
+    "DriftCheckBaselines": _CREATE_ONLY,
+    "SkipModelValidation": _CREATE_ONLY,
+    "SourceUri": Field(
+        Kind.CONDITIONAL,
+        removal=Removal.KEPT,
+        note="no UpdateModelPackage parameter removes a source; an empty one is not its absence",
+    ),
+    "SecurityConfig": _CREATE_ONLY,
+    "ModelCard": Field(
+        Kind.CONDITIONAL, removal=Removal.KEPT, note="no UpdateModelPackage parameter removes it"
+    ),
+    "ModelLifeCycle": Field(
+        Kind.UPDATABLE,
+        removal=Removal.KEPT,
+        note="Stage and StageStatus are required: there is no empty life cycle to set",
+    ),
+    "ManagedStorageType": _CREATE_ONLY,
+    "CreationTime": _READ_ONLY,
+    "LastModifiedTime": _READ_ONLY,
+    "Tags": Field(Kind.TAGS, Create.SHAPED, removal=Removal.REMOVED, scope=Scope.UNVERSIONED),
 }
 
 
@@ -81,7 +139,16 @@ def names(*kinds: Kind) -> tuple[str, ...]:
     return tuple(name for name, f in FIELDS.items() if f.kind in kinds)
 
 
+def applies(name: str, *, versioned: bool) -> bool:
+    """Whether the property applies to a versioned (or an unversioned) package."""
+    scope = FIELDS[name].scope
+    return scope is Scope.BOTH or (scope is Scope.VERSIONED) == versioned
+
+
 CREATE_ONLY = names(Kind.CREATE_ONLY)
 IN_PLACE = names(Kind.UPDATABLE, Kind.CONDITIONAL)
 WRITE_ONLY = frozenset(name for name, f in FIELDS.items() if f.write_only)
 READ_ONLY = frozenset(names(Kind.READ_ONLY))
+# CreateModelPackage parameters taken straight from the model.
+CREATE_AS_IS = tuple(name for name, f in FIELDS.items() if f.create is Create.AS_IS)
+VERSIONED_ONLY = tuple(name for name, f in FIELDS.items() if f.scope is Scope.VERSIONED)

@@ -4,8 +4,10 @@
 removed) and `current` what SageMaker holds (the canonical model read back). Deciding from
 `current` makes an update, its rollback (desired and previous swapped), a replay after a lost
 response and the repair of drift one and the same code path: content already there is nothing
-to do, and a property removed from the template that SageMaker cannot clear is left as it is.
-No I/O.
+to do. A property the previous template set and the desired one leaves out does what its row
+of fields.py says: back to SageMaker's default (an approval exists only while a template grants
+it), its keys removed, or kept as SageMaker holds it. A property the stack never managed is
+never touched. No I/O.
 """
 
 from __future__ import annotations
@@ -17,14 +19,16 @@ from dataclasses import dataclass, field
 from cloudformation_cli_python_lib import exceptions
 
 from . import tags
-from .fields import CREATE_ONLY, IN_PLACE
-from .translate import Plain, specs_to_add, validate_desired
+from .fields import CREATE_ONLY, FIELDS, IN_PLACE, Removal, applies
+from .specifications import specs_to_add
+from .translate import Plain
+from .validation import validate_desired
 
 LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Plan:
+class UpdatePlan:
     """The calls one update makes: at most one UpdateModelPackage, and tag changes."""
 
     update: Plain | None = None
@@ -50,7 +54,8 @@ def create_only_changes(previous: Plain, desired: Plain) -> list[str]:
 
 
 def refuse_impossible(desired: Plain, previous: Plain) -> None:
-    """What no state of the package could make possible: refused before any call."""
+    """What no state of the package could make possible: refused before any call (once per
+    update, by update.py; plan_update assumes it passed)."""
     fixed = create_only_changes(previous, desired)
     if fixed:
         raise exceptions.NotUpdatable(
@@ -69,24 +74,16 @@ def plan_update(
     versioned: bool,
     stack_tags: Mapping[str, str] | None = None,
     previous_stack_tags: Mapping[str, str] | None = None,
-) -> Plan:
+) -> UpdatePlan:
     """The update that brings `current` to `desired`; raises when it cannot be done.
 
     `current` is the canonical model of the package (translate.model_from_describe), tags
-    included for unversioned packages.
+    included for unversioned packages. `refuse_impossible` has passed.
     """
-    refuse_impossible(desired, previous)
-    request: Plain = {}
-    kept: list[str] = []
-    for key in IN_PLACE:
-        if key not in desired:
-            if key in previous and key in current:
-                kept.append(key)
-            continue
-        if desired[key] != current.get(key):
-            request[key] = desired[key]
+    request, kept = _in_place_changes(desired, previous, current, versioned=versioned)
     if "ApprovalDescription" in request and "ModelApprovalStatus" in desired:
-        request["ModelApprovalStatus"] = desired["ModelApprovalStatus"]
+        # SageMaker records a description with the status it describes.
+        request.setdefault("ModelApprovalStatus", desired["ModelApprovalStatus"])
     request.update(_metadata_changes(desired, previous, current))
     new_specs = specs_to_add(
         current.get("AdditionalInferenceSpecifications", []),
@@ -108,7 +105,29 @@ def plan_update(
         delta = _tag_changes(desired, previous, current, stack_tags, previous_stack_tags)
     if kept:
         LOG.info("Left as SageMaker holds them (no call clears them): %s", kept)
-    return Plan(update=request or None, tags=delta, kept=tuple(kept))
+    return UpdatePlan(update=request or None, tags=delta, kept=tuple(kept))
+
+
+def _in_place_changes(
+    desired: Plain, previous: Plain, current: Plain, *, versioned: bool
+) -> tuple[Plain, list[str]]:
+    """The in-place properties to send, and those removed from the template that stay."""
+    request: Plain = {}
+    kept: list[str] = []
+    for key in IN_PLACE:
+        if key in desired:
+            if desired[key] != current.get(key):
+                request[key] = desired[key]
+            continue
+        if key not in previous or not applies(key, versioned=versioned):
+            continue  # never the stack's to manage: what SageMaker holds stays
+        field = FIELDS[key]
+        if field.removal is Removal.RESET:
+            if current.get(key, field.default) != field.default:
+                request[key] = field.default
+        elif key in current:
+            kept.append(key)
+    return request, kept
 
 
 def _metadata_changes(desired: Plain, previous: Plain, current: Plain) -> Plain:

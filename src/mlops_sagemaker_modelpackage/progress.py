@@ -18,8 +18,6 @@ from cloudformation_cli_python_lib.interface import BaseModel, OperationStatus, 
 
 from .budget import Budget, Clock, SystemClock
 
-CallbackContext = dict[str, Any]
-
 
 class Stage(Enum):
     """What a package status means for whoever waits on it."""
@@ -131,7 +129,7 @@ class Invocation:
 
 
 def in_progress(
-    model: BaseModel, context: CallbackContext, delay_seconds: int, message: str = ""
+    model: BaseModel, context: dict[str, Any], delay_seconds: int, message: str = ""
 ) -> ProgressEvent:
     """IN_PROGRESS: carries the model with its identifier and never an error code."""
     return ProgressEvent(

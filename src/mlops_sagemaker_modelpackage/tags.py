@@ -40,12 +40,6 @@ class TagDelta:
     to_set: dict[str, str]
     to_remove: list[str]
 
-    @classmethod
-    def between(cls, previous: Mapping[str, str], desired: Mapping[str, str]) -> TagDelta:
-        # A changed value is overwritten by AddTags (upsert), never deleted and re-added.
-        to_set = {k: v for k, v in desired.items() if previous.get(k) != v}
-        return cls(to_set=to_set, to_remove=sorted(previous.keys() - desired.keys()))
-
     def __bool__(self) -> bool:
         return bool(self.to_set or self.to_remove)
 

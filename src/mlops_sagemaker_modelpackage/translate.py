@@ -2,8 +2,9 @@
 
 Schema property names are SageMaker's member names at every depth (tests/test_api_drift.py
 keeps it so), so the model's serialized form is already API-shaped; what lives here is which
-fields go to which call, what the service fills in by itself, and the deltas of an update.
-No I/O.
+fields go to which call (fields.py says which property goes where) and what the service fills
+in by itself. Validation lives in validation.py, the specification diff in specifications.py, the
+update delta in plan.py. No I/O.
 """
 
 from __future__ import annotations
@@ -16,47 +17,24 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import BaseModel
 
-from .fields import WRITE_ONLY
+from .fields import CREATE_AS_IS, FIELDS, WRITE_ONLY
 from .models import ResourceModel
+from .specifications import specs_to_add, without_server_filled
 from .tags import RESERVED_PREFIX
 
 Plain = dict[str, Any]
 
-MAX_ADDITIONAL_SPECIFICATIONS = 15
 MAX_NAME_LENGTH = 63
 HASH_LENGTH = 12
 
 PROPERTY_NAMES = frozenset(f.name for f in fields(ResourceModel))
 # CreateModelPackage members taken straight from the model (the rest are decided below).
-CREATE_FIELDS = (
-    "ModelPackageDescription",
-    "ModelPackageRegistrationType",
-    "InferenceSpecification",
-    "ValidationSpecification",
-    "SourceAlgorithmSpecification",
-    "CertifyForMarketplace",
-    "ModelApprovalStatus",
-    "MetadataProperties",
-    "ModelMetrics",
-    "Domain",
-    "Task",
-    "SamplePayloadUrl",
-    "CustomerMetadataProperties",
-    "DriftCheckBaselines",
-    "SkipModelValidation",
-    "SourceUri",
-    "SecurityConfig",
-    "ModelCard",
-    "ModelLifeCycle",
-    "ManagedStorageType",
-)
-# Values SageMaker derives by itself from what the caller named (the image's digest, the data's
-# ETag). Read never returns them, whatever it is given, so they never show up as drift.
-SERVER_FILLED_KEYS = frozenset({"ImageDigest", "ModelDataETag", "ETag", "ManifestEtag"})
+CREATE_FIELDS = CREATE_AS_IS
 
+# Properties whose default is the empty string: a package holding it holds none.
+_EMPTY_BY_DEFAULT = tuple(name for name, f in FIELDS.items() if f.default == "")
 _NAME_CHARS = re.compile(r"[^a-zA-Z0-9-]+")
 _ARN_RESOURCE = re.compile(r":model-package/(?P<path>.+)$")
 
@@ -123,87 +101,6 @@ def _clean(text: str) -> str:
     return _NAME_CHARS.sub("-", text).strip("-")
 
 
-# ---------------------------------------------------------------- validation before any call
-
-
-def validate_desired(desired: Plain) -> None:
-    """Reject what SageMaker would reject, before any call, with a message that says why."""
-    versioned = bool(desired.get("ModelPackageGroupName"))
-    if versioned and desired.get("ModelPackageName"):
-        raise exceptions.InvalidRequest(
-            "Set either ModelPackageName (an unversioned package) or ModelPackageGroupName "
-            "(a new version in that group), not both."
-        )
-    for tag in desired.get("Tags") or []:
-        if str(tag.get("Key", "")).startswith(RESERVED_PREFIX):
-            raise exceptions.InvalidRequest(
-                f"Tag key '{tag['Key']}' uses the prefix '{RESERVED_PREFIX}', which AWS reserves "
-                "for its own tags: SageMaker would refuse it. Rename the tag."
-            )
-    if versioned and desired.get("Tags"):
-        raise exceptions.InvalidRequest(
-            "Tags cannot be set on a versioned package: a version takes its tags from its model "
-            "package group. Tag the group (AWS::SageMaker::ModelPackageGroup) instead."
-        )
-    if not versioned:
-        for name in ("ModelApprovalStatus", "ApprovalDescription"):
-            if name in desired:
-                raise exceptions.InvalidRequest(
-                    f"{name} applies to versioned packages only: set ModelPackageGroupName "
-                    "to register a version, or remove it."
-                )
-    specs_by_name(
-        desired.get("AdditionalInferenceSpecifications", []), "AdditionalInferenceSpecifications"
-    )
-    specs_by_name(
-        desired.get("AdditionalInferenceSpecificationsToAdd", []),
-        "AdditionalInferenceSpecificationsToAdd",
-    )
-
-
-def specs_by_name(specs: list[Plain], where: str) -> dict[str, Plain]:
-    by_name: dict[str, Plain] = {}
-    for spec in specs:
-        name = spec.get("Name", "")
-        if name in by_name and by_name[name] != spec:
-            raise exceptions.InvalidRequest(
-                f"{where} has two different specifications named '{name}'; names are unique."
-            )
-        by_name[name] = spec
-    return by_name
-
-
-def specs_to_add(existing: list[Plain], wanted: list[Plain], *, limit: bool = True) -> list[Plain]:
-    """The specifications of `wanted` whose names are not in `existing`, in order.
-
-    A wanted specification under a name that exists with different content cannot be applied
-    (SageMaker only appends) and is rejected; the same content again is simply skipped.
-    """
-    present = specs_by_name(existing, "the package's additional inference specifications")
-    new: list[Plain] = []
-    for name, spec in specs_by_name(wanted, "AdditionalInferenceSpecificationsToAdd").items():
-        if name not in present:
-            new.append(spec)
-        elif not _same_spec(present[name], spec):
-            raise exceptions.InvalidRequest(
-                f"The package already has an additional inference specification named '{name}' "
-                "with different content. SageMaker cannot change or remove one: add it under a "
-                "new name."
-            )
-    total = len(existing) + len(new)
-    if limit and total > MAX_ADDITIONAL_SPECIFICATIONS:
-        raise exceptions.InvalidRequest(
-            f"A package holds at most {MAX_ADDITIONAL_SPECIFICATIONS} additional inference "
-            f"specifications; this would make {total}."
-        )
-    return new
-
-
-def _same_spec(current: Plain, wanted: Plain) -> bool:
-    """Equal on what the user wrote; values the service derives (digests, ETags) are ignored."""
-    return bool(_without_server_filled(current) == _without_server_filled(wanted))
-
-
 # ---------------------------------------------------------------- create
 
 
@@ -260,9 +157,12 @@ def model_from_describe(described: Plain, package_tags: list[Plain] | None) -> P
     security = model.get("SecurityConfig") or {}
     if not security.get("KmsKeyId"):
         model.pop("SecurityConfig", None)  # SageMaker reports an empty key when none was given
-    model = _without_server_filled(model)
+    model = without_server_filled(model)
     if not model.get("CustomerMetadataProperties"):
         model.pop("CustomerMetadataProperties", None)
+    for name in _EMPTY_BY_DEFAULT:
+        if model.get(name) == "":
+            model.pop(name)  # reset to its default, which is no value
     if package_tags is not None:
         model["Tags"] = sorted(
             (
@@ -273,17 +173,6 @@ def model_from_describe(described: Plain, package_tags: list[Plain] | None) -> P
             key=lambda t: t["Key"],
         )
     return model
-
-
-def _without_server_filled(value: Any) -> Any:
-    """`value` without the keys SageMaker derives by itself, at any depth."""
-    if isinstance(value, dict):
-        return {
-            k: _without_server_filled(v) for k, v in value.items() if k not in SERVER_FILLED_KEYS
-        }
-    if isinstance(value, list):
-        return [_without_server_filled(v) for v in value]
-    return value
 
 
 def _jsonable(value: Any) -> Any:

@@ -16,6 +16,8 @@ from typing import Any
 import botocore.session
 from hypothesis import strategies as st
 
+from mlops_sagemaker_modelpackage import fields
+from mlops_sagemaker_modelpackage.fields import FIELDS, Create, Scope
 from tests.support.schema import JsonObject, our_schema, resolve
 
 MAX_ITEMS = 2
@@ -127,23 +129,19 @@ def prop(name: str) -> st.SearchStrategy[Any]:
     return from_schema(our_schema()["properties"][name])
 
 
-COMMON = (
-    "ModelPackageDescription",
-    "MetadataProperties",
-    "ModelMetrics",
-    "CustomerMetadataProperties",
-    "DriftCheckBaselines",
-    "Domain",
-    "Task",
-    "SamplePayloadUrl",
-    "SkipModelValidation",
-    "SourceUri",
-    "ModelLifeCycle",
-    "ModelPackageRegistrationType",
-    "SecurityConfig",
-    "ManagedStorageType",
-    "ValidationSpecification",
-    "SourceAlgorithmSpecification",
+# Drawn below with strategies of their own: a required specification, a card with a secret.
+SPECIAL = ("InferenceSpecification", "ModelCard")
+# What both kinds of package take, straight from the table (fields.py).
+COMMON = tuple(
+    name
+    for name, f in FIELDS.items()
+    if f.create is Create.AS_IS and f.scope is Scope.BOTH and name not in SPECIAL
+)
+VERSION_ONLY = tuple(
+    name for name in fields.VERSIONED_ONLY if FIELDS[name].create is not Create.SHAPED
+)
+UNVERSIONED_ONLY = tuple(
+    name for name, f in FIELDS.items() if f.scope is Scope.UNVERSIONED and f.create is Create.AS_IS
 )
 
 
@@ -175,11 +173,7 @@ def valid_model(group: str, secret: str) -> st.SearchStrategy[dict[str, Any]]:
             "ModelPackageGroupName": st.just(group),
             "InferenceSpecification": prop("InferenceSpecification"),
         },
-        optional={
-            **common,
-            "ModelApprovalStatus": prop("ModelApprovalStatus"),
-            "ApprovalDescription": prop("ApprovalDescription"),
-        },
+        optional={**common, **{name: prop(name) for name in VERSION_ONLY}},
     )
     # Unique keys: a rule the schema cannot state (see the Tag definition); the schema's Key
     # pattern already leaves out the reserved aws: prefix.
@@ -191,6 +185,6 @@ def valid_model(group: str, secret: str) -> st.SearchStrategy[dict[str, Any]]:
             "ModelPackageName": prop("ModelPackageName"),
             "InferenceSpecification": prop("InferenceSpecification"),
         },
-        optional={**common, "Tags": tags, "CertifyForMarketplace": st.booleans()},
+        optional={**common, "Tags": tags, **{name: prop(name) for name in UNVERSIONED_ONLY}},
     )
     return st.one_of(versioned, unversioned)
