@@ -18,14 +18,13 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import cfn_flip
 from cfn_tools.odict import ODict  # type: ignore[import-untyped]
 
 from . import protocol
 from .logs import HandlerLogs
-from .provision import Environment
 from .schema import property_names, type_schema
 
 Json = dict[str, Any]
@@ -42,6 +41,19 @@ HEADER = (
 )
 # CloudFormation reads a one-key object with one of these keys as an intrinsic function.
 INTRINSIC = re.compile(r"^(Ref|Condition|Fn::.+)$")
+
+
+class Caller(Protocol):
+    """Where handlers run and as whom: what the driver's environment provides."""
+
+    @property
+    def account(self) -> str: ...
+
+    @property
+    def region(self) -> str: ...
+
+    @property
+    def credentials(self) -> dict[str, str]: ...
 
 
 class GenerateError(RuntimeError):
@@ -72,7 +84,7 @@ def check_arn(arn: str, region: str) -> None:
         )
 
 
-def read(env: Environment, arn: str, logs: HandlerLogs, logical_id: str = "Adopted") -> Json:
+def read(env: Caller, arn: str, logs: HandlerLogs, logical_id: str = "Adopted") -> Json:
     """READ with the primary identifier only, through the Lambda entry point; the model.
 
     Raises GenerateError with the handler's error code and message (NotFound for a package
@@ -138,7 +150,7 @@ def _check_writable(arn: str, path: str, value: Any) -> None:
             _check_writable(arn, f"{path}/{index}", item)
 
 
-def adopt(env: Environment, arns: Iterable[str], logs: HandlerLogs) -> list[Adopted]:
+def adopt(env: Caller, arns: Iterable[str], logs: HandlerLogs) -> list[Adopted]:
     """Read every package, in the order given; every ARN is checked before the first READ.
 
     Logical ids that two names would share (`churn-models`, `churnModels`) are made unique with

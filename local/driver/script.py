@@ -16,14 +16,14 @@ import subprocess
 import sys
 from typing import TextIO
 
-from .provision import Environment
+from .generate import Caller
 
 
 class ScriptFailed(RuntimeError):
     """The script could not be started or exited non-zero; the message carries its output."""
 
 
-def environment_for(env: Environment, endpoint: str | None) -> dict[str, str]:
+def environment_for(env: Caller, endpoint: str | None) -> dict[str, str]:
     """The script's environment: this one, in the driver's region; with `endpoint` (the
     embedded SageMaker) also its URL and the driver's local credentials."""
     values = dict(os.environ)
@@ -50,7 +50,7 @@ def command_for(script: str) -> list[str]:
     return words
 
 
-def run(script: str, env: Environment, endpoint: str | None, stream: TextIO) -> None:
+def run(script: str, env: Caller, endpoint: str | None, stream: TextIO) -> None:
     """Run `script` to its end, its output shown indented; ScriptFailed if it fails."""
     command = command_for(script)
     where = f"the embedded SageMaker at {endpoint}" if endpoint else f"AWS ({env.region})"
