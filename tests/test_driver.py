@@ -17,10 +17,11 @@ import pytest
 from local.backend.control import BackendControl
 from local.driver import drift
 from local.driver.__main__ import main as driver_main
-from local.driver.engine import Stack
+from local.driver.events import Events
 from local.driver.logs import HandlerLogs
-from local.driver.provision import Environment, Events
+from local.driver.provisioners import Environment
 from local.driver.schema import TypeSchema, type_schema
+from local.driver.stack import Stack
 from local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
@@ -165,7 +166,7 @@ def test_failed_update_updates_in_place_changes_back(
         "CustomerMetadataProperties" not in described or not described["CustomerMetadataProperties"]
     )
     # the rollback UPDATE: desired = the old template, previous = the failed one
-    rollback = stack.provisioner.requests[-1]["requestData"]
+    rollback = stack.requests[-1]["requestData"]
     assert rollback["resourceProperties"]["ModelApprovalStatus"] == "PendingManualApproval"
     assert rollback["previousResourceProperties"]["ModelApprovalStatus"] == "Approved"
     assert rollback["resourceProperties"]["ModelPackageArn"] == arn
@@ -338,10 +339,10 @@ def test_requests_are_shaped_as_cloudformation_shapes_them(
     retagged["Properties"]["Tags"] = [{"Key": "epochs", "Value": 13}]
     assert stack.deploy(revision({"Package": retagged}))
 
-    creates = [e for e in stack.provisioner.requests if e["action"] == "CREATE"]
+    creates = [e for e in stack.requests if e["action"] == "CREATE"]
     assert len(creates) > 1  # the create went through callbacks
     assert len({e["bearerToken"] for e in creates}) == 1  # one token across them
-    (update,) = [e for e in stack.provisioner.requests if e["action"] == "UPDATE"]
+    (update,) = [e for e in stack.requests if e["action"] == "UPDATE"]
     assert update["bearerToken"] != creates[0]["bearerToken"]
     first = creates[0]["requestData"]
     assert first["resourceProperties"]["CustomerMetadataProperties"] == {

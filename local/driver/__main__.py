@@ -1,8 +1,17 @@
 """Run templates through the real handlers, as CloudFormation would, and print its events.
 
-  python -m local.driver examples/registry-flow            # every revision in order, then delete
-  python -m local.driver a.yaml b.yaml --keep              # leave the stack's resources
-  python -m local.driver examples/registry-flow --aws      # YOUR account: real model packages
+Each file is a template revision; a folder's files are revisions in name order. Every revision
+is planned (a change set), then executed; the stack is deleted at the end.
+
+examples:
+  python -m local.driver examples/registry-flow
+      every revision in order, then delete the stack
+  python -m local.driver a.yaml b.yaml --keep
+      leave the stack's resources at the end
+  python -m local.driver examples/registry-flow --validate
+      check every revision and print its change set; nothing runs
+  python -m local.driver examples/registry-flow --aws
+      YOUR account: real model packages
 
 By default a SageMaker backend is started in this process (local/backend) and stopped at the
 end, so nothing leaves the machine.
@@ -11,6 +20,7 @@ end, so nothing leaves the machine.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -19,22 +29,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import boto3
+from botocore.exceptions import BotoCoreError, ClientError
 
 from local import serving
 from local.backend.control import BackendControl
 
-from . import drift
-from .engine import STUCK, Stack
+from . import drift, planner
+from .events import Events
 from .intrinsics import TemplateError
 from .logs import HandlerLogs
-from .plan import plan
-from .provision import Environment, Events
+from .provisioners import Environment
+from .report import output_lines
+from .resolution import Identity
+from .stack import Stack
+from .state import STUCK, StackState
 from .template import Template
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
 ROOT = Path(__file__).resolve().parents[2]
+# Handler logs: where no build step cleans (`cfn submit --dry-run` empties build/)
+LOG_FOLDER = ROOT / ".local" / "driver-logs"
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 LOCAL_ACCOUNT = "123456789012"
 LOCAL_REGION = "us-east-1"
 LOCAL_CREDENTIALS = {
@@ -46,22 +63,32 @@ LOCAL_CREDENTIALS = {
 # so waiting shows; the handler polls at most 2 s per invocation, so callbacks show too.
 LOCAL_LIFECYCLE = {"pending_describes": 1, "in_progress_describes": 3, "deleting_describes": 1}
 LOCAL_POLL_BUDGET = "2"
+FAST_WAIT = 0.2
+
+
+class Refused(Exception):
+    """The command cannot start: one line for the user, no traceback."""
 
 
 def templates_of(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
-        else:
+            inside = sorted(p for p in path.iterdir() if p.suffix in TEMPLATE_SUFFIXES)
+            if not inside:
+                raise Refused(
+                    f"{path}: no templates in this folder ({', '.join(TEMPLATE_SUFFIXES)})"
+                )
+            found += inside
+        elif path.is_file():
             found.append(path)
-    if not found:
-        raise TemplateError(f"no templates in {', '.join(map(str, paths))}")
+        else:
+            raise Refused(f"{path}: no such file or folder")
     return found
 
 
 @contextmanager
-def embedded() -> Iterator[tuple[Environment, str]]:
+def embedded() -> Iterator[tuple[Environment, str | None]]:
     from local.backend.server import Backend  # noqa: PLC0415 - only when running locally
 
     backend = Backend().start()
@@ -79,26 +106,49 @@ def embedded() -> Iterator[tuple[Environment, str]]:
 
 
 @contextmanager
-def aws_environment() -> Iterator[tuple[Environment, None]]:
+def aws_environment() -> Iterator[tuple[Environment, str | None]]:
     yield real_aws(), None
 
 
 def real_aws() -> Environment:
-    session = boto3.Session()
-    credentials = session.get_credentials()
-    if credentials is None or session.region_name is None:
-        raise SystemExit("--aws needs AWS credentials and a region (AWS_PROFILE, AWS_REGION, ...)")
-    frozen = credentials.get_frozen_credentials()
-    account = session.client("sts").get_caller_identity()["Account"]
+    """Your credentials and region, found as the AWS CLI finds them (AWS_REGION first, then
+    AWS_DEFAULT_REGION and the profile); Refused in one line if they are missing or AWS cannot
+    be reached."""
+    try:
+        session = boto3.Session(region_name=os.environ.get("AWS_REGION") or None)
+        region = session.region_name
+        credentials = session.get_credentials()
+    except BotoCoreError as error:
+        raise Refused(f"--aws: {error}") from error
+    if region is None:
+        raise Refused(
+            "--aws: no region: set AWS_REGION (or AWS_DEFAULT_REGION), or region in your "
+            "AWS profile"
+        )
+    if credentials is None:
+        raise Refused(
+            "--aws: no AWS credentials found (environment, AWS_PROFILE, ~/.aws, SSO or instance "
+            "role); `aws sts get-caller-identity` should work first"
+        )
+    try:
+        frozen = credentials.get_frozen_credentials()
+        account = session.client("sts", region_name=region).get_caller_identity()["Account"]
+    except ClientError as error:
+        detail = error.response.get("Error", {})
+        raise Refused(
+            f"--aws: AWS refused your credentials: {detail.get('Code')}: {detail.get('Message')}"
+        ) from error
+    except BotoCoreError as error:  # no network, no endpoint, expired SSO token, ...
+        raise Refused(f"--aws: cannot reach AWS: {error}") from error
     print(
-        f"WARNING: using YOUR AWS credentials: account {account}, region {session.region_name}. "
+        f"WARNING: using YOUR AWS credentials: account {account}, region {region}. "
         "Real model packages are created, and deleted at the end unless --keep.",
         file=sys.stderr,
     )
-    client: SageMakerClient = session.client("sagemaker")
+    client: SageMakerClient = session.client("sagemaker", region_name=region)
     return Environment(
         account,
-        session.region_name,
+        region,
         {
             "accessKeyId": str(frozen.access_key),
             "secretAccessKey": str(frozen.secret_key),
@@ -133,32 +183,86 @@ def summary(stack: Stack, templates: list[Path], started: float, calls: int | No
             f"  left in the account (Retain): {r.logical_id} {r.physical_id}"
             for r in stack.retained
         ),
+        *(
+            f"  left in the account (a delete failed): {r.logical_id} {r.physical_id}"
+            for r in [*stack.state.leftovers, *stack.resources.values()]
+        ),
     ]
     return "\n".join(lines)
 
 
 def pairs(values: list[str], option: str) -> dict[str, str]:
-    if any("=" not in value for value in values):
-        raise SystemExit(f"{option} takes KEY=VALUE")
+    bad = [value for value in values if "=" not in value]
+    if bad:
+        raise Refused(f"{option} takes KEY=VALUE, not {bad[0]!r}")
     return dict(value.split("=", 1) for value in values)
 
 
 def log_path(stack_name: str) -> Path:
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    return ROOT / "build" / "driver-logs" / f"{stack_name}-{stamp}.log"
+    return LOG_FOLDER / f"{stack_name}-{stamp}.log"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog=__doc__)
-    parser.add_argument(
-        "templates", nargs="+", type=Path, help="templates, or folders of revisions"
+def validate(paths: list[Path], overrides: dict[str, str], stack_name: str) -> int:
+    """Print each revision's change set, planned against the state the stack would be in."""
+    identity = Identity.planned(stack_name)
+    state = StackState()
+    errors = 0
+    for path in paths:
+        print(path.name)
+        try:
+            change_set = planner.plan(Template.load(path, overrides), state, identity)
+        except TemplateError as error:
+            problems = planner.errors_of(error)
+            print("\n".join(f"  ERROR {problem}" for problem in problems))
+            errors += len(problems)
+            print("  (refused before any change: the stack stays as it was)")
+            continue
+        print("\n".join(change_set.lines()))
+        if not change_set.valid:
+            errors += len(change_set.errors) + len(change_set.failures)
+            print(
+                "  (refused before any change: the stack stays as it was)"
+                if change_set.errors
+                else "  (would fail and roll back: the next revision starts from the same stack)"
+            )
+            continue
+        print("\n".join(f"  {line}" for line in output_lines(change_set.outputs)))
+        state = planner.simulate(change_set, state)
+    if state.resources:
+        print("stack delete")
+        print(
+            "\n".join(
+                f"  {c.logical_id:<28} {c.describe()}" for c in planner.deletion(state).changes
+            )
+        )
+    print(f"\n{errors} error(s) in {len(paths)} template revision(s)")
+    return 1 if errors else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    doc = __doc__ or ""
+    parser = argparse.ArgumentParser(
+        prog="python -m local.driver",
+        description=doc.split("\n\n")[0],
+        epilog="\n\n".join(doc.split("\n\n")[1:]),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--stack-name", default=None)
-    parser.add_argument("--parameter", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument(
+        "templates", nargs="+", type=Path, help="template files, or folders of revisions"
+    )
+    parser.add_argument(
+        "--stack-name", default=None, help="the stack's name (default: demo-<folder>)"
+    )
+    parser.add_argument(
+        "--parameter", action="append", default=[], metavar="KEY=VALUE", help="a parameter value"
+    )
     parser.add_argument(
         "--tag", action="append", default=[], metavar="KEY=VALUE", help="a stack tag"
     )
-    parser.add_argument("--fast", action="store_true", help="wait at most 0.2 s between callbacks")
+    parser.add_argument(
+        "--fast", action="store_true", help=f"wait at most {FAST_WAIT} s between callbacks"
+    )
     parser.add_argument("--keep", action="store_true", help="do not delete the stack at the end")
     parser.add_argument(
         "--disable-rollback",
@@ -168,7 +272,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--verbose", action="store_true", help="handler logs inline instead of in the log file"
     )
-    parser.add_argument("--log-file", type=Path, default=None, help="where handler logs go")
+    parser.add_argument(
+        "--log-file",
+        type=Path,
+        default=None,
+        help=f"where handler logs go (default: a new file in {LOG_FOLDER.relative_to(ROOT)}/)",
+    )
     parser.add_argument(
         "--aws", action="store_true", help="use your AWS credentials, not the local backend"
     )
@@ -180,36 +289,55 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--validate",
         action="store_true",
-        help="check the templates and print what a deploy would do; no handler runs",
+        help="check the templates and print each change set; no handler runs",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parser()
+    args = arguments.parse_args(argv)
+    try:
+        return run(args)
+    except Refused as refused:
+        print(f"{arguments.prog}: error: {refused}", file=sys.stderr)
+        return 2
+
+
+def run(args: argparse.Namespace) -> int:
     sys.path.insert(0, str(ROOT / "src"))
     paths = templates_of(args.templates)
     overrides = pairs(args.parameter, "--parameter")
-    stack_name = args.stack_name or f"demo-{paths[0].parent.name or 'stack'}"
+    tags = pairs(args.tag, "--tag")
+    stack_name = args.stack_name or f"demo-{paths[0].parent.resolve().name or 'stack'}"
     if args.validate:
-        checked = plan(paths, overrides, stack_name)
-        print("\n".join(checked.lines))
-        print(f"\n{checked.errors} error(s) in {len(paths)} template revision(s)")
-        return 1 if checked.errors else 0
-    wait = (lambda s: time.sleep(min(s, 0.2))) if args.fast else time.sleep
+        return validate(paths, overrides, stack_name)
     started = time.monotonic()
     events = Events(sys.stdout)
-    if args.verbose:
-        logs = HandlerLogs(stream=sys.stdout)
-    else:
-        logs = HandlerLogs(path=args.log_file or log_path(stack_name))
-        print(f"Handler logs: {logs.path}")
     environment = aws_environment() if args.aws else embedded()
-    with environment as (env, backend_url):
-        stack = Stack(stack_name, env, events, wait=wait, logs=logs, tags=pairs(args.tag, "--tag"))
+    with environment as (env, backend_url):  # --aws refuses here, before any log file
+        if args.verbose:
+            logs = HandlerLogs(stream=sys.stdout)
+        else:
+            logs = HandlerLogs(path=args.log_file or log_path(stack_name))
+            print(f"Handler logs: {logs.path}")
+        stack = Stack(
+            stack_name,
+            env,
+            events,
+            wait=(lambda s: time.sleep(min(s, FAST_WAIT))) if args.fast else time.sleep,
+            longest_wait=FAST_WAIT if args.fast else None,
+            logs=logs,
+            tags=tags,
+        )
         deployed = []
         for path in paths:
             try:
                 template = Template.load(path, overrides)
             except TemplateError as error:
-                events(stack_name, "VALIDATION_FAILED", f"{path.name}: {error}")
-                deployed.append(False)
+                deployed.append(
+                    stack.refuse(path.name, [f"{path}: {e}" for e in planner.errors_of(error)])
+                )
                 continue
             deployed.append(stack.deploy(template, roll_back=not args.disable_rollback))
             if args.drift and stack.status not in STUCK:

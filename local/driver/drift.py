@@ -15,11 +15,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .provision import OUR_TYPE, StackFailure
+from .provisioners import StackFailure
+from .resolution import OUR_TYPE
 from .schema import TypeSchema, as_sent, property_names, type_schema
 
 if TYPE_CHECKING:
-    from .engine import Stack
+    from .stack import Stack
 
 Json = dict[str, Any]
 
@@ -45,7 +46,7 @@ def detect(stack: Stack) -> bool:
         if resource.type != OUR_TYPE:
             continue
         try:
-            actual = stack.provisioner.read(resource)
+            actual = stack.provisioners[resource.type].read(resource)
         except StackFailure as failure:
             stack.events(resource.logical_id, "DRIFT DELETED", str(failure))
             in_sync = False

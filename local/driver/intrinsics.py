@@ -1,9 +1,10 @@
 """Intrinsic functions and conditions, resolved as CloudFormation resolves them.
 
 `Ref` (parameters, pseudo parameters, resources, `AWS::NoValue`), `Fn::Sub`, `Fn::GetAtt`,
-`Fn::Join`, `Fn::Select`, `Fn::Split`, `Fn::If`, and in `Conditions` `Fn::Equals`, `Fn::Not`,
-`Fn::And`, `Fn::Or` and `Condition`. Anything else is refused with a message naming it, never
-passed through unresolved.
+`Fn::Join`, `Fn::Select`, `Fn::Split`, `Fn::If`, `Fn::FindInMap` (with `DefaultValue`, the
+AWS::LanguageExtensions form), and in `Conditions` `Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`,
+`Condition` (with `Ref` and `Fn::FindInMap` as values). Anything else is refused with a message
+naming it, never passed through unresolved.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Json = dict[str, Any]
+ParameterValue = str | list[str]
 NO_VALUE = object()
 SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
 CONDITION_FUNCTIONS = ("Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or", "Condition")
@@ -53,8 +55,9 @@ class Conditions:
     """The template's `Conditions`, evaluated once each against the parameters."""
 
     definitions: Json
-    parameters: dict[str, str]
+    parameters: dict[str, ParameterValue]
     pseudo: dict[str, str]
+    mappings: Json = field(default_factory=dict)
     values: dict[str, bool] = field(default_factory=dict)
 
     def __call__(self, name: str) -> bool:
@@ -91,11 +94,40 @@ class Conditions:
             if name in self.pseudo:
                 return self.pseudo[name]
             raise TemplateError(f"condition {context}: Ref to {name}, which is not a parameter")
+        if isinstance(value, dict) and set(value) == {"Fn::FindInMap"}:
+            return find_in_map(
+                self.mappings, value["Fn::FindInMap"], lambda v: self._value(v, context)
+            )
         if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in CONDITION_FUNCTIONS:
             return self._evaluate(value, context)
         if isinstance(value, (dict, list)):
             raise TemplateError(f"condition {context}: {value!r} cannot be compared")
         return value
+
+
+def find_in_map(mappings: Json, argument: Any, resolve: Callable[[Any], Any]) -> Any:
+    """`Fn::FindInMap [Map, TopKey, SecondKey, {DefaultValue: v}]`, keys resolved first."""
+    if not isinstance(argument, list) or len(argument) not in (3, 4):
+        raise TemplateError(
+            f"Fn::FindInMap takes a map name, two keys and an optional default, not {argument!r}"
+        )
+    name, top, second = (resolve(v) for v in argument[:3])
+    default = argument[3] if len(argument) == 4 else None
+    if default is not None and (not isinstance(default, dict) or set(default) != {"DefaultValue"}):
+        raise TemplateError(
+            f"Fn::FindInMap's fourth value is {{DefaultValue: ...}}, not {default!r}"
+        )
+    if name not in mappings and default is None:
+        raise TemplateError(
+            f"Template error: Mapping named '{name}' is not present in the 'Mappings' section "
+            "of template"
+        )
+    entry = (mappings.get(name) or {}).get(str(top), {})
+    if isinstance(entry, dict) and str(second) in entry:
+        return entry[str(second)]
+    if default is not None:
+        return resolve(default["DefaultValue"])
+    raise TemplateError(f"Template error: Unable to get mapping for {name}::{top}::{second}")
 
 
 def _undefined_condition(name: str) -> bool:
@@ -106,11 +138,12 @@ def _undefined_condition(name: str) -> bool:
 class Resolver:
     """Resolves intrinsics against parameters, pseudo parameters and resources made so far."""
 
-    parameters: dict[str, str]
+    parameters: dict[str, ParameterValue]
     pseudo: dict[str, str]
     ref: Callable[[str], str]
     get_att: Callable[[str, str], Any]
     condition: Callable[[str], bool] = _undefined_condition
+    mappings: Json = field(default_factory=dict)
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, dict):
@@ -124,6 +157,7 @@ class Resolver:
                     "Fn::Select": self._select,
                     "Fn::Split": self._split,
                     "Fn::If": self._if,
+                    "Fn::FindInMap": self._find_in_map,
                 }.get(key)
                 if handler is not None:
                     return handler(argument)
@@ -177,6 +211,9 @@ class Resolver:
     def _split(self, argument: Any) -> list[str]:
         delimiter, text = _arguments("Fn::Split", argument, 2)
         return str(self.resolve(text)).split(str(delimiter))
+
+    def _find_in_map(self, argument: Any) -> Any:
+        return find_in_map(self.mappings, argument, self.resolve)
 
     def _if(self, argument: Any) -> Any:
         name, when_true, when_false = _arguments("Fn::If", argument, 3)

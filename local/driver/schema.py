@@ -195,17 +195,19 @@ class TypeSchema:
             for pointer, expression in self.document.get("propertyTransform", {}).items()
         }
 
-    def errors(self, properties: Json) -> list[str]:
-        """Every way `properties` breaks the schema, in CloudFormation's words."""
+    def findings(self, properties: Json) -> list[Finding]:
+        """Every way `properties` breaks the schema, in CloudFormation's words, sorted; a
+        rule across properties (the schema's root `allOf`) carries a hint derived from it."""
         found = []
         validator = CloudFormationValidator(properties_document(self.document))
         for error in validator.iter_errors(properties):
             path = "".join(f"/{p}" for p in error.absolute_path)
-            found.append(f"#{path}: {_words(str(error.validator), error)}")
-        found += [
-            f"#/{k}: read-only property cannot be set" for k in properties if k in self.read_only
-        ]
-        return sorted(found)
+            text = f"#{path}: {_words(str(error.validator), error)}"
+            found.append(Finding(text, self._hint(error)))
+        return sorted(found, key=lambda f: f.text)
+
+    def errors(self, properties: Json) -> list[str]:
+        return [finding.text for finding in self.findings(properties)]
 
     def validation_failure(self, logical_id: str, properties: Json) -> str | None:
         """CloudFormation's status reason when `properties` fail the schema, else None."""
@@ -214,6 +216,44 @@ class TypeSchema:
             return None
         listed = errors[0] if len(errors) == 1 else f"[{', '.join(errors)}]"
         return f"Properties validation failed for resource {logical_id} with message: {listed}"
+
+    def read_only_set(self, properties: Json) -> list[str]:
+        """Read-only properties a template sets: CloudFormation ignores them (cfn-lint E3040)."""
+        return sorted(k for k in properties if k in self.read_only)
+
+    def _hint(self, error: ValidationError) -> str | None:
+        """What a failed root rule means and how to fix it: its description, and the fix read
+        from its shape (`dependencies`: drop the property, or the one that triggers the rule)."""
+        where = list(error.schema_path)
+        if len(where) < 3 or where[0] not in ROOT_COMBINATORS or where[2] != "dependencies":
+            return None
+        rule = self.document[str(where[0])][int(where[1])]
+        meaning = str(rule.get("description", "")).strip()
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        if len(where) > 4:  # dependencies: {trigger: {properties: {name: ...}}}
+            trigger, name = str(where[3]), str(next(iter(error.absolute_path)))
+            fix = f"remove {name}, or remove {trigger}"
+        else:  # dependencies: {trigger: [required, ...]}
+            pairs = [
+                (trigger, needed)
+                for trigger, required in rule["dependencies"].items()
+                if isinstance(required, list) and trigger in instance
+                for needed in required
+                if needed not in instance
+            ]
+            if not pairs:
+                return meaning or None
+            trigger, needed = pairs[0]
+            fix = f"add {needed}, or remove {trigger}"
+        return f"{meaning} Fix: {fix}." if meaning else f"Fix: {fix}."
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One schema failure: CloudFormation's words, and a hint for a rule across properties."""
+
+    text: str
+    hint: str | None = None
 
 
 ROOT_COMBINATORS = ("allOf", "anyOf", "oneOf")

@@ -1,8 +1,11 @@
-"""Templates: load YAML or JSON, parameters, conditions, resource policies and order.
+"""Templates: decoded as CloudFormation decodes them, with their parameters checked.
 
-Supported: `Parameters` with `Default` (overridable), `Conditions`, a resource's `Condition`,
-`DependsOn`, `DeletionPolicy` and `UpdateReplacePolicy` (`Delete` or `Retain`), and the
-intrinsic functions of `intrinsics`. Anything else is refused with a message naming it.
+Decoding is cfn-lint's (`cfnlint.decode`: YAML short forms, JSON, and the line and column of a
+syntax error), so a template that is not well-formed is refused in CloudFormation's words before any
+stack operation. Parameters are checked as CloudFormation checks them before a change: unknown
+names, missing values, `AllowedValues`, `AllowedPattern`, `MinLength`/`MaxLength`,
+`MinValue`/`MaxValue`, `Number` and `CommaDelimitedList` (a list to `Ref`). Every error of a
+template is collected, not only the first.
 """
 
 from __future__ import annotations
@@ -13,47 +16,109 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cfn_flip import load_yaml
+import regex
+from cfnlint.decode import decode
 
-from .intrinsics import Conditions, Resolver, TemplateError, references
+from .intrinsics import Conditions, ParameterValue, TemplateError, references
 
 Json = dict[str, Any]
 POLICIES = ("DeletionPolicy", "UpdateReplacePolicy")
 POLICY_VALUES = ("Delete", "Retain")
 RESOURCE_KEYS = {"Type", "Properties", "DependsOn", "Condition", "Metadata", *POLICIES}
+SECTIONS = {
+    "AWSTemplateFormatVersion",
+    "Description",
+    "Metadata",
+    "Parameters",
+    "Mappings",
+    "Conditions",
+    "Resources",
+    "Outputs",
+    "Transform",
+}
+LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
+PARAMETER_TYPES = ("String", "Number", "CommaDelimitedList", "List<Number>")
+
+
+class TemplateErrors(TemplateError):
+    """Every error found in one template; `errors` lists them, the message joins them."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def decoded(path: Path) -> Json:
+    """The template's body; TemplateErrors in CloudFormation's words if it is not well-formed."""
+    if not path.is_file():
+        raise TemplateErrors([f"{path}: no such template file"])
+    body, matches = decode(str(path))
+    if matches or body is None:
+        kind = "JSON" if path.suffix == ".json" else "YAML"
+        where = matches[0] if matches else None
+        place = f" (line {where.linenumber}, column {where.columnnumber})" if where else ""
+        detail = f": {where.message}" if where else ""
+        raise TemplateErrors([f"Template format error: {kind} not well-formed.{place}{detail}"])
+    plain: Json = json.loads(json.dumps(body))  # cfn-lint's nodes, as plain JSON values
+    if not isinstance(plain, dict):
+        raise TemplateErrors(["Template format error: a template is a JSON object"])
+    return plain
 
 
 @dataclass
 class Template:
     path: Path
     body: Json
-    parameters: dict[str, str] = field(default_factory=dict)
+    parameters: dict[str, ParameterValue] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path, overrides: dict[str, str] | None = None) -> Template:
-        text = path.read_text()
-        body: Json = json.loads(text) if path.suffix == ".json" else _plain(load_yaml(text))
+        """Decode and check `path`; TemplateErrors listing every problem found."""
+        body = decoded(path)
+        errors: list[str] = []
+        unknown = sorted(set(body) - SECTIONS)
+        if unknown:
+            errors.append(
+                f"Template format error: Invalid template property or properties {unknown}"
+            )
         if not isinstance(body.get("Resources"), dict) or not body["Resources"]:
-            raise TemplateError(f"{path}: a template needs a Resources section")
-        parameters: dict[str, str] = {}
-        for name, spec in (body.get("Parameters") or {}).items():
-            if overrides and name in overrides:
-                parameters[name] = overrides[name]
-            elif "Default" in spec:
-                parameters[name] = str(spec["Default"])
-            else:
-                raise TemplateError(f"{path}: parameter {name} has no Default and no value")
+            errors.append("Template format error: At least one Resources member must be defined.")
+            raise TemplateErrors(errors)
+        transforms = body.get("Transform") or []
+        transforms = [transforms] if isinstance(transforms, str) else transforms
+        if set(transforms) - {LANGUAGE_EXTENSIONS}:
+            errors.append(
+                f"Transform {', '.join(sorted(set(transforms) - {LANGUAGE_EXTENSIONS}))} is not "
+                f"supported locally (only {LANGUAGE_EXTENSIONS}, for Fn::FindInMap's DefaultValue)"
+            )
+        if LANGUAGE_EXTENSIONS not in transforms and _defaults_in_maps(body):
+            errors.append(
+                "Template error: Fn::FindInMap with DefaultValue needs "
+                f"'Transform: {LANGUAGE_EXTENSIONS}'"
+            )
+        parameters, parameter_errors = check_parameters(
+            body.get("Parameters") or {}, overrides or {}
+        )
+        errors += parameter_errors
         template = cls(path=path, body=body, parameters=parameters)
         for logical_id, spec in template.declared.items():
-            unknown = sorted(set(spec) - RESOURCE_KEYS)
-            if unknown:
-                raise TemplateError(f"{logical_id}: {', '.join(unknown)} not supported locally")
+            if not isinstance(spec, dict) or "Type" not in spec:
+                errors.append(
+                    f"Template format error: [/Resources/{logical_id}] Every Resources object "
+                    "must contain a Type member."
+                )
+                continue
+            unsupported = sorted(set(spec) - RESOURCE_KEYS)
+            if unsupported:
+                errors.append(f"{logical_id}: {', '.join(unsupported)} not supported locally")
             for policy in POLICIES:
                 if spec.get(policy, "Delete") not in POLICY_VALUES:
-                    raise TemplateError(
+                    errors.append(
                         f"{logical_id}: {policy} {spec[policy]} is not supported locally "
                         f"(only {' and '.join(POLICY_VALUES)})"
                     )
+        if errors:
+            raise TemplateErrors(errors)
         return template
 
     @property
@@ -62,8 +127,13 @@ class Template:
         resources: dict[str, Json] = self.body["Resources"]
         return resources
 
+    @property
+    def mappings(self) -> Json:
+        mappings: Json = self.body.get("Mappings") or {}
+        return mappings
+
     def conditions(self, pseudo: dict[str, str]) -> Conditions:
-        return Conditions(self.body.get("Conditions") or {}, self.parameters, pseudo)
+        return Conditions(self.body.get("Conditions") or {}, self.parameters, pseudo, self.mappings)
 
     def resources(self, condition: Callable[[str], bool]) -> dict[str, Json]:
         """The resources this deploy creates: those without a Condition or whose is true."""
@@ -73,14 +143,6 @@ class Template:
             if "Condition" not in spec or condition(spec["Condition"])
         }
 
-    def resolver(
-        self,
-        pseudo: dict[str, str],
-        ref: Callable[[str], str],
-        get_att: Callable[[str, str], Any],
-    ) -> Resolver:
-        return Resolver(self.parameters, pseudo, ref, get_att, self.conditions(pseudo))
-
     def order(self, included: dict[str, Json]) -> list[str]:
         """Logical IDs of `included` with every resource after the ones it refers to."""
         graph: dict[str, set[str]] = {}
@@ -89,21 +151,25 @@ class Template:
             depends = spec.get("DependsOn", [])
             graph[name] |= {depends} if isinstance(depends, str) else set(depends)
         ordered: list[str] = []
-        visiting: set[str] = set()
+        path: list[str] = []
 
         def visit(name: str, by: str) -> None:
             if name in ordered:
                 return
-            if name in visiting:
-                raise TemplateError(f"circular dependency through {name}")
+            if name in path:
+                cycle = sorted(path[path.index(name) :])
+                raise TemplateError(f"Circular dependency between resources: [{', '.join(cycle)}]")
             if name not in self.declared:
-                raise TemplateError(f"{by} depends on unknown resource {name}")
+                raise TemplateError(
+                    f"Template format error: Unresolved resource dependencies [{name}] in the "
+                    f"Resources block of the template ({by} depends on it)"
+                )
             if name not in included:
                 raise TemplateError(f"{by} refers to {name}, which its condition leaves out")
-            visiting.add(name)
+            path.append(name)
             for dependency in sorted(graph[name]):
                 visit(dependency, name)
-            visiting.discard(name)
+            path.pop()
             ordered.append(name)
 
         for name in included:
@@ -111,9 +177,90 @@ class Template:
         return ordered
 
 
-def _plain(value: Any) -> Any:
+def _defaults_in_maps(value: Any) -> bool:
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        lookup = value.get("Fn::FindInMap")
+        if isinstance(lookup, list) and len(lookup) == 4:
+            return True
+        return any(_defaults_in_maps(v) for v in value.values())
     if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
+        return any(_defaults_in_maps(v) for v in value)
+    return False
+
+
+def check_parameters(
+    declared: Json, overrides: dict[str, str]
+) -> tuple[dict[str, ParameterValue], list[str]]:
+    """Each parameter's value (list for a list type) and every error, in CloudFormation's words."""
+    errors: list[str] = []
+    unknown = sorted(set(overrides) - set(declared))
+    if unknown:
+        errors.append(f"Parameters: [{', '.join(unknown)}] do not exist in the template")
+    values: dict[str, ParameterValue] = {}
+    missing = []
+    for name, declaration in declared.items():
+        spec = declaration if isinstance(declaration, dict) else {}
+        kind = str(spec.get("Type", ""))
+        if kind not in PARAMETER_TYPES:
+            errors.append(
+                f"Parameter {name}: Type {kind or '(none)'} is not supported locally "
+                f"(only {', '.join(PARAMETER_TYPES)})"
+            )
+            continue
+        if name in overrides:
+            text = overrides[name]
+        elif "Default" in spec:
+            default = spec["Default"]
+            text = ",".join(map(str, default)) if isinstance(default, list) else _text(default)
+        else:
+            missing.append(name)
+            continue
+        problem = parameter_problem(name, spec, kind, text)
+        if problem:
+            errors.append(problem)
+        values[name] = (
+            [v.strip() for v in text.split(",")] if kind not in {"String", "Number"} else text
+        )
+    if missing:
+        errors.append(f"Parameters: [{', '.join(missing)}] must have values")
+    return values, errors
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def parameter_problem(name: str, spec: Json, kind: str, text: str) -> str | None:
+    """Why CloudFormation refuses `text` for parameter `name`, or None."""
+    items = [text] if kind in ("String", "Number") else [v.strip() for v in text.split(",")]
+    numeric = kind in ("Number", "List<Number>")
+    constraint = spec.get("ConstraintDescription")
+    for item in items:
+        if numeric:
+            try:
+                number = float(item)
+            except ValueError:
+                return f"Parameter '{name}' must be a number"
+        problem = None
+        if "AllowedValues" in spec and item not in [_text(v) for v in spec["AllowedValues"]]:
+            problem = f"Parameter '{name}' must be one of AllowedValues"
+        elif "AllowedPattern" in spec and not regex.fullmatch(str(spec["AllowedPattern"]), item):
+            problem = f"Parameter '{name}' must match pattern {spec['AllowedPattern']}"
+        elif "MinLength" in spec and len(item) < int(spec["MinLength"]):
+            problem = f"Parameter '{name}' must contain at least {spec['MinLength']} characters"
+        elif "MaxLength" in spec and len(item) > int(spec["MaxLength"]):
+            problem = f"Parameter '{name}' must contain at most {spec['MaxLength']} characters"
+        elif numeric and "MinValue" in spec and number < float(spec["MinValue"]):
+            problem = f"Parameter '{name}' must be a number not less than {spec['MinValue']}"
+        elif numeric and "MaxValue" in spec and number > float(spec["MaxValue"]):
+            problem = f"Parameter '{name}' must be a number not greater than {spec['MaxValue']}"
+        if problem:
+            # CloudFormation says the template's ConstraintDescription instead, when there is one
+            return (
+                f"Parameter '{name}' failed to satisfy constraint: {constraint}"
+                if constraint
+                else problem
+            )
+    return None

@@ -1,0 +1,226 @@
+"""Carries out a change set, resource by resource in its order, and journals what it did.
+
+Each step prints CloudFormation's events, runs the type's provisioner and updates the stack's
+state. A template change set resolves each resource's properties when it reaches it (the physical
+IDs and attributes of what was created before it) and checks them against the type's schema
+before any handler runs; a rollback's change set carries its properties. The executor decides
+nothing: the kind of each step is the change set's.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from .changes import ChangeSet, Kind, ResourceChange
+from .events import Events
+from .intrinsics import TemplateError
+from .journal import Done, Journal
+from .provisioners import Provisioner, StackFailure
+from .state import Resource, StackState
+
+Step = Callable[[ResourceChange, ChangeSet, StackState, Journal], None]
+
+
+@dataclass
+class Failure:
+    change: ResourceChange
+    reason: str
+
+
+@dataclass
+class Executor:
+    provisioners: Mapping[str, Provisioner]
+    events: Events
+    history: Counter[str] = field(default_factory=Counter)
+
+    def apply(
+        self,
+        change_set: ChangeSet,
+        state: StackState,
+        journal: Journal,
+        *,
+        cleanup: bool = False,
+        keep_going: bool = False,
+    ) -> list[Failure]:
+        """Run `change_set.changes` (or its `cleanup`); stop at the first failure unless
+        `keep_going` (rollbacks and deletes try every step). Returns the failures."""
+        steps: dict[Kind, Step] = {
+            Kind.CREATE: self._create,
+            Kind.UPDATE: self._update,
+            Kind.REPLACE: self._replace,
+            Kind.DELETE: self._delete,
+            Kind.RETAIN: self._retain,
+            Kind.NO_CHANGE: self._no_change,
+            Kind.RESTORE: self._restore,
+        }
+        failures = []
+        for change in change_set.cleanup if cleanup else change_set.changes:
+            try:
+                steps[change.kind](change, change_set, state, journal)
+            except (StackFailure, TemplateError) as error:
+                failures.append(Failure(change, str(error)))
+                if not keep_going:
+                    break
+        return failures
+
+    # ---------------------------------------------------------------- steps
+
+    def _create(
+        self, change: ResourceChange, change_set: ChangeSet, state: StackState, journal: Journal
+    ) -> None:
+        self.events(change.logical_id, "CREATE_IN_PROGRESS")
+        resource = self._new(change, change_set, state, "CREATE")
+        self._provision(resource, "CREATE", journal, Done.CREATED)
+        state.resources[change.logical_id] = resource
+        self.history["created"] += 1
+        self.events(change.logical_id, "CREATE_COMPLETE", resource.physical_id)
+
+    def _replace(
+        self, change: ResourceChange, change_set: ChangeSet, state: StackState, journal: Journal
+    ) -> None:
+        current = self._current(change)
+        self.events(
+            change.logical_id,
+            "UPDATE_IN_PROGRESS",
+            "Requested update requires the creation of a new physical resource "
+            f"({', '.join(change.replacing)} changed); hence creating one.",
+        )
+        resource = self._new(change, change_set, state, "UPDATE")
+        self._provision(resource, "UPDATE", journal, Done.REPLACED, before=current)
+        state.resources[change.logical_id] = resource
+        self.history["replaced"] += 1
+        self.events(change.logical_id, "UPDATE_COMPLETE", resource.physical_id)
+
+    def _update(
+        self, change: ResourceChange, change_set: ChangeSet, state: StackState, journal: Journal
+    ) -> None:
+        current = self._current(change)
+        rollback = change_set.bindings is None
+        what = f"in place: {', '.join(change.changed)}"
+        self.events(
+            change.logical_id, "UPDATE_IN_PROGRESS", f"rollback {what}" if rollback else what
+        )
+        desired = self._properties(change, change_set, state, "UPDATE")
+        before = current.copy()
+        if not rollback:
+            journal.record(Done.UPDATED, current, before)
+        # what a rollback updates back from: the properties it was being updated to
+        current.properties = desired
+        current.deletion_policy = change.deletion_policy
+        current.update_replace_policy = change.update_replace_policy
+        try:
+            self.provisioners[current.type].update(current, desired, before.properties)
+        except StackFailure as failure:
+            self.events(change.logical_id, "UPDATE_FAILED", str(failure))
+            raise
+        if rollback:
+            self.events(
+                change.logical_id, "UPDATE_COMPLETE", f"rolled back, same ARN {current.physical_id}"
+            )
+        else:
+            self.history["updated in place"] += 1
+            self.events(change.logical_id, "UPDATE_COMPLETE", f"same ARN {current.physical_id}")
+
+    def _no_change(
+        self, change: ResourceChange, change_set: ChangeSet, state: StackState, journal: Journal
+    ) -> None:
+        current = self._current(change)  # policies change without a resource operation
+        current.deletion_policy = change.deletion_policy
+        current.update_replace_policy = change.update_replace_policy
+
+    def _restore(
+        self, change: ResourceChange, change_set: ChangeSet, state: StackState, journal: Journal
+    ) -> None:
+        state.resources[change.logical_id] = self._current(change)
+
+    def _delete(
+        self, change: ResourceChange, change_set: ChangeSet, state: StackState, journal: Journal
+    ) -> None:
+        resource = self._current(change)
+        self.events(change.logical_id, "DELETE_IN_PROGRESS", resource.physical_id)
+        try:
+            self.provisioners[resource.type].delete(resource)
+        except StackFailure as failure:
+            self.events(change.logical_id, "DELETE_FAILED", str(failure))
+            raise
+        self._forget(resource, state)
+        self.history["deleted"] += 1
+        self.events(change.logical_id, "DELETE_COMPLETE")
+
+    def _retain(
+        self, change: ResourceChange, change_set: ChangeSet, state: StackState, journal: Journal
+    ) -> None:
+        resource = self._current(change)
+        self.events(change.logical_id, "DELETE_SKIPPED", f"Retain: {resource.physical_id}")
+        self._forget(resource, state)
+        state.retained.append(resource)
+        self.history["retained"] += 1
+
+    # ---------------------------------------------------------------- helpers
+
+    @staticmethod
+    def _current(change: ResourceChange) -> Resource:
+        if change.current is None:
+            raise TemplateError(f"{change.logical_id}: {change.kind} needs the current resource")
+        return change.current
+
+    @staticmethod
+    def _forget(resource: Resource, state: StackState) -> None:
+        if state.resources.get(resource.logical_id) is resource:
+            del state.resources[resource.logical_id]
+        if resource in state.leftovers:
+            state.leftovers.remove(resource)
+
+    def _properties(
+        self, change: ResourceChange, change_set: ChangeSet, state: StackState, label: str
+    ) -> dict[str, object]:
+        """The properties to send: resolved now against the stack, checked against the schema
+        (a rollback sends the ones it carries, unchecked, as CloudFormation does)."""
+        bindings = change_set.bindings
+        if bindings is None:
+            return dict(change.properties)
+        try:
+            properties, _ = bindings.resolved(change.logical_id, state)
+        except TemplateError as error:
+            self.events(change.logical_id, f"{label}_FAILED", str(error))
+            raise
+        schema = self.provisioners[change.type].schema
+        findings = schema.findings(properties)
+        if findings:
+            reason = schema.validation_failure(change.logical_id, properties)
+            self.events(change.logical_id, f"{label}_FAILED", str(reason))
+            for finding in findings:
+                if finding.hint:
+                    self.events.note(f"hint: {finding.hint}")
+            raise StackFailure(str(reason))
+        return properties
+
+    def _new(
+        self, change: ResourceChange, change_set: ChangeSet, state: StackState, label: str
+    ) -> Resource:
+        return Resource(
+            change.logical_id,
+            change.type,
+            self._properties(change, change_set, state, label),
+            deletion_policy=change.deletion_policy,
+            update_replace_policy=change.update_replace_policy,
+        )
+
+    def _provision(
+        self,
+        resource: Resource,
+        label: str,
+        journal: Journal,
+        done: Done,
+        before: Resource | None = None,
+    ) -> None:
+        try:
+            self.provisioners[resource.type].create(resource, label)
+        except StackFailure as failure:
+            self.events(resource.logical_id, f"{label}_FAILED", str(failure))
+            if failure.left is not None:  # the handler left something: a rollback removes it
+                journal.record(done, failure.left, before)
+            raise
+        journal.record(done, resource, before)

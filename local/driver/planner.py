@@ -1,0 +1,201 @@
+"""The one place that decides what changes: (template revision, parameters, stack state) → a
+change set, with every error of the revision collected. Pure: nothing runs, nothing is called.
+
+A resource the stack lacks is created; one whose create-only properties change is replaced (and
+what refers to it changes too: its `Ref` and attributes are new; followed until nothing more
+changes); one whose other properties change is updated in place; one the revision leaves out is
+deleted (or retained, by its `DeletionPolicy`) in the cleanup phase. `simulate` is the state a
+successful change set leaves, which `--validate` plans the next revision against.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .changes import ChangeSet, Kind, ResourceChange
+from .intrinsics import TemplateError
+from .journal import Done, Journal
+from .resolution import Bindings, Identity, placeholder
+from .schema import changed_properties, type_schema
+from .state import Resource, StackState
+from .template import Template, TemplateErrors
+
+Json = dict[str, Any]
+
+
+def errors_of(error: TemplateError) -> list[str]:
+    return error.errors if isinstance(error, TemplateErrors) else [str(error)]
+
+
+def plan(template: Template, state: StackState, identity: Identity) -> ChangeSet:
+    change_set = ChangeSet(template.path.name)
+    try:
+        bindings = Bindings.of(template, identity)
+        desired, fresh, ignored = _desired(bindings, state)
+        change_set.outputs = {
+            name: {"Value": value, "Export": export}
+            for name, value, export in bindings.outputs(
+                _after(bindings, state, fresh), planning=True
+            )
+        }
+    except TemplateError as error:
+        change_set.errors += errors_of(error)
+        return change_set
+    change_set.bindings = bindings
+    for logical_id in bindings.order:
+        change = _change(bindings, state, logical_id, desired[logical_id], fresh)
+        change_set.changes.append(change)
+        if ignored[logical_id]:
+            change_set.warnings.append(
+                f"{logical_id}: read-only propert{'ies' if len(ignored[logical_id]) > 1 else 'y'} "
+                f"{', '.join(ignored[logical_id])} ignored: CloudFormation does not send "
+                "read-only properties to the handler (cfn-lint: E3040)"
+            )
+        if change.kind in (Kind.CREATE, Kind.UPDATE, Kind.REPLACE):
+            findings = type_schema(change.type).findings(change.properties)
+            if findings:
+                failure = type_schema(change.type).validation_failure(logical_id, change.properties)
+                change_set.failures[logical_id] = [
+                    str(failure),
+                    *(f"  hint: {f.hint}" for f in findings if f.hint),
+                ]
+    change_set.cleanup = [
+        _removal(current, "removed from the template")
+        for logical_id, current in reversed(state.resources.items())
+        if logical_id not in bindings.included
+    ]
+    return change_set
+
+
+def _desired(
+    bindings: Bindings, state: StackState
+) -> tuple[dict[str, Json], dict[str, int], dict[str, list[str]]]:
+    """Each resource's properties, with placeholders for new and replaced resources."""
+    fresh = {name: 0 for name in bindings.order if name not in state.resources}
+    while True:  # each resource is replaced at most once: this ends
+        desired: dict[str, Json] = {}
+        ignored: dict[str, list[str]] = {}
+        for name in bindings.order:
+            desired[name], ignored[name] = bindings.resolved(name, state, fresh, planning=True)
+        replaced = {
+            name
+            for name in bindings.order
+            if name not in fresh
+            and type_schema(bindings.types[name]).replacing(
+                state.resources[name].properties, desired[name]
+            )
+        }
+        if not replaced:
+            return desired, fresh, ignored
+        for name in replaced:
+            fresh[name] = state.resources[name].generation + 1
+
+
+def _change(
+    bindings: Bindings, state: StackState, logical_id: str, properties: Json, fresh: dict[str, int]
+) -> ResourceChange:
+    deletion, replace_policy = bindings.policies(logical_id)
+    kind_of = bindings.types[logical_id]
+    current = state.resources.get(logical_id)
+    common: Json = {
+        "type": kind_of,
+        "properties": properties,
+        "deletion_policy": deletion,
+        "update_replace_policy": replace_policy,
+    }
+    if current is None:
+        return ResourceChange(logical_id, Kind.CREATE, **common)
+    changed = tuple(changed_properties(current.properties, properties))
+    if logical_id in fresh:
+        replacing = tuple(type_schema(kind_of).replacing(current.properties, properties))
+        return ResourceChange(
+            logical_id,
+            Kind.REPLACE,
+            previous=current.properties,
+            current=current,
+            changed=changed,
+            replacing=replacing,
+            **common,
+        )
+    kind = Kind.UPDATE if changed else Kind.NO_CHANGE
+    return ResourceChange(
+        logical_id, kind, previous=current.properties, current=current, changed=changed, **common
+    )
+
+
+def _removal(current: Resource, why: str, policy: str | None = None) -> ResourceChange:
+    chosen = policy or current.deletion_policy
+    return ResourceChange(
+        current.logical_id,
+        Kind.RETAIN if chosen == "Retain" else Kind.DELETE,
+        current.type,
+        properties=current.properties,
+        current=current,
+        deletion_policy=current.deletion_policy,
+        update_replace_policy=current.update_replace_policy,
+        why=why,
+    )
+
+
+def cleanup(change_set: ChangeSet, journal: Journal, state: StackState) -> ChangeSet:
+    """After a successful update: what earlier failures left, the old physical resources of
+    replacements (by `UpdateReplacePolicy`), then the removed resources (by `DeletionPolicy`)."""
+    superseded = [e.before for e in journal.of(Done.REPLACED) if e.before is not None]
+    changes = [
+        _removal(old, "superseded", old.update_replace_policy)
+        for old in [*state.leftovers, *superseded]
+    ]
+    return ChangeSet(f"{change_set.name} cleanup", changes=changes + change_set.cleanup)
+
+
+def deletion(state: StackState) -> ChangeSet:
+    """Delete the stack: leftovers first, then every resource in reverse order."""
+    changes = [_removal(old, "left over", old.update_replace_policy) for old in state.leftovers]
+    changes += [_removal(r, "") for r in reversed(state.resources.values())]
+    return ChangeSet("stack delete", changes=changes)
+
+
+def _after(bindings: Bindings, state: StackState, fresh: dict[str, int]) -> StackState:
+    """The state with placeholders for new and replaced resources (to resolve outputs)."""
+    after = StackState(state.status, dict(state.resources))
+    for name, generation in fresh.items():
+        kind = bindings.types[name]
+        after.resources[name] = Resource(
+            name,
+            kind,
+            {},
+            physical_id=placeholder(bindings.identity, kind, name, None, generation),
+            generation=generation,
+        )
+    return after
+
+
+def simulate(change_set: ChangeSet, state: StackState) -> StackState:
+    """The state a successful `change_set` leaves (placeholders for what it creates)."""
+    after = state.copy()
+    bindings = change_set.bindings
+    if bindings is None or not change_set.valid:
+        return after
+    after.status = "CREATE_COMPLETE" if state.is_new else "UPDATE_COMPLETE"
+    for change in change_set.changes:
+        deletion_policy, replace_policy = change.deletion_policy, change.update_replace_policy
+        current = after.resources.get(change.logical_id)
+        if change.kind in (Kind.CREATE, Kind.REPLACE):
+            generation = current.generation + 1 if current else 0
+            after.resources[change.logical_id] = Resource(
+                change.logical_id,
+                change.type,
+                change.properties,
+                physical_id=placeholder(
+                    bindings.identity, change.type, change.logical_id, None, generation
+                ),
+                deletion_policy=deletion_policy,
+                update_replace_policy=replace_policy,
+                generation=generation,
+            )
+        elif current is not None:
+            current.properties = change.properties
+            current.deletion_policy, current.update_replace_policy = deletion_policy, replace_policy
+    for change in change_set.cleanup:
+        after.resources.pop(change.logical_id, None)
+    return after

@@ -1,0 +1,298 @@
+"""Resource operations by type, behind one protocol: create, update, delete, read.
+
+`HandlerProvisioner` runs our type through the real Lambda entry point with the request
+CloudFormation sends: every scalar a string, no read-only property in the desired state but the
+primary identifier, stack tags and the `aws:cloudformation:*` system tags, one
+`clientRequestToken` per operation, reused on every callback. `GroupProvisioner` handles
+AWS::SageMaker::ModelPackageGroup, which the examples need beside it, with the SageMaker API.
+Each carries its type's schema. A failure raises `StackFailure` with CloudFormation's status
+reason.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from botocore.exceptions import ClientError
+
+from . import protocol
+from .events import Events
+from .logs import HandlerLogs
+from .schema import GROUP_TYPE, TypeSchema, as_sent, type_schema
+from .state import Resource
+
+if TYPE_CHECKING:
+    from mypy_boto3_sagemaker import SageMakerClient
+
+Json = dict[str, Any]
+MAX_INVOCATIONS = 10_000
+
+
+class StackFailure(RuntimeError):
+    """A resource operation failed; the message is CloudFormation's status reason.
+
+    `left` is what the failed operation left behind (a model with its identifier), if anything."""
+
+    def __init__(self, reason: str, left: Resource | None = None) -> None:
+        super().__init__(reason)
+        self.left = left
+
+
+@dataclass
+class Environment:
+    """Where handlers run: account, region, credentials and a SageMaker client for natives."""
+
+    account: str
+    region: str
+    credentials: dict[str, str]
+    sagemaker: SageMakerClient
+
+
+@dataclass
+class Context:
+    """What every provisioner of one stack shares."""
+
+    stack_name: str
+    stack_id: str
+    env: Environment
+    events: Events
+    logs: HandlerLogs
+    wait: Callable[[float], None] = time.sleep
+    stack_tags: dict[str, str] = field(default_factory=dict)
+    longest_wait: float | None = None  # --fast: callbacks wait at most this long
+    invocations: int = 0
+    requests: list[Json] = field(default_factory=list)
+
+
+class Provisioner(Protocol):
+    schema: TypeSchema
+
+    def create(self, resource: Resource, label: str) -> None:
+        """Create `resource`: sets its model and physical id. `label`: CREATE or UPDATE."""
+
+    def update(self, resource: Resource, desired: Json, previous: Json) -> None:
+        """Update in place from `previous` to `desired` properties; sets the new model."""
+
+    def delete(self, resource: Resource) -> None:
+        """Delete the physical resource; one that no longer exists counts as deleted."""
+
+    def read(self, resource: Resource) -> Json:
+        """The resource as it is now (READ by primary identifier)."""
+
+
+def provisioners(context: Context) -> dict[str, Provisioner]:
+    """One provisioner per supported type, by type name."""
+    found: list[Provisioner] = [HandlerProvisioner(context), GroupProvisioner(context)]
+    return {p.schema.type_name: p for p in found}
+
+
+def handler_said(message: str, detail: str) -> str:
+    """CloudFormation's status reason for a failed resource operation."""
+    return f'Resource handler returned message: "{message}" ({detail})'
+
+
+class HandlerProvisioner:
+    """Our type, through the real handlers."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.schema = type_schema(protocol.TYPE_NAME)
+
+    def create(self, resource: Resource, label: str) -> None:
+        final = self._drive("CREATE", resource, as_sent(resource.properties), label=label)
+        resource.model = final["resourceModel"]
+        resource.physical_id = resource.model[self.schema.identifier]
+
+    def update(self, resource: Resource, desired: Json, previous: Json) -> None:
+        identifier = {self.schema.identifier: resource.physical_id}
+        final = self._drive(
+            "UPDATE",
+            resource,
+            {**as_sent(desired), **identifier},
+            previous={**as_sent(previous), **identifier},
+        )
+        resource.model = final["resourceModel"]
+
+    def delete(self, resource: Resource) -> None:
+        desired = {**as_sent(resource.properties), self.schema.identifier: resource.physical_id}
+        try:
+            self._drive("DELETE", resource, desired)
+        except StackFailure as failure:
+            if "HandlerErrorCode: NotFound" not in str(failure):
+                raise
+
+    def read(self, resource: Resource) -> Json:
+        final = self._drive(
+            "READ", resource, {self.schema.identifier: resource.physical_id}, quiet=True
+        )
+        model: Json = final["resourceModel"]
+        return model
+
+    def system_tags(self, logical_id: str) -> dict[str, str]:
+        return {
+            "aws:cloudformation:stack-name": self.context.stack_name,
+            "aws:cloudformation:stack-id": self.context.stack_id,
+            "aws:cloudformation:logical-id": logical_id,
+        }
+
+    def _drive(
+        self,
+        action: str,
+        resource: Resource,
+        desired: Json,
+        *,
+        previous: Json | None = None,
+        label: str | None = None,
+        quiet: bool = False,
+    ) -> Json:
+        """Run one handler operation to its end; CloudFormation keeps one request token."""
+        context = self.context
+        token = str(uuid.uuid4())
+        logical_id = resource.logical_id
+        system_tags = self.system_tags(logical_id)
+        stack_tags = context.stack_tags or None
+
+        def make_event(model: Json | None, callback: Json | None) -> Json:
+            context.invocations += 1
+            event = protocol.payload(
+                action,
+                model,
+                account=context.env.account,
+                region=context.env.region,
+                stack_id=context.stack_id,
+                credentials=context.env.credentials,
+                previous=previous,
+                context=callback,
+                token=token,
+                logical_id=logical_id,
+                stack_tags=stack_tags,
+                previous_stack_tags=stack_tags if previous is not None else None,
+                system_tags=system_tags,
+                previous_system_tags=system_tags if previous is not None else None,
+            )
+            context.requests.append(copy.deepcopy(event))  # the lib recasts the event in place
+            return event
+
+        def show(response: Json) -> None:
+            if quiet:
+                return
+            asked = float(response.get("callbackDelaySeconds", 0))
+            message = response.get("message") or "in progress"
+            status = f"{label or action}_IN_PROGRESS"
+            if context.longest_wait is not None and asked > context.longest_wait:
+                wait = (
+                    f"next look in {context.longest_wait:g} s "
+                    f"(--fast; the handler asked {asked:.0f} s)"
+                )
+            else:
+                wait = f"next look in {asked:.0f} s"
+            context.events(logical_id, status, f"{message}; {wait}")
+
+        try:
+            with context.logs.captured(f"{action} {logical_id} (RequestToken: {token})"):
+                responses = protocol.operate(
+                    make_event,
+                    desired,
+                    wait=context.wait,
+                    on_progress=show,
+                    max_invocations=MAX_INVOCATIONS,
+                )
+        except RuntimeError as error:
+            raise StackFailure(f"{logical_id} {action}: {error}") from error
+        response = responses[-1]
+        if response.get("status") != "SUCCESS":
+            code = response.get("errorCode", "InternalFailure")
+            reason = handler_said(
+                response.get("message", ""), f"RequestToken: {token}, HandlerErrorCode: {code}"
+            )
+            raise StackFailure(reason, self._left_behind(resource, response))
+        return response
+
+    def _left_behind(self, resource: Resource, response: Json) -> Resource | None:
+        model = response.get("resourceModel") or {}
+        if not model.get(self.schema.identifier) or resource.physical_id:
+            return None
+        left = resource.copy()
+        left.model, left.physical_id = model, model[self.schema.identifier]
+        return left
+
+
+class GroupProvisioner:
+    """AWS::SageMaker::ModelPackageGroup, with the SageMaker API (name, description, tags)."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.schema = type_schema(GROUP_TYPE)
+
+    @property
+    def sagemaker(self) -> SageMakerClient:
+        return self.context.env.sagemaker
+
+    def create(self, resource: Resource, label: str) -> None:
+        properties = resource.properties
+        name = properties["ModelPackageGroupName"]
+        arguments: Json = {"ModelPackageGroupName": name}
+        if "ModelPackageGroupDescription" in properties:
+            arguments["ModelPackageGroupDescription"] = properties["ModelPackageGroupDescription"]
+        tags = [*properties.get("Tags", []), *_tag_list(self.context.stack_tags)]
+        if tags:
+            arguments["Tags"] = tags
+        _api(
+            "CreateModelPackageGroup",
+            lambda: self.sagemaker.create_model_package_group(**arguments),
+        )
+        resource.model = self.read(
+            Resource(resource.logical_id, resource.type, {}, model={"ModelPackageGroupName": name})
+        )
+        resource.physical_id = resource.model["ModelPackageGroupArn"]
+
+    def update(self, resource: Resource, desired: Json, previous: Json) -> None:
+        wanted = {t["Key"]: t["Value"] for t in desired.get("Tags", [])}
+        had = {t["Key"]: t["Value"] for t in previous.get("Tags", [])}
+        arn = resource.physical_id
+        removed = sorted(set(had) - set(wanted))
+        if removed:
+            _api("DeleteTags", lambda: self.sagemaker.delete_tags(ResourceArn=arn, TagKeys=removed))
+        changed = _tag_list({k: v for k, v in wanted.items() if had.get(k) != v})
+        if changed:
+            _api("AddTags", lambda: self.sagemaker.add_tags(ResourceArn=arn, Tags=changed))
+
+    def delete(self, resource: Resource) -> None:
+        name = resource.model["ModelPackageGroupName"]
+        _api(
+            "DeleteModelPackageGroup",
+            lambda: self.sagemaker.delete_model_package_group(ModelPackageGroupName=name),
+        )
+
+    def read(self, resource: Resource) -> Json:
+        name = resource.model["ModelPackageGroupName"]
+        described = _api(
+            "DescribeModelPackageGroup",
+            lambda: self.sagemaker.describe_model_package_group(ModelPackageGroupName=name),
+        )
+        return {
+            "ModelPackageGroupName": name,
+            "ModelPackageGroupArn": described["ModelPackageGroupArn"],
+            "ModelPackageGroupStatus": described["ModelPackageGroupStatus"],
+            "CreationTime": described["CreationTime"].isoformat(),
+        }
+
+
+def _api(operation: str, call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except ClientError as error:
+        detail = error.response.get("Error", {})
+        reason = handler_said(
+            detail.get("Message", str(error)), f"{operation}: {detail.get('Code', 'ClientError')}"
+        )
+        raise StackFailure(reason) from error
+
+
+def _tag_list(tags: dict[str, str]) -> list[Any]:
+    return [{"Key": k, "Value": v} for k, v in sorted(tags.items())]

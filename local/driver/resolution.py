@@ -1,0 +1,260 @@
+"""A template bound to a stack: its resources, their order and their properties resolved.
+
+CloudFormation checks a template as a whole before it starts (types, `Ref`, `Fn::GetAtt`,
+conditions) and resolves each resource's properties when it reaches it. `Bindings` does both:
+checks report every error of the template; properties resolve against the stack as it is (physical
+IDs, attributes), with placeholders for what exists only once created (`fresh`: new and replaced
+resources, with their generation). Read-only properties a template sets are dropped, as
+CloudFormation drops them (aws-cloudformation/cloudformation-resource-schema#102), and named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .intrinsics import Resolver, TemplateError
+from .schema import GROUP_TYPE, type_schema
+from .state import StackState
+from .template import Template, TemplateErrors
+
+Json = dict[str, Any]
+OUR_TYPE = "MLOps::SageMaker::ModelPackage"
+SUPPORTED_TYPES = (OUR_TYPE, GROUP_TYPE)
+GROUP_PROPERTIES = {"ModelPackageGroupName", "ModelPackageGroupDescription", "Tags"}
+# Types people write that the driver knows a replacement for
+INSTEAD = {"AWS::SageMaker::ModelPackage": f"use {OUR_TYPE}, a drop-in"}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The stack's pseudo parameters."""
+
+    stack_name: str
+    stack_id: str
+    account: str
+    region: str
+
+    @classmethod
+    def planned(cls, stack_name: str) -> Identity:
+        """For `--validate`: an account and region that stand for the real ones."""
+        return cls(
+            stack_name,
+            f"arn:aws:cloudformation:us-east-1:123456789012:stack/{stack_name}/id",
+            "123456789012",
+            "us-east-1",
+        )
+
+    @property
+    def pseudo(self) -> dict[str, str]:
+        return {
+            "AWS::AccountId": self.account,
+            "AWS::Region": self.region,
+            "AWS::StackName": self.stack_name,
+            "AWS::StackId": self.stack_id,
+            "AWS::Partition": "aws",
+            "AWS::URLSuffix": "amazonaws.com",
+        }
+
+
+def placeholder(
+    identity: Identity, type_name: str, logical_id: str, attribute: str | None, generation: int
+) -> str:
+    """What a Ref or Fn::GetAtt stands for before the resource exists; `generation` counts
+    replacements, so that what refers to a replaced resource changes too."""
+    suffix = "" if generation == 0 else f"-{generation}"
+    if attribute is None or attribute == type_schema(type_name).identifier:
+        kind = "model-package-group" if type_name == GROUP_TYPE else "model-package"
+        return (
+            f"arn:aws:sagemaker:{identity.region}:{identity.account}:{kind}/"
+            f"{logical_id.lower()}{suffix}"
+        )
+    if attribute == "ModelPackageVersion":
+        return str(1 + generation)
+    return f"{logical_id}.{attribute}{suffix}"
+
+
+@dataclass
+class Bindings:
+    template: Template
+    identity: Identity
+    types: dict[str, str]
+    included: dict[str, Json]
+    order: list[str]
+
+    @classmethod
+    def of(cls, template: Template, identity: Identity) -> Bindings:
+        """Check the template as a whole; TemplateErrors listing every error found."""
+        errors: list[str] = []
+        types: dict[str, str] = {}
+        for logical_id, spec in template.declared.items():
+            kind = spec.get("Type")
+            if kind not in SUPPORTED_TYPES:
+                hint = f"; {INSTEAD[kind]}" if kind in INSTEAD else ""
+                errors.append(f"{logical_id}: resource type {kind} is not supported locally{hint}")
+                continue
+            types[logical_id] = str(kind)
+            if kind == GROUP_TYPE:
+                unsupported = sorted(set(spec.get("Properties", {})) - GROUP_PROPERTIES)
+                if unsupported:
+                    errors.append(f"{logical_id}: {', '.join(unsupported)} not supported locally")
+        if errors:
+            raise TemplateErrors(errors)
+        try:
+            conditions = template.conditions(identity.pseudo)
+            included = template.resources(conditions)
+            order = template.order(included)
+        except TemplateError as error:
+            raise TemplateErrors([str(error)]) from error
+        bindings = cls(template, identity, types, included, order)
+        errors = bindings._reference_errors()
+        if errors:
+            raise TemplateErrors(errors)
+        return bindings
+
+    # ---------------------------------------------------------------- checks
+
+    def _reference_errors(self) -> list[str]:
+        """Every Fn::GetAtt and Ref of the template that names nothing it may name."""
+        errors: list[str] = []
+        known = set(self.template.parameters) | set(self.identity.pseudo) | {"AWS::NoValue"}
+
+        def walk(value: Any, where: str) -> None:
+            if isinstance(value, dict):
+                if set(value) == {"Fn::GetAtt"}:
+                    target = value["Fn::GetAtt"]
+                    name, attribute = (
+                        target.split(".", 1) if isinstance(target, str) else [*target, "", ""][:2]
+                    )
+                    problem = self.get_att_problem(str(name), str(attribute))
+                    if problem:
+                        errors.append(f"{where}: {problem}")
+                    return
+                if set(value) == {"Ref"} and isinstance(value["Ref"], str):
+                    name = value["Ref"]
+                    if name not in known and name not in self.template.declared:
+                        errors.append(
+                            f"Template format error: Unresolved resource dependencies [{name}] "
+                            f"in {where}"
+                        )
+                    return
+                for v in value.values():
+                    walk(v, where)
+            elif isinstance(value, list):
+                for v in value:
+                    walk(v, where)
+
+        for logical_id, spec in self.template.declared.items():
+            walk(spec.get("Properties", {}), logical_id)
+        for name, output in (self.template.body.get("Outputs") or {}).items():
+            walk(output, f"Outputs {name}")
+        return errors
+
+    def get_att_problem(self, logical_id: str, attribute: str) -> str | None:
+        if logical_id not in self.types:
+            return (
+                f"Template error: instance of Fn::GetAtt references undefined resource {logical_id}"
+            )
+        attributes = type_schema(self.types[logical_id]).attributes
+        if attribute not in attributes:
+            return (
+                f"Template error: resource {logical_id} does not support attribute type "
+                f"{attribute} in Fn::GetAtt (its type {self.types[logical_id]} has "
+                f"{', '.join(sorted(attributes))})"
+            )
+        return None
+
+    # ---------------------------------------------------------------- resolution
+
+    def resolver(
+        self, state: StackState, fresh: Mapping[str, int] | None = None, *, planning: bool = False
+    ) -> Resolver:
+        """Resolves against `state`; `fresh` resources (and with `planning` anything without a
+        value yet) resolve to placeholders."""
+        fresh = fresh or {}
+
+        def generation(name: str) -> int:
+            if name in fresh:
+                return fresh[name]
+            current = state.resources.get(name)
+            return current.generation if current else 0
+
+        def ref(name: str) -> str:
+            if name not in self.included:
+                raise TemplateError(
+                    f"Template format error: Unresolved resource dependencies [{name}] "
+                    "(its condition leaves it out)"
+                )
+            current = state.resources.get(name)
+            if name in fresh or current is None:
+                if not planning and name not in fresh:
+                    raise TemplateError(f"Ref to {name}, which is not created yet")
+                return placeholder(self.identity, self.types[name], name, None, generation(name))
+            return current.physical_id
+
+        def get_att(name: str, attribute: str) -> Any:
+            problem = self.get_att_problem(name, attribute)
+            if problem:
+                raise TemplateError(problem)
+            if name not in self.included:
+                raise TemplateError(
+                    f"Fn::GetAtt {name}.{attribute}: its condition leaves {name} out"
+                )
+            current = state.resources.get(name)
+            if name in fresh or current is None or attribute not in current.model:
+                if not planning and (name not in fresh):
+                    raise TemplateError(f"Fn::GetAtt {name}.{attribute}: no value yet")
+                return placeholder(
+                    self.identity, self.types[name], name, attribute, generation(name)
+                )
+            return current.model[attribute]
+
+        template = self.template
+        pseudo = self.identity.pseudo
+        return Resolver(
+            template.parameters,
+            pseudo,
+            ref,
+            get_att,
+            template.conditions(pseudo),
+            template.mappings,
+        )
+
+    def resolved(
+        self,
+        logical_id: str,
+        state: StackState,
+        fresh: Mapping[str, int] | None = None,
+        *,
+        planning: bool = False,
+    ) -> tuple[Json, list[str]]:
+        """The properties CloudFormation sends for `logical_id`, and the read-only ones it
+        dropped."""
+        raw = self.resolver(state, fresh, planning=planning).resolve(
+            self.included[logical_id].get("Properties", {})
+        )
+        properties: Json = raw if isinstance(raw, dict) else {}
+        ignored = type_schema(self.types[logical_id]).read_only_set(properties)
+        return {k: v for k, v in properties.items() if k not in ignored}, ignored
+
+    def policies(self, logical_id: str) -> tuple[str, str]:
+        spec = self.included[logical_id]
+        return spec.get("DeletionPolicy", "Delete"), spec.get("UpdateReplacePolicy", "Delete")
+
+    def outputs(self, state: StackState, *, planning: bool = False) -> list[tuple[str, Any, Any]]:
+        """(name, value, export name) of each output whose condition holds."""
+        resolver = self.resolver(state, planning=planning)
+        found = []
+        for name, output in (self.template.body.get("Outputs") or {}).items():
+            if not isinstance(output, dict) or "Value" not in output:
+                raise TemplateError(f"Outputs {name}: an output needs a Value")
+            if "Condition" in output and not resolver.condition(output["Condition"]):
+                continue
+            try:
+                value = resolver.resolve(output["Value"])
+                export = resolver.resolve(output.get("Export", {}).get("Name"))
+            except TemplateError as error:
+                raise TemplateError(f"Outputs {name}: {error}") from error
+            found.append((name, value, export))
+        return found

@@ -1,0 +1,291 @@
+"""A stack's life as CloudFormation runs it: each revision planned, then executed; a failure
+rolled back (the change set undoing the journal, run by the same executor); a final delete.
+
+`Stack` only sequences: the planner decides what changes, the executor does it, `rollback` says
+how to undo it, and the stack statuses and events are CloudFormation's.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import planner, rollback
+from .changes import ChangeSet, Kind
+from .events import Events
+from .executor import Executor, Failure
+from .intrinsics import TemplateError
+from .journal import Done, Journal
+from .logs import HandlerLogs
+from .provisioners import Context, Environment, Provisioner, provisioners
+from .report import describe, output_lines
+from .resolution import Identity
+from .state import STUCK, Resource, StackState
+from .template import Template
+
+Json = dict[str, Any]
+
+
+@dataclass
+class Revision:
+    """How one revision ended, for the summary."""
+
+    name: str
+    status: str
+    reason: str = ""
+
+
+class Stack:
+    def __init__(
+        self,
+        name: str,
+        environment: Environment,
+        events: Events,
+        *,
+        wait: Callable[[float], None] = time.sleep,
+        logs: HandlerLogs | None = None,
+        tags: dict[str, str] | None = None,
+        longest_wait: float | None = None,
+    ) -> None:
+        self.name = name
+        self.id = (
+            f"arn:aws:cloudformation:{environment.region}:{environment.account}:"
+            f"stack/{name}/{uuid.uuid4()}"
+        )
+        self.env = environment
+        self.events = events
+        events.fit(name)
+        self.identity = Identity(name, self.id, environment.account, environment.region)
+        self.context = Context(
+            name,
+            self.id,
+            environment,
+            events,
+            logs or HandlerLogs(stream=io.StringIO()),
+            wait,
+            dict(tags or {}),
+            longest_wait,
+        )
+        self.provisioners: dict[str, Provisioner] = provisioners(self.context)
+        self.executor = Executor(self.provisioners, events)
+        self.state = StackState()
+        self.outputs: dict[str, Json] = {}
+        self.revisions: list[Revision] = []
+        self.story: list[str] = []
+
+    # ---------------------------------------------------------------- what tests and reports read
+
+    @property
+    def status(self) -> str:
+        return self.state.status
+
+    @property
+    def resources(self) -> dict[str, Resource]:
+        return self.state.resources
+
+    @property
+    def retained(self) -> list[Resource]:
+        return self.state.retained
+
+    @property
+    def history(self) -> Counter[str]:
+        return self.executor.history
+
+    @property
+    def invocations(self) -> int:
+        return self.context.invocations
+
+    @property
+    def requests(self) -> list[Json]:
+        return self.context.requests
+
+    # ---------------------------------------------------------------- operations
+
+    def plan(self, template: Template) -> ChangeSet:
+        return planner.plan(template, self.state, self.identity)
+
+    def deploy(self, template: Template, *, roll_back: bool = True) -> bool:
+        """Create or update the stack to `template`; False if the revision failed."""
+        return self.execute(self.plan(template), roll_back=roll_back)
+
+    def refuse(self, name: str, errors: list[str]) -> bool:
+        """A revision CloudFormation refuses before any stack operation: the stack is untouched."""
+        for error in errors:
+            self.events(self.name, "VALIDATION_FAILED", error)
+        self.revisions.append(Revision(name, "refused", "; ".join(errors)))
+        self.story.append(f"{name}: refused before starting, the stack is untouched: {errors[0]}")
+        return False
+
+    def execute(self, change_set: ChangeSet, *, roll_back: bool = True) -> bool:
+        """Execute a change set planned against this stack; False if it failed."""
+        name = change_set.name
+        if self.status in STUCK:
+            self.story.append(f"{name}: not applied, the stack is {self.status}")
+            print(
+                f"Stack {self.name} is {self.status}: CloudFormation accepts no update to it "
+                f"(continue-update-rollback or delete); {name} skipped",
+                file=self.events.stream,
+            )
+            self.revisions.append(Revision(name, "skipped", f"the stack is {self.status}"))
+            return False
+        if change_set.errors:
+            return self.refuse(name, change_set.errors)
+        self.events.fit(*(c.logical_id for c in change_set.changes))
+        for warning in change_set.warnings:
+            print(f"WARNING {warning}", file=self.events.stream)
+        action = "CREATE" if self.state.is_new else "UPDATE"
+        self.events(self.name, f"{action}_IN_PROGRESS", f"User Initiated ({name})")
+        journal = Journal()
+        failures = self.executor.apply(change_set, self.state, journal)
+        if not failures:
+            failures = self._complete(action, change_set, journal)
+        if failures:
+            failure = failures[0]
+            self.state.status = self._after_failure(action, journal, failure, roll_back)
+            failed = failure.change.logical_id
+            verb = "create" if failure.change.kind == Kind.CREATE else "update"
+            reason = f"{failed} failed to {verb}: {failure.reason}"
+            self.revisions.append(Revision(name, self.status, reason))
+            self._tell(name, self.status, reason)
+            return False
+        self.revisions.append(Revision(name, self.status))
+        self._tell(name, self.status)
+        return True
+
+    def _complete(self, action: str, change_set: ChangeSet, journal: Journal) -> list[Failure]:
+        try:
+            outputs = (
+                change_set.bindings.outputs(self.state) if change_set.bindings is not None else []
+            )
+        except TemplateError as error:
+            return [Failure(change_set.changes[-1], str(error))]
+        self.outputs = {n: {"Value": v, "Export": e} for n, v, e in outputs}
+        if action == "CREATE":
+            self.state.status = "CREATE_COMPLETE"
+            self.events(self.name, self.status)
+            return []
+        self.events(self.name, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
+        cleanup = planner.cleanup(change_set, journal, self.state)
+        self.state.leftovers = []
+        for failure in self.executor.apply(cleanup, self.state, journal, keep_going=True):
+            self._leave(failure)
+        self.state.status = "UPDATE_COMPLETE"
+        self.events(self.name, self.status)
+        return []
+
+    def _leave(self, failure: Failure) -> None:
+        """A resource a cleanup could not delete: out of the stack's template, still in the
+        account; the next cleanup or the stack's delete tries again."""
+        resource = failure.change.current
+        if resource is None:
+            return
+        if self.state.resources.get(resource.logical_id) is resource:
+            del self.state.resources[resource.logical_id]
+        if resource not in self.state.leftovers:
+            self.state.leftovers.append(resource)
+
+    def _after_failure(
+        self, action: str, journal: Journal, failure: Failure, roll_back: bool
+    ) -> str:
+        """CloudFormation's response to a failed `action`; returns the stack's final status."""
+        failed = failure.change.logical_id
+        created = failure.change.kind == Kind.CREATE
+        cause = (
+            f"The following resource(s) failed to {'create' if created else 'update'}: [{failed}]."
+        )
+        if not roll_back:
+            self.state.leftovers += [
+                e.before for e in journal.of(Done.REPLACED) if e.before is not None
+            ]
+            self.state.leftovers += [
+                e.after
+                for e in journal.of(Done.CREATED)
+                if self.state.resources.get(e.after.logical_id) is not e.after
+            ]
+            self.events(
+                self.name, f"{action}_FAILED", f"{cause} Rollback disabled: {failure.reason}"
+            )
+            self.history["failed, kept (rollback disabled)"] += 1
+            return f"{action}_FAILED"
+        self.history["rolled back"] += 1
+        if action == "CREATE":
+            self.events(self.name, "ROLLBACK_IN_PROGRESS", f"{cause} Rollback requested by user.")
+            undo = rollback.undo_create(journal)
+            undeleted = self.executor.apply(undo, self.state, journal, keep_going=True)
+            for left in undeleted:  # stays the stack's; a later delete tries again
+                resource = left.change.current
+                if (
+                    resource is not None
+                    and self.state.resources.get(left.change.logical_id) is not resource
+                ):
+                    self.state.leftovers.append(resource)
+            if undeleted:
+                names = ", ".join(f.change.logical_id for f in undeleted)
+                self.events(
+                    self.name,
+                    "ROLLBACK_FAILED",
+                    f"The following resource(s) failed to delete: [{names}].",
+                )
+                return "ROLLBACK_FAILED"
+            self.events(self.name, "ROLLBACK_COMPLETE")
+            return "ROLLBACK_COMPLETE"
+        self.events(self.name, "UPDATE_ROLLBACK_IN_PROGRESS", cause)
+        undo = rollback.undo_update(journal)
+        failed_back = self.executor.apply(undo, self.state, journal, keep_going=True)
+        if failed_back:  # what this update created stays until the stack is deleted
+            for change in undo.cleanup:
+                current = change.current
+                if (
+                    current is not None
+                    and self.state.resources.get(change.logical_id) is not current
+                ):
+                    self.state.leftovers.append(current)
+            self.events(
+                self.name,
+                "UPDATE_ROLLBACK_FAILED",
+                " ".join(
+                    f"The following resource(s) failed to update: [{f.change.logical_id}]. "
+                    f"{f.reason}"
+                    for f in failed_back
+                ),
+            )
+            return "UPDATE_ROLLBACK_FAILED"
+        self.events(self.name, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
+        for change in undo.cleanup:  # out of the stack first: a failed delete leaves it behind
+            if (
+                change.current is not None
+                and self.state.resources.get(change.logical_id) is change.current
+            ):
+                del self.state.resources[change.logical_id]
+        for left in self.executor.apply(undo, self.state, journal, cleanup=True, keep_going=True):
+            self._leave(left)
+        self.events(self.name, "UPDATE_ROLLBACK_COMPLETE")
+        return "UPDATE_ROLLBACK_COMPLETE"
+
+    def _tell(self, name: str, status: str, reason: str = "") -> None:
+        if reason:
+            self.story.append(f"{name}: {status}, because {reason}")
+        self.story += [f"after {name} ({status}): {line}" for line in describe(self.state)]
+        self.story += [f"after {name}: {line}" for line in output_lines(self.outputs)]
+
+    def delete(self) -> bool:
+        """Delete the stack: every resource in reverse order; False if one could not be."""
+        self.events(self.name, "DELETE_IN_PROGRESS", "User Initiated")
+        change_set = planner.deletion(self.state)
+        failures = self.executor.apply(change_set, self.state, Journal(), keep_going=True)
+        ok = not failures
+        self.state.status = "DELETE_COMPLETE" if ok else "DELETE_FAILED"
+        if ok:
+            self.outputs = {}
+        names = ", ".join(f.change.logical_id for f in failures)
+        self.events(
+            self.name,
+            self.status,
+            "" if ok else f"The following resource(s) failed to delete: [{names}].",
+        )
+        return ok

@@ -1,0 +1,44 @@
+"""What a stack holds between operations: its resources (one physical resource each), what a
+failed cleanup left behind, and what a Retain policy left in the account."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+Json = dict[str, Any]
+NEW_STACK = ("", "ROLLBACK_COMPLETE", "DELETE_COMPLETE")
+STUCK = ("ROLLBACK_FAILED", "UPDATE_ROLLBACK_FAILED", "DELETE_FAILED")
+
+
+@dataclass
+class Resource:
+    """One physical resource: the properties it was deployed with (resolved), its model."""
+
+    logical_id: str
+    type: str
+    properties: Json
+    model: Json = field(default_factory=dict)
+    physical_id: str = ""
+    deletion_policy: str = "Delete"
+    update_replace_policy: str = "Delete"
+    generation: int = 0  # how many times it was replaced (placeholders of `--validate`)
+
+    def copy(self) -> Resource:
+        return copy.deepcopy(self)
+
+
+@dataclass
+class StackState:
+    status: str = ""
+    resources: dict[str, Resource] = field(default_factory=dict)
+    leftovers: list[Resource] = field(default_factory=list)  # awaiting a later cleanup
+    retained: list[Resource] = field(default_factory=list)  # left in the account by Retain
+
+    @property
+    def is_new(self) -> bool:
+        return self.status in NEW_STACK
+
+    def copy(self) -> StackState:
+        return copy.deepcopy(self)
