@@ -284,6 +284,16 @@ def test_a_python_script_runs_with_the_drivers_python() -> None:
 # ---------------------------------------------------------------- generate
 
 
+def test_the_committed_example_template_is_what_generate_prints(
+    env: Caller, backend_url: str, logs: HandlerLogs
+) -> None:
+    script.run(str(REGISTER), env, backend_url, io.StringIO())
+    adopted = generate.adopt(env, [arn_of("churn-models", 1), arn_of("churn-models", 2)], logs)
+    assert (
+        generate.render(generate.template_for(adopted)) == (EXAMPLE / "1-import.yaml").read_text()
+    )
+
+
 def test_generated_template_has_every_property_the_packages_have(
     env: Caller, sagemaker: SageMakerClient, logs: HandlerLogs
 ) -> None:

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from local.driver.__main__ import main as driver_main
 from local.driver import planner
+from local.driver.__main__ import main as driver_main
 from local.driver.resolution import Identity
 from local.driver.schema import type_schema
 from local.driver.state import StackState
@@ -88,13 +88,27 @@ def test_property_validation_catches_what_cfn_lint_lets_through(
 
 
 FAILING_EXAMPLES = {"failed-update-rolls-back"}
+ADOPTED = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models"
+# What an example needs besides its folder: adopt-pipeline-versions registers its versions with
+# its own script first, as a pipeline would, then imports them.
+ARGUMENTS = {
+    "adopt-pipeline-versions": [
+        "--before",
+        str(ROOT / "examples" / "adopt-pipeline-versions" / "register_versions.py"),
+        "--import",
+        f"ChurnModelsVersion1={ADOPTED}/1",
+        "--import",
+        f"ChurnModelsVersion2={ADOPTED}/2",
+    ],
+}
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_example_runs_through_the_driver(example: Path, tmp_path: Path) -> None:
     output = io.StringIO()
     with redirect_stdout(output):
-        code = driver_main([str(example), "--fast", "--drift", "--log-file", str(tmp_path / "log")])
+        arguments = ["--fast", "--drift", "--log-file", str(tmp_path / "log")]
+        code = driver_main([str(example), *arguments, *ARGUMENTS.get(example.name, [])])
     text = output.getvalue()
     assert code == (1 if example.name in FAILING_EXAMPLES else 0), text
     assert "final status DELETE_COMPLETE" in text
@@ -116,6 +130,24 @@ def test_example_runs_through_the_driver(example: Path, tmp_path: Path) -> None:
         "unversioned-tags": ["updated in place 1", "environment=production"],
         "additional-inference": ["updated in place 1", "additional specifications inferentia2"],
         "replacement": ["replaced 1"],
+        "per-environment": [
+            "updated in place 1",
+            "after 1-staging.yaml (CREATE_COMPLETE): ForecastModel arn:aws:sagemaker:us-east-1:"
+            "123456789012:model-package/demand-forecasts/1 (Completed; PendingManualApproval)",
+            "after 2-prod.yaml (UPDATE_COMPLETE): ForecastModel arn:aws:sagemaker:us-east-1:"
+            "123456789012:model-package/demand-forecasts/1 (Completed; Approved)",
+            "after 2-prod.yaml: output ModelPackageArn = arn:aws:sagemaker:us-east-1:"
+            "123456789012:model-package/demand-forecasts/1 (export demo-per-environment-model-package)",
+            "after 2-prod.yaml: output Version = 1",
+        ],
+        "adopt-pipeline-versions": [
+            "ChurnModelsVersion2 IMPORT_COMPLETE",
+            "demo-adopt-pipeline-versions IMPORT_COMPLETE",
+            "after 2-approve.yaml (UPDATE_COMPLETE): ChurnModelsVersion2 "
+            f"{ADOPTED}/2 (Completed; Approved)",
+            "updated in place 1, replaced 0, deleted 0, imported 2, retained 2",
+            f"left in the account (Retain): ChurnModelsVersion1 {ADOPTED}/1",
+        ],
         "failed-update-rolls-back": [
             "ChallengerModelVersion       CREATE_FAILED",
             "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",

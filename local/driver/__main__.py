@@ -12,6 +12,11 @@ examples:
       check every revision and print its change set; nothing runs
   python -m local.driver examples/registry-flow --aws
       YOUR account: real model packages
+  python -m local.driver --before register.py --generate ARN [ARN ...] > adopt.yaml
+      a template for packages registered outside CloudFormation (here by register.py, run
+      first against the embedded SageMaker), from READ
+  python -m local.driver FOLDER --before register.py --import LOGICAL_ID=ARN ...
+      the first revision imports those packages (an IMPORT change set); the others update
 
 By default a SageMaker backend is started in this process (local/backend) and stopped at the
 end, so nothing leaves the machine.
@@ -20,13 +25,14 @@ end, so nothing leaves the machine.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
@@ -34,7 +40,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from local import serving
 from local.backend.control import BackendControl
 
-from . import drift, planner
+from . import adopt, drift, generate, planner, script
 from .events import Events
 from .intrinsics import TemplateError
 from .logs import HandlerLogs
@@ -173,7 +179,7 @@ def summary(stack: Stack, templates: list[Path], started: float, calls: int | No
         f"replaced {history['replaced']}, deleted {history['deleted']}"
         + "".join(
             f", {key} {history[key]}"
-            for key in ("retained", "rolled back", "failed, kept (rollback disabled)")
+            for key in ("imported", "retained", "rolled back", "failed, kept (rollback disabled)")
             if history[key]
         ),
         f"  handler invocations {stack.invocations}"
@@ -203,15 +209,22 @@ def log_path(stack_name: str) -> Path:
     return LOG_FOLDER / f"{stack_name}-{stamp}.log"
 
 
-def validate(paths: list[Path], overrides: dict[str, str], stack_name: str) -> int:
-    """Print each revision's change set, planned against the state the stack would be in."""
+def validate(
+    paths: list[Path],
+    overrides: dict[str, str],
+    stack_name: str,
+    imports: dict[str, str] | None = None,
+) -> int:
+    """Print each revision's change set, planned against the state the stack would be in
+    (`imports`: the first revision is an IMPORT change set)."""
     identity = Identity.planned(stack_name)
     state = StackState()
     errors = 0
-    for path in paths:
+    for index, path in enumerate(paths):
         print(path.name)
         try:
-            change_set = planner.plan(Template.load(path, overrides), state, identity)
+            template = Template.load(path, overrides)
+            change_set = planner.plan(template, state, identity, imports if index == 0 else None)
         except TemplateError as error:
             problems = planner.errors_of(error)
             print("\n".join(f"  ERROR {problem}" for problem in problems))
@@ -240,6 +253,70 @@ def validate(paths: list[Path], overrides: dict[str, str], stack_name: str) -> i
     return 1 if errors else 0
 
 
+def imports_of(args: argparse.Namespace) -> dict[str, str]:
+    """`--import` values, checked with the other arguments of a deploy."""
+    if args.resources_to_import:
+        raise Refused("--resources-to-import goes with --generate")
+    if not args.templates:
+        raise Refused("give templates (files or folders of revisions), or --generate ARN ...")
+    try:
+        return adopt.imports_of(args.imports)
+    except adopt.ImportRefused as refused:
+        raise Refused(str(refused)) from refused
+
+
+def stopped_after_import(stack: Stack, imports: dict[str, str] | None) -> bool:
+    """A failed import stops the run: the later revisions were written for the imported
+    packages, and applied to a stack without them they would create new ones."""
+    if not imports:
+        return False
+    stack.story.append("later revisions not applied: the import failed, and they would create")
+    stack.story.append("  the packages they were written to adopt")
+    return True
+
+
+def run_before(scripts: list[str], env: Environment, endpoint: str | None, stream: TextIO) -> bool:
+    """Run each `--before` script in turn; False (said on `stream`) when one fails."""
+    for command in scripts:
+        try:
+            script.run(command, env, endpoint, stream)
+        except script.ScriptFailed as failed:
+            print(f"--before: {failed}; nothing else was run", file=stream)
+            return False
+    return True
+
+
+def generate_template(args: argparse.Namespace) -> int:
+    """`--generate`: the template on stdout (everything else on stderr, so it can be
+    redirected to a file); 1 if a package cannot be read."""
+    if args.templates:
+        raise Refused("--generate reads existing packages: give ARNs, not templates")
+    environment = aws_environment() if args.aws else embedded()
+    with environment as (env, backend_url):
+        if args.verbose:
+            logs = HandlerLogs(stream=sys.stderr)
+        else:
+            logs = HandlerLogs(path=args.log_file or log_path("generate"))
+            print(f"Handler logs: {logs.path}", file=sys.stderr)
+        if not run_before(args.before, env, backend_url, sys.stderr):
+            return 1
+        try:
+            adopted = generate.adopt(env, args.generate, logs)
+        except generate.GenerateError as error:
+            local = "" if args.aws else " (the embedded SageMaker holds what --before registered)"
+            print(f"--generate: {error}{local}", file=sys.stderr)
+            return 1
+    sys.stdout.write(generate.render(generate.template_for(adopted)))
+    if args.resources_to_import:
+        args.resources_to_import.write_text(
+            json.dumps(generate.resources_to_import(adopted), indent=2) + "\n"
+        )
+        print(f"Resources to import: {args.resources_to_import}", file=sys.stderr)
+    flags = " ".join(f"--import {item.logical_id}={item.arn}" for item in adopted)
+    print(f"Import locally: python -m local.driver FOLDER {flags}", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     doc = __doc__ or ""
     parser = argparse.ArgumentParser(
@@ -249,7 +326,7 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "templates", nargs="+", type=Path, help="template files, or folders of revisions"
+        "templates", nargs="*", type=Path, help="template files, or folders of revisions"
     )
     parser.add_argument(
         "--stack-name", default=None, help="the stack's name (default: demo-<folder>)"
@@ -291,6 +368,41 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check the templates and print each change set; no handler runs",
     )
+    parser.add_argument(
+        "--import",
+        dest="imports",
+        action="append",
+        default=[],
+        metavar="LOGICAL_ID=ARN",
+        help="import this existing package as the first revision's LOGICAL_ID (an IMPORT "
+        "change set: only the named resources, each with a DeletionPolicy, nothing else "
+        "changed); the following revisions are ordinary updates",
+    )
+    parser.add_argument(
+        "--generate",
+        nargs="+",
+        default=[],
+        metavar="ARN",
+        help="print a template for these existing packages (READ by identifier), instead of "
+        "deploying templates",
+    )
+    parser.add_argument(
+        "--resources-to-import",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="with --generate: also write the JSON that `aws cloudformation create-change-set "
+        "--resources-to-import file://FILE` takes",
+    )
+    parser.add_argument(
+        "--before",
+        action="append",
+        default=[],
+        metavar="SCRIPT",
+        help="run this script first (e.g. 'register.py --group churn'), with the embedded "
+        "SageMaker in its environment (AWS_ENDPOINT_URL_SAGEMAKER), as a pipeline registers "
+        "packages; with --aws, with your credentials",
+    )
     return parser
 
 
@@ -306,12 +418,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     sys.path.insert(0, str(ROOT / "src"))
+    if args.generate:
+        return generate_template(args)
+    imports = imports_of(args)
     paths = templates_of(args.templates)
     overrides = pairs(args.parameter, "--parameter")
     tags = pairs(args.tag, "--tag")
     stack_name = args.stack_name or f"demo-{paths[0].parent.resolve().name or 'stack'}"
     if args.validate:
-        return validate(paths, overrides, stack_name)
+        return validate(paths, overrides, stack_name, imports)
     started = time.monotonic()
     events = Events(sys.stdout)
     environment = aws_environment() if args.aws else embedded()
@@ -330,16 +445,27 @@ def run(args: argparse.Namespace) -> int:
             logs=logs,
             tags=tags,
         )
+        if not run_before(args.before, env, backend_url, sys.stdout):
+            return 1
         deployed = []
-        for path in paths:
+        for index, path in enumerate(paths):
+            revision_imports = imports if index == 0 else None
             try:
                 template = Template.load(path, overrides)
             except TemplateError as error:
                 deployed.append(
                     stack.refuse(path.name, [f"{path}: {e}" for e in planner.errors_of(error)])
                 )
+                if stopped_after_import(stack, revision_imports):
+                    break
                 continue
-            deployed.append(stack.deploy(template, roll_back=not args.disable_rollback))
+            deployed.append(
+                stack.deploy(
+                    template, roll_back=not args.disable_rollback, imports=revision_imports
+                )
+            )
+            if not deployed[-1] and stopped_after_import(stack, revision_imports):
+                break
             if args.drift and stack.status not in STUCK:
                 deployed.append(drift.detect(stack))
         if not args.keep:

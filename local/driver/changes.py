@@ -28,6 +28,8 @@ class Kind(StrEnum):
     RETAIN = "retain"
     NO_CHANGE = "no change"
     RESTORE = "restore"  # rollback of a replacement: the previous physical resource again
+    IMPORT = "import"  # an existing resource into the stack, READ by its identifier (adopt.py)
+    UNDO_IMPORT = "import rollback"  # rollback of an import: out of the stack, left as it is
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,8 @@ class Executor:
             Kind.RETAIN: self._retain,
             Kind.NO_CHANGE: self._no_change,
             Kind.RESTORE: self._restore,
+            Kind.IMPORT: self._import,
+            Kind.UNDO_IMPORT: self._undo_import,
         }
         failures = []
         for change in change_set.cleanup if cleanup else change_set.changes:
@@ -157,6 +159,33 @@ class Executor:
         self._forget(resource, state)
         state.retained.append(resource)
         self.history["retained"] += 1
+
+    def _import(
+        self, change: ResourceChange, change_set: ChangeSet, state: StackState, journal: Journal
+    ) -> None:
+        """The resource `change.current` names, READ by its identifier, becomes the stack's with
+        the template's properties; READ failing (NotFound) fails the import."""
+        identifier = self._current(change).physical_id
+        self.events(change.logical_id, "IMPORT_IN_PROGRESS", identifier)
+        resource = self._new(change, change_set, state, "IMPORT")
+        resource.physical_id = identifier
+        try:
+            resource.model = self.provisioners[resource.type].read(resource)
+        except StackFailure as failure:
+            self.events(change.logical_id, "IMPORT_FAILED", str(failure))
+            raise
+        journal.record(Done.IMPORTED, resource)
+        state.resources[change.logical_id] = resource
+        self.history["imported"] += 1
+        self.events(change.logical_id, "IMPORT_COMPLETE", identifier)
+
+    def _undo_import(
+        self, change: ResourceChange, change_set: ChangeSet, state: StackState, journal: Journal
+    ) -> None:
+        resource = self._current(change)
+        self.events(change.logical_id, "IMPORT_ROLLBACK_IN_PROGRESS", resource.physical_id)
+        self._forget(resource, state)
+        self.events(change.logical_id, "IMPORT_ROLLBACK_COMPLETE", "left as it was")
 
     # ---------------------------------------------------------------- helpers
 

@@ -191,6 +191,19 @@ def template_for(adopted: list[Adopted]) -> Json:
     }
 
 
+def resources_to_import(adopted: list[Adopted]) -> list[Json]:
+    """What `aws cloudformation create-change-set --resources-to-import` takes for them."""
+    identifier = type_schema(OUR_TYPE).identifier
+    return [
+        {
+            "ResourceType": OUR_TYPE,
+            "LogicalResourceId": item.logical_id,
+            "ResourceIdentifier": {identifier: item.arn},
+        }
+        for item in adopted
+    ]
+
+
 def _ordered(value: Any) -> Any:
     if isinstance(value, dict):
         return ODict([(k, _ordered(v)) for k, v in value.items()])

@@ -12,6 +12,7 @@ class Done(StrEnum):
     CREATED = "created"
     UPDATED = "updated"
     REPLACED = "replaced"
+    IMPORTED = "imported"
 
 
 @dataclass(frozen=True)

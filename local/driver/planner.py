@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import adopt
 from .changes import ChangeSet, Kind, ResourceChange
 from .intrinsics import TemplateError
 from .journal import Done, Journal
@@ -27,7 +28,13 @@ def errors_of(error: TemplateError) -> list[str]:
     return error.errors if isinstance(error, TemplateErrors) else [str(error)]
 
 
-def plan(template: Template, state: StackState, identity: Identity) -> ChangeSet:
+def plan(
+    template: Template,
+    state: StackState,
+    identity: Identity,
+    imports: dict[str, str] | None = None,
+) -> ChangeSet:
+    """`imports` (logical id → identifier) makes it an IMPORT change set (see adopt.py)."""
     change_set = ChangeSet(template.path.name)
     try:
         bindings = Bindings.of(template, identity)
@@ -64,6 +71,8 @@ def plan(template: Template, state: StackState, identity: Identity) -> ChangeSet
         for logical_id, current in reversed(state.resources.items())
         if logical_id not in bindings.included
     ]
+    if imports:
+        return adopt.as_import(change_set, template, state, imports, identity.stack_id)
     return change_set
 
 
@@ -140,7 +149,8 @@ def _removal(current: Resource, why: str, policy: str | None = None) -> Resource
 def cleanup(change_set: ChangeSet, journal: Journal, state: StackState) -> ChangeSet:
     """After a successful update: what earlier failures left, the old physical resources of
     replacements (by `UpdateReplacePolicy`), then the removed resources (by `DeletionPolicy`)."""
-    superseded = [e.before for e in journal.of(Done.REPLACED) if e.before is not None]
+    # in reverse dependency order: a version before the group that holds it
+    superseded = [e.before for e in reversed(journal.of(Done.REPLACED)) if e.before is not None]
     changes = [
         _removal(old, "superseded", old.update_replace_policy)
         for old in [*state.leftovers, *superseded]
@@ -180,7 +190,17 @@ def simulate(change_set: ChangeSet, state: StackState) -> StackState:
     for change in change_set.changes:
         deletion_policy, replace_policy = change.deletion_policy, change.update_replace_policy
         current = after.resources.get(change.logical_id)
-        if change.kind in (Kind.CREATE, Kind.REPLACE):
+        if change.kind == Kind.IMPORT and change.current is not None:
+            after.status = "IMPORT_COMPLETE"
+            after.resources[change.logical_id] = Resource(
+                change.logical_id,
+                change.type,
+                change.properties,
+                physical_id=change.current.physical_id,
+                deletion_policy=deletion_policy,
+                update_replace_policy=replace_policy,
+            )
+        elif change.kind in (Kind.CREATE, Kind.REPLACE):
             generation = current.generation + 1 if current else 0
             after.resources[change.logical_id] = Resource(
                 change.logical_id,

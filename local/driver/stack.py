@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import planner, rollback
+from . import adopt, planner, rollback
 from .changes import ChangeSet, Kind
 from .events import Events
 from .executor import Executor, Failure
@@ -106,12 +106,19 @@ class Stack:
 
     # ---------------------------------------------------------------- operations
 
-    def plan(self, template: Template) -> ChangeSet:
-        return planner.plan(template, self.state, self.identity)
+    def plan(self, template: Template, imports: dict[str, str] | None = None) -> ChangeSet:
+        return planner.plan(template, self.state, self.identity, imports)
 
-    def deploy(self, template: Template, *, roll_back: bool = True) -> bool:
-        """Create or update the stack to `template`; False if the revision failed."""
-        return self.execute(self.plan(template), roll_back=roll_back)
+    def deploy(
+        self,
+        template: Template,
+        *,
+        roll_back: bool = True,
+        imports: dict[str, str] | None = None,
+    ) -> bool:
+        """Create or update the stack to `template` (import `imports`, logical id → identifier,
+        instead: adopt.py); False if the revision failed."""
+        return self.execute(self.plan(template, imports), roll_back=roll_back)
 
     def refuse(self, name: str, errors: list[str]) -> bool:
         """A revision CloudFormation refuses before any stack operation: the stack is untouched."""
@@ -139,6 +146,8 @@ class Stack:
         for warning in change_set.warnings:
             print(f"WARNING {warning}", file=self.events.stream)
         action = "CREATE" if self.state.is_new else "UPDATE"
+        if any(c.kind == Kind.IMPORT for c in change_set.changes):
+            action = "IMPORT"
         self.events(self.name, f"{action}_IN_PROGRESS", f"User Initiated ({name})")
         journal = Journal()
         failures = self.executor.apply(change_set, self.state, journal)
@@ -148,7 +157,8 @@ class Stack:
             failure = failures[0]
             self.state.status = self._after_failure(action, journal, failure, roll_back)
             failed = failure.change.logical_id
-            verb = "create" if failure.change.kind == Kind.CREATE else "update"
+            verbs = {Kind.CREATE: "create", Kind.IMPORT: "import"}
+            verb = verbs.get(failure.change.kind, "update")
             reason = f"{failed} failed to {verb}: {failure.reason}"
             self.revisions.append(Revision(name, self.status, reason))
             self._tell(name, self.status, reason)
@@ -165,8 +175,8 @@ class Stack:
         except TemplateError as error:
             return [Failure(change_set.changes[-1], str(error))]
         self.outputs = {n: {"Value": v, "Export": e} for n, v, e in outputs}
-        if action == "CREATE":
-            self.state.status = "CREATE_COMPLETE"
+        if action in ("CREATE", "IMPORT"):
+            self.state.status = f"{action}_COMPLETE"
             self.events(self.name, self.status)
             return []
         self.events(self.name, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
@@ -194,6 +204,16 @@ class Stack:
     ) -> str:
         """CloudFormation's response to a failed `action`; returns the stack's final status."""
         failed = failure.change.logical_id
+        if action == "IMPORT":  # a stack has no IMPORT_FAILED status: an import always rolls back
+            self.history["rolled back"] += 1
+            self.events(
+                self.name,
+                "IMPORT_ROLLBACK_IN_PROGRESS",
+                f"The following resource(s) failed to import: [{failed}].",
+            )
+            self.executor.apply(adopt.undo_import(journal), self.state, journal, keep_going=True)
+            self.events(self.name, "IMPORT_ROLLBACK_COMPLETE")
+            return "IMPORT_ROLLBACK_COMPLETE"
         created = failure.change.kind == Kind.CREATE
         cause = (
             f"The following resource(s) failed to {'create' if created else 'update'}: [{failed}]."

@@ -1,0 +1,141 @@
+"""`--import LOGICAL_ID=ARN`: a revision applied as CloudFormation applies an IMPORT change set.
+
+CloudFormation imports only the named resources: each is READ by its identifier (the resource
+must exist: IMPORT_IN_PROGRESS, IMPORT_COMPLETE; otherwise IMPORT_FAILED and the whole import
+rolled back, the stack as before, nothing deleted) and adheres to its type's schema. Before
+anything runs it refuses, in its own words, a change set that would do anything else: a resource
+to import without a `DeletionPolicy`, any resource created, updated or deleted beside the
+imports, Outputs added or changed. It does not compare the template's properties with the
+resource during the import; drift detection does that afterwards.
+
+`as_import` turns the change set the planner made for the revision (where every resource to
+import is a create) into that import, or into its refusal; `undo_import` is its rollback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .changes import ChangeSet, Kind, ResourceChange
+from .generate import ARN
+from .journal import Done, Journal
+from .state import Resource, StackState
+from .template import Template
+
+# What the driver can import: the types whose READ it runs through a handler.
+IMPORTABLE = ("MLOps::SageMaker::ModelPackage",)
+ROLLBACK = "import rollback"
+
+
+class ImportRefused(ValueError):
+    """`--import` values that name no import at all (not LOGICAL_ID=ARN, a logical id twice)."""
+
+
+def imports_of(values: list[str]) -> dict[str, str]:
+    """`LOGICAL_ID=ARN` values → {logical id: identifier}; ImportRefused on a malformed one."""
+    imports: dict[str, str] = {}
+    for value in values:
+        logical_id, _, identifier = value.partition("=")
+        if not logical_id or not identifier:
+            raise ImportRefused(f"--import takes LOGICAL_ID=ARN, not {value!r}")
+        if ARN.match(identifier) is None:
+            raise ImportRefused(f"--import {logical_id}: {identifier!r} is not a model package ARN")
+        if logical_id in imports:
+            raise ImportRefused(f"--import names {logical_id} twice")
+        imports[logical_id] = identifier
+    return imports
+
+
+def as_import(
+    change_set: ChangeSet,
+    template: Template,
+    state: StackState,
+    imports: dict[str, str],
+    stack_id: str,
+) -> ChangeSet:
+    """The IMPORT change set of `template` (its planned `change_set`); refused with
+    CloudFormation's words (in `errors`) when it would do more than import `imports`."""
+    if change_set.errors:  # the template itself is refused: nothing to add
+        return change_set
+    declared = template.declared
+    errors: list[str] = []
+    planned = {c.logical_id: c for c in change_set.changes}
+    for logical_id in imports:
+        change = planned.get(logical_id)
+        if change is None:
+            where = "left out by its Condition" if logical_id in declared else "not in the template"
+            errors.append(f"Resource to import {logical_id} is {where}")
+        elif change.kind != Kind.CREATE:
+            errors.append(
+                f"Resource to import {logical_id} is already in the stack: "
+                "only resources the stack does not have can be imported"
+            )
+        elif change.type not in IMPORTABLE:
+            errors.append(
+                f"Resource to import {logical_id}: importing {change.type} is not supported "
+                f"locally (only {', '.join(IMPORTABLE)})"
+            )
+    twice = sorted({i for i in imports.values() if list(imports.values()).count(i) > 1})
+    errors += [f"{identifier} is named by more than one resource to import" for identifier in twice]
+    errors += [
+        f"{resource.physical_id} already exists in stack {stack_id}"
+        for resource in state.resources.values()
+        if resource.physical_id in imports.values()
+    ]
+    undeclared = [i for i in imports if i in declared and "DeletionPolicy" not in declared[i]]
+    if undeclared:
+        errors.append(
+            f"The following resources to import [{', '.join(undeclared)}] must have "
+            "DeletionPolicy attribute specified in the template."
+        )
+    modified = [
+        c.logical_id
+        for c in change_set.changes
+        if c.logical_id not in imports and c.kind != Kind.NO_CHANGE
+    ]
+    modified += [c.logical_id for c in change_set.cleanup]
+    if modified:
+        errors.append(
+            f"You have modified resources [{', '.join(modified)}] in your template that are not "
+            "being imported. Update, create or delete operations cannot be executed during "
+            "import operations."
+        )
+    if not state.resources and template.body.get("Outputs"):
+        errors.append("As part of the import operation, you cannot modify or add [Outputs]")
+    if errors:
+        return dataclasses.replace(change_set, errors=errors)
+    changes = [
+        _import(change, imports[change.logical_id]) if change.logical_id in imports else change
+        for change in change_set.changes
+    ]
+    return dataclasses.replace(change_set, changes=changes)
+
+
+def _import(change: ResourceChange, identifier: str) -> ResourceChange:
+    """The create the planner saw, as the import of the resource `identifier` names."""
+    existing = Resource(
+        change.logical_id,
+        change.type,
+        {},
+        physical_id=identifier,
+        deletion_policy=change.deletion_policy,
+        update_replace_policy=change.update_replace_policy,
+    )
+    return dataclasses.replace(change, kind=Kind.IMPORT, current=existing, why=identifier)
+
+
+def undo_import(journal: Journal) -> ChangeSet:
+    """The rollback of an import: every resource imported so far out of the stack again, in
+    reverse order, left in the account as it was (an import changed nothing in it)."""
+    changes = [
+        ResourceChange(
+            entry.after.logical_id,
+            Kind.UNDO_IMPORT,
+            entry.after.type,
+            properties=entry.after.properties,
+            current=entry.after,
+            why=ROLLBACK,
+        )
+        for entry in reversed(journal.of(Done.IMPORTED))
+    ]
+    return ChangeSet(ROLLBACK, changes=changes)
