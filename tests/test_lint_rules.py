@@ -1,0 +1,210 @@
+"""cfn-lint with this type's rules (cfn-lint-rules/, loaded by .cfnlintrc): each rule fires on a bad
+template at the right line, and the whole set is quiet on every template of the project.
+
+cfn-lint runs as users run it in CI: the command of the README's "Linting templates" section, the
+same one `make lint-templates` runs, from the project root where .cfnlintrc is.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.schema import ROOT, our_schema
+
+RULES_FILE = ROOT / "cfn-lint-rules/mlops_sagemaker_modelpackage_cfnlint/rules/modelpackage.py"
+CFN_LINT = str(Path(sys.executable).with_name("cfn-lint"))
+TEMPLATES = [
+    *sorted((ROOT / "examples").glob("*/*.yaml")),
+    ROOT / "test" / "setup.yml",
+    *sorted((ROOT / "deploy").glob("*.yml")),
+]
+
+HEAD = """AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Group:
+    Type: AWS::SageMaker::ModelPackageGroup
+    Properties:
+      ModelPackageGroupName: churn
+  Version:
+    Type: MLOps::SageMaker::ModelPackage
+    Properties:
+"""
+
+
+def readme_command() -> str:
+    """The CI command of the README's "Linting templates" section."""
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Linting templates", 1)[1].split("\n## ", 1)[0]
+    (command,) = re.findall(r"^(cfn-lint .*)$", section, flags=re.MULTILINE)
+    return command
+
+
+def lint(*templates: Path) -> tuple[int, list[dict[str, Any]]]:
+    """Run the README's command (templates in place of its glob) and cfn-lint's JSON findings."""
+    args = readme_command().split()
+    args = [CFN_LINT, *args[1 : args.index("--")], "--format", "json", "--"]
+    result = subprocess.run(
+        [*args, *map(str, templates)], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert result.stderr == "", result.stderr
+    return result.returncode, json.loads(result.stdout or "[]")
+
+
+def test_make_lint_templates_runs_the_readme_command() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\nlint-templates:", 1)[1].split("\n\n", 1)[0]
+    expected = "$(BIN)/" + readme_command().replace("templates/*.yaml", "$(TEMPLATES)")
+    assert f"\t{expected}\n" in recipe + "\n", recipe
+    config = (ROOT / ".cfnlintrc").read_text()
+    assert "cfn-lint-rules/mlops_sagemaker_modelpackage_cfnlint/schemas" in config
+    assert "cfn-lint-rules/mlops_sagemaker_modelpackage_cfnlint/rules" in config
+
+
+def test_every_template_of_the_project_lints_clean() -> None:
+    code, findings = lint(*TEMPLATES)
+    assert (code, findings) == (0, [])
+
+
+def test_every_rule_has_an_id_and_descriptions() -> None:
+    spec = importlib.util.spec_from_file_location("mlops_cfnlint_rules", RULES_FILE)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    from cfnlint.rules import CloudFormationLintRule  # noqa: PLC0415
+
+    rules = [
+        cls
+        for cls in vars(module).values()
+        if isinstance(cls, type)
+        and issubclass(cls, CloudFormationLintRule)
+        and cls.__module__ == module.__name__
+    ]
+    assert sorted(r.id for r in rules) == ["E9001", "E9002", "E9003", "W9001"]
+    for rule in rules:
+        assert rule.shortdesc
+        assert len(rule.description) > len(rule.shortdesc)
+
+
+def _line(text: str, needle: str) -> int:
+    """1-based line of the first line containing needle."""
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+# (properties of Version, extra template text, expected findings: rule, line marker, words)
+CASES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
+    "misspelt-enum": (
+        "      ModelPackageGroupName: !Ref Group\n      ModelApprovalStatus: Aproved\n",
+        "",
+        [("E3030", "Aproved", "'Aproved' is not one of ['Approved'")],
+    ),
+    "misspelt-property": (
+        "      ModelPackageGroupName: !Ref Group\n"
+        "      InferenceSpecificaton:\n        Containers: [{Image: x}]\n",
+        "",
+        [("E3002", "InferenceSpecificaton", "Did you mean 'InferenceSpecification'")],
+    ),
+    "unknown-attribute": (
+        "      ModelPackageGroupName: !Ref Group\n",
+        "Outputs:\n  Bad:\n    Value: !GetAtt Version.NoSuchAttr\n",
+        [("E9003", "NoSuchAttr", "Version (MLOps::SageMaker::ModelPackage) has no attribute")],
+    ),
+    "unknown-attribute-in-sub": (
+        "      ModelPackageGroupName: !Ref Group\n",
+        'Outputs:\n  Bad:\n    Value: !Sub "v${Version.Versoin}"\n',
+        [("E9003", "Versoin", "no attribute 'Versoin'")],
+    ),
+    "read-only": (
+        "      ModelPackageGroupName: !Ref Group\n      ModelPackageVersion: 3\n",
+        "",
+        [("W9001", "ModelPackageVersion", "read it with !GetAtt Version.ModelPackageVersion")],
+    ),
+    "pattern": (
+        '      ModelPackageName: "-bad-"\n',
+        "",
+        [("E3031", "-bad-", "does not match")],
+    ),
+    "type-and-length": (
+        "      ModelPackageName: ok\n      CertifyForMarketplace: [x]\n"
+        f"      ClientToken: {'t' * 40}\n",
+        "",
+        [
+            ("E3012", "CertifyForMarketplace", "is not of type"),
+            ("E3033", "ClientToken", "is longer than 36"),
+        ],
+    ),
+    "required-member": (
+        "      ModelPackageName: ok\n      SecurityConfig: {}\n",
+        "",
+        [("E3003", "SecurityConfig", "'KmsKeyId' is a required property")],
+    ),
+}
+
+
+def _cross_property_cases() -> dict[str, tuple[str, str, list[tuple[str, str, str]]]]:
+    """One bad template per rule across properties, from the schema's root allOf."""
+    cases = {}
+    for rule in our_schema()["allOf"]:
+        for trigger, dependency in rule["dependencies"].items():
+            if isinstance(dependency, list):
+                value = "Approved" if trigger == "ModelApprovalStatus" else "reviewed"
+                body = f"      ModelPackageName: ok\n      {trigger}: {value}\n"
+                words = f"{trigger} needs {' and '.join(dependency)}: {rule['description']}"
+                cases[f"{trigger}-needs"] = (body, "", [("E9002", f"{trigger}:", words)])
+                continue
+            for ruled_out in dependency["properties"]:
+                value = "[{Key: team, Value: churn}]" if ruled_out == "Tags" else "named"
+                body = f"      {trigger}: !Ref Group\n      {ruled_out}: {value}\n"
+                words = f"{ruled_out} cannot be set together with {trigger}: {rule['description']}"
+                cases[f"{ruled_out}-with-{trigger}"] = (body, "", [("E9002", ruled_out, words)])
+    return cases
+
+
+ALL_CASES = {**CASES, **_cross_property_cases()}
+
+
+def test_every_cross_property_rule_has_a_case() -> None:
+    rules = sum(len(rule["dependencies"]) for rule in our_schema()["allOf"])
+    assert len(ALL_CASES) - len(CASES) >= rules
+
+
+@pytest.fixture(scope="module")
+def findings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, Any]]]:
+    """Every case's template linted in one cfn-lint run (its start-up dominates), by case."""
+    folder = tmp_path_factory.mktemp("bad")
+    for name, (properties, extra, _) in ALL_CASES.items():
+        (folder / f"{name}.yaml").write_text(HEAD + properties + extra)
+    code, found = lint(*sorted(folder.glob("*.yaml")))
+    assert code != 0
+    by_case: dict[str, list[dict[str, Any]]] = {name: [] for name in ALL_CASES}
+    for finding in found:
+        by_case[Path(finding["Filename"]).stem].append(finding)
+    return by_case
+
+
+@pytest.mark.parametrize("case", sorted(ALL_CASES))
+def test_rule_fires_on_a_bad_template_at_its_line(
+    case: str, findings: dict[str, list[dict[str, Any]]]
+) -> None:
+    properties, extra, expected = ALL_CASES[case]
+    text = HEAD + properties + extra
+    got = [
+        (f["Rule"]["Id"], f["Location"]["Start"]["LineNumber"], f["Message"])
+        for f in findings[case]
+    ]
+    assert len(got) == len(expected), got
+    for rule_id, marker, words in expected:
+        line = _line(text, marker)
+        assert any(g[0] == rule_id and g[1] == line and words in g[2] for g in got), (
+            rule_id,
+            line,
+            got,
+        )
