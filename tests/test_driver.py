@@ -678,3 +678,595 @@ def test_drift_applies_the_schemas_property_transform() -> None:
     actual["CustomerMetadataProperties"]["extra"] = "x"
     (difference,) = drift.compare(transformed, expected, actual)
     assert (difference.path, difference.kind) == ("/CustomerMetadataProperties/extra", "ADD")
+
+
+# ---------------------------------------------------------------- issue 17: as CloudFormation does
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = driver_main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_read_only_properties_are_ignored_with_a_warning(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    """A DescribeModelPackage copied into a template: CloudFormation drops what is read-only."""
+    copied = version(
+        ModelPackageVersion=3,
+        ModelPackageStatus="Completed",
+        ModelPackageStatusDetails={"ValidationStatuses": []},
+        LastModifiedTime="2026-01-01T00:00:00Z",
+    )
+    output = io.StringIO()
+    stack.events.stream = output
+
+    assert stack.deploy(revision({"Models": group_resource(), "Version": copied}))
+
+    (described,) = packages(sagemaker).values()
+    assert described["ModelPackageVersion"] == 1
+    assert described["ModelApprovalStatus"] == "PendingManualApproval"
+    creates = [e for e in stack.requests if e["action"] == "CREATE"]
+    sent = creates[0]["requestData"]["resourceProperties"]
+    assert {"ModelPackageVersion", "ModelPackageStatus", "LastModifiedTime"}.isdisjoint(sent)
+    assert (
+        "WARNING Version: read-only properties LastModifiedTime, ModelPackageStatus, "
+        "ModelPackageStatusDetails, ModelPackageVersion ignored"
+    ) in output.getvalue()
+    # the same template again: nothing to change, the ignored properties are no difference
+    requests = len(stack.requests)
+    assert stack.deploy(revision({"Models": group_resource(), "Version": copied}))
+    assert len(stack.requests) == requests
+    assert stack.delete()
+
+
+MAPPED: Json = {
+    "Transform": "AWS::LanguageExtensions",
+    "Parameters": {
+        "Environment": {
+            "Type": "String",
+            "Default": "dev",
+            "AllowedValues": ["dev", "staging", "prod"],
+        }
+    },
+    "Mappings": {
+        "Stages": {
+            "prod": {"Approval": "Approved", "Description": "serving"},
+            "dev": {"Approval": "PendingManualApproval"},
+        }
+    },
+}
+
+
+def mapped_version() -> Json:
+    return version(
+        ModelApprovalStatus={"Fn::FindInMap": ["Stages", {"Ref": "Environment"}, "Approval"]},
+        ModelPackageDescription={
+            "Fn::FindInMap": [
+                "Stages",
+                {"Ref": "Environment"},
+                "Description",
+                {"DefaultValue": {"Fn::Sub": "rehearsal in ${Environment}"}},
+            ]
+        },
+    )
+
+
+def test_mappings_and_find_in_map_with_a_default_value(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    resources = {"Models": group_resource(), "Version": mapped_version()}
+
+    assert stack.deploy(revision(resources, **MAPPED))
+
+    (described,) = packages(sagemaker).values()
+    assert described["ModelApprovalStatus"] == "PendingManualApproval"
+    assert described["ModelPackageDescription"] == "rehearsal in dev"  # the DefaultValue
+    assert stack.delete()
+
+    prod = json.loads(json.dumps(MAPPED))
+    prod["Parameters"]["Environment"]["Default"] = "prod"
+    other = Stack("driver-prod", stack.env, Events(io.StringIO()), wait=stack.context.wait)
+    assert other.deploy(revision(resources, **prod))
+    (described,) = packages(sagemaker).values()
+    assert described["ModelApprovalStatus"] == "Approved"
+    assert described["ModelPackageDescription"] == "serving"
+    assert other.delete()
+
+
+def test_find_in_map_without_a_default_names_the_missing_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Writer(tmp_path)({"Models": group_resource(), "Version": mapped_version()}, **MAPPED)
+
+    code, out, _ = run([str(tmp_path), "--validate", "--parameter", "Environment=staging"], capsys)
+
+    assert code == 1, out
+    assert "Template error: Unable to get mapping for Stages::staging::Approval" in out
+    without = {k: v for k, v in MAPPED.items() if k != "Transform"}
+    (tmp_path / "b").mkdir()
+    resources = {"Models": group_resource(), "Version": mapped_version()}
+    (tmp_path / "b" / "1.json").write_text(json.dumps({"Resources": resources, **without}))
+    code, out, _ = run([str(tmp_path / "b"), "--validate"], capsys)
+    assert code == 1
+    assert "Fn::FindInMap with DefaultValue needs 'Transform: AWS::LanguageExtensions'" in out
+
+
+def test_a_template_that_is_not_well_formed_is_refused_and_the_run_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    writer = Writer(tmp_path)
+    writer({"Models": group_resource(), "Version": version()})
+    (tmp_path / "2.yaml").write_text("Resources:\n  Models:\n    Type: X\n   bad: [\n")
+    (tmp_path / "3.json").write_text(
+        json.dumps({"Resources": {"Models": group_resource(), "Version": version(**APPROVED)}})
+    )
+
+    code, out, err = run([str(tmp_path), "--fast", "--log-file", str(tmp_path / "log")], capsys)
+
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert re.search(
+        r"VALIDATION_FAILED +\S*2\.yaml: Template format error: YAML not well-formed\. "
+        r"\(line 4, column 4\)",
+        out,
+    ), out
+    assert "2.yaml: refused before starting, the stack is untouched" in out
+    assert "after 3.json (UPDATE_COMPLETE): Version" in out  # the next revision applied
+    assert "(Completed; Approved)" in out.split("after 3.json")[1]
+    assert "final status DELETE_COMPLETE" in out
+    assert "1 stack operation(s) failed" in err
+
+
+@pytest.mark.parametrize("where", ["missing", "empty"])
+def test_a_missing_path_or_an_empty_folder_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    path = tmp_path / "nowhere" if where == "missing" else tmp_path
+
+    code, out, err = run([str(path)], capsys)
+
+    assert code == 2
+    assert out == ""
+    (line,) = err.splitlines()
+    assert line.startswith(f"python -m local.driver: error: {path}: no ")
+
+
+def test_parameters_are_checked_before_any_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Writer(tmp_path)({"Models": group_resource(), "Version": mapped_version()}, **MAPPED)
+
+    code, out, _ = run(
+        [str(tmp_path), "--fast", "--parameter", "Nope=1", "--parameter", "Environment=qa"],
+        capsys,
+    )
+
+    assert code == 1
+    assert "Parameters: [Nope] do not exist in the template" in out
+    assert "Parameter 'Environment' must be one of AllowedValues" in out
+    assert "CREATE_IN_PROGRESS" not in out  # nothing started
+    assert "resources created 0" in out
+
+
+@pytest.mark.parametrize(
+    ("spec", "value", "words"),
+    [
+        ({"Type": "String", "AllowedPattern": "[a-z]+"}, "Abc", "must match pattern [a-z]+"),
+        ({"Type": "String", "MinLength": 3}, "ab", "must contain at least 3 characters"),
+        ({"Type": "String", "MaxLength": 2}, "abc", "must contain at most 2 characters"),
+        ({"Type": "Number"}, "ten", "must be a number"),
+        ({"Type": "Number", "MinValue": 1}, "0", "must be a number not less than 1"),
+        ({"Type": "Number", "MaxValue": 9}, "10", "must be a number not greater than 9"),
+        ({"Type": "List<Number>"}, "1,x", "must be a number"),
+        (
+            {"Type": "String", "AllowedPattern": "\\d+", "ConstraintDescription": "digits only"},
+            "x",
+            "failed to satisfy constraint: digits only",
+        ),
+        ({"Type": "String"}, None, "Parameters: [P] must have values"),
+    ],
+)
+def test_parameter_constraints_in_cloudformation_words(
+    revision: Writer, spec: Json, value: str | None, words: str
+) -> None:
+    overrides = {} if value is None else {"P": value}
+    path = revision.folder / "p.json"
+    path.write_text(json.dumps({"Parameters": {"P": spec}, "Resources": {"M": group_resource()}}))
+
+    with pytest.raises(ValueError, match=re.escape(words)):
+        Template.load(path, overrides)
+
+
+def test_a_comma_delimited_list_parameter_is_a_list(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    parameters = {"Types": {"Type": "CommaDelimitedList", "Default": "text/csv, application/json"}}
+    listed = version()
+    listed["Properties"]["InferenceSpecification"]["SupportedContentTypes"] = {"Ref": "Types"}
+
+    assert stack.deploy(
+        revision({"Models": group_resource(), "Version": listed}, Parameters=parameters)
+    )
+
+    (described,) = packages(sagemaker).values()
+    assert described["InferenceSpecification"]["SupportedContentTypes"] == [
+        "text/csv",
+        "application/json",
+    ]
+    assert stack.delete()
+
+
+def test_validate_reports_every_error_and_plans_only_what_is_valid(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    writer = Writer(tmp_path)
+    writer({"Models": group_resource(), "Version": version()})
+    twice = version(
+        ModelPackageDescription={"Fn::GetAtt": ["Models", "Nope"]},
+        ApprovalDescription={"Fn::GetAtt": ["Missing", "ModelPackageArn"]},
+    )
+    writer({"Models": group_resource(), "Version": twice})
+    # would fail when CloudFormation reaches Version, and roll back
+    writer(
+        {
+            "Models": group_resource(),
+            "Version": version(ModelApprovalStatus="Maybe", CustomerMetadataProperties={"a": "1"}),
+        }
+    )
+    writer({"Models": group_resource(), "Version": version(ModelApprovalStatus="Approved")})
+
+    code, out, _ = run([str(tmp_path), "--validate"], capsys)
+
+    assert code == 1
+    second = out.split("2.json")[1].split("3.json")[0]
+    assert "resource Models does not support attribute type Nope in Fn::GetAtt" in second
+    assert "Fn::GetAtt references undefined resource Missing" in second
+    assert "update in place" not in second  # no plan for a revision with errors
+    third = out.split("3.json")[1].split("4.json")[0]
+    assert "#/ModelApprovalStatus: Maybe is not a valid enum value" in third
+    assert "update in place" not in third
+    # planned against the stack as revision 3's rollback leaves it (revision 1's)
+    assert "Version                      update in place: ModelApprovalStatus\n" in out
+    assert "3 error(s) in 4 template revision(s)" in out
+
+
+def test_outputs_and_the_reason_of_a_failed_revision_are_in_the_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    writer = Writer(tmp_path)
+    outputs = {
+        "Arn": {
+            "Value": {"Ref": "Version"},
+            "Export": {"Name": {"Fn::Sub": "${AWS::StackName}-arn"}},
+        },
+        "Number": {"Value": {"Fn::GetAtt": ["Version", "ModelPackageVersion"]}},
+    }
+    writer({"Models": group_resource(), "Version": version()}, Outputs=outputs)
+    writer({"Models": group_resource(), "Version": version(), "Bad": failing()}, Outputs=outputs)
+
+    code, out, _ = run(
+        [str(tmp_path), "--fast", "--stack-name", "out", "--log-file", str(tmp_path / "l")],
+        capsys,
+    )
+
+    assert code == 1
+    summary = out.split("Summary of stack out")[1]
+    assert re.search(
+        r"after 1\.json: output Arn = arn:aws:sagemaker:us-east-1:123456789012:"
+        r"model-package/driver-churn/1 \(export out-arn\)",
+        summary,
+    ), summary
+    assert "after 1.json: output Number = 1" in summary
+    assert (
+        "2.json: UPDATE_ROLLBACK_COMPLETE, because Bad failed to create: Resource handler "
+        'returned message: "CreateModelPackage failed: Model Package Group no-such-group'
+    ) in summary
+
+
+def test_handler_logs_are_kept_out_of_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`make package` (`cfn submit --dry-run`) empties build/: the logs live elsewhere."""
+    Writer(tmp_path)({"Models": group_resource()})
+
+    code, out, _ = run([str(tmp_path), "--fast", "--stack-name", "logs-test"], capsys)
+
+    assert code == 0, out
+    log = Path(out.splitlines()[0].removeprefix("Handler logs: "))
+    assert log.is_file()
+    root = Path(__file__).resolve().parents[1]
+    assert log.is_relative_to(root / ".local" / "driver-logs")
+    assert not log.is_relative_to(root / "build")
+    log.unlink()
+
+
+def aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ACCESS_KEY_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+def test_aws_without_credentials_is_one_line_and_no_log_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aws_environment(monkeypatch, tmp_path)
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    Writer(tmp_path)({"Models": group_resource()})
+    log = tmp_path / "handlers.log"
+
+    code, out, err = run([str(tmp_path), "--aws", "--log-file", str(log)], capsys)
+
+    assert code == 2
+    assert out == ""
+    (line,) = err.splitlines()
+    assert "--aws: no AWS credentials found" in line
+    assert not log.exists()
+
+
+def test_aws_reads_the_region_as_the_cli_does_and_reports_no_network_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aws_environment(monkeypatch, tmp_path)
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")  # the AWS CLI reads it; boto3 alone does not
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-a-secret")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9")  # nothing listens
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    Writer(tmp_path)({"Models": group_resource()})
+    log = tmp_path / "handlers.log"
+
+    code, _, err = run([str(tmp_path), "--aws", "--log-file", str(log)], capsys)
+
+    assert code == 2
+    (line,) = err.splitlines()
+    assert line.startswith("python -m local.driver: error: --aws: cannot reach AWS: "), line
+    assert "127.0.0.1:9" in line
+    assert not log.exists()
+
+
+def test_a_renamed_group_and_its_version_are_replaced_and_cleaned_up_version_first(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    assert stack.deploy(revision({"Models": group_resource(), "Version": version()}))
+    renamed = group_resource()
+    renamed["Properties"]["ModelPackageGroupName"] = "renamed"
+
+    assert stack.deploy(revision({"Models": renamed, "Version": version()}))
+
+    assert stack.status == "UPDATE_COMPLETE"
+    assert groups(sagemaker) == ["renamed"]  # the old group, emptied first, is gone
+    (described,) = packages(sagemaker).values()
+    assert described["ModelPackageGroupName"] == "renamed"
+    assert "DELETE_FAILED" not in [status for _, status, _ in stack.events.lines]
+    assert stack.delete()
+
+
+def test_a_circular_dependency_in_cloudformation_words(stack: Stack, revision: Writer) -> None:
+    template = revision(
+        {
+            "Models": {**group_resource(), "DependsOn": "Version"},
+            "Version": {**version(), "DependsOn": "Models"},
+        }
+    )
+
+    assert stack.deploy(template) is False
+
+    ((_, status, reason),) = stack.events.lines
+    assert status == "VALIDATION_FAILED"
+    assert reason == "Circular dependency between resources: [Models, Version]"
+
+
+def test_the_old_type_name_gets_a_hint(stack: Stack, revision: Writer) -> None:
+    old = {**version(), "Type": "AWS::SageMaker::ModelPackage"}
+
+    assert stack.deploy(revision({"Models": group_resource(), "Version": old})) is False
+
+    (reason,) = [r for _, s, r in stack.events.lines if s == "VALIDATION_FAILED"]
+    assert reason == (
+        "Version: resource type AWS::SageMaker::ModelPackage is not supported locally; "
+        "use MLOps::SageMaker::ModelPackage, a drop-in"
+    )
+
+
+def test_fast_events_state_the_wait_really_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Writer(tmp_path)({"Models": group_resource(), "Version": version()})
+
+    code, out, _ = run([str(tmp_path), "--fast", "--log-file", str(tmp_path / "l")], capsys)
+
+    assert code == 0
+    waits = re.findall(r"next look in (\S+) s( \(--fast; the handler asked \d+ s\))?", out)
+    assert waits
+    assert all(used == "0.2" and note for used, note in waits if float(used) != 0), waits
+
+
+def test_help_names_the_module_and_keeps_examples_on_their_lines(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        driver_main(["--help"])
+
+    out = capsys.readouterr().out
+    assert out.startswith("usage: python -m local.driver ")
+    assert "\n  python -m local.driver examples/registry-flow\n" in out
+    assert "\n      every revision in order, then delete the stack\n" in out
+    assert "--stack-name" in out
+    assert "--log-file" in out
+
+
+def test_the_event_table_keeps_its_columns_for_long_names(
+    sagemaker: SageMakerClient, clock: VirtualClock, revision: Writer
+) -> None:
+    output = io.StringIO()
+    name = "a-stack-name-much-longer-than-the-first-column"
+    environment = Environment(ACCOUNT, REGION, CREDENTIALS, sagemaker)
+    stack = Stack(name, environment, Events(output), wait=clock.sleep)
+
+    assert stack.deploy(revision({"Models": group_resource()}))
+
+    columns = {line.index("CREATE_") for line in output.getvalue().splitlines()}
+    assert len(columns) == 1, output.getvalue()
+    assert stack.delete()
+
+
+def test_the_summary_prints_no_empty_tags(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    assert stack.deploy(revision({"Models": group_resource(), "Version": version(Tags=[])}))
+
+    assert "tags" not in stack.story[-1]
+    assert "(Completed; PendingManualApproval)" in stack.story[-1]
+    assert stack.delete()
+
+
+# ---------------------------------------------------------------- issue 16: what a user reads
+
+
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        (
+            {"Tags": [{"Key": "team", "Value": "ml"}]},
+            (
+                "#/Tags: expected maximum item count: 0, found: 1",
+                "Fix: remove Tags, or remove ModelPackageGroupName.",
+            ),
+        ),
+        (
+            {"ModelPackageName": "churn-v1"},
+            (
+                "#/ModelPackageName: expected maxLength: 0, actual: 8",
+                "Fix: remove ModelPackageName, or remove ModelPackageGroupName.",
+            ),
+        ),
+    ],
+)
+def test_a_failed_rule_across_properties_gets_a_hint_from_the_schema(
+    stack: Stack,
+    revision: Writer,
+    sagemaker: SageMakerClient,
+    properties: Json,
+    expected: tuple[str, str],
+) -> None:
+    message, hint = expected
+    output = io.StringIO()
+    stack.events.stream = output
+
+    template = revision({"Models": group_resource(), "Version": version(**properties)})
+    assert stack.deploy(template) is False
+
+    rule = next(r for r in type_schema(OURS).document["allOf"] if "maxLength" in json.dumps(r))
+    lines = output.getvalue().splitlines()
+    failed = next(i for i, line in enumerate(lines) if "CREATE_FAILED" in line)
+    assert message in lines[failed]
+    assert lines[failed + 1].strip() == f"hint: {rule['description']} {hint}"
+    assert packages(sagemaker) == {}
+
+
+def test_approval_without_a_group_gets_a_hint(stack: Stack, revision: Writer) -> None:
+    output = io.StringIO()
+    stack.events.stream = output
+    unversioned = {
+        "Type": OURS,
+        "Properties": {
+            "ModelPackageName": "solo",
+            "ModelApprovalStatus": "Approved",
+            "InferenceSpecification": version()["Properties"]["InferenceSpecification"],
+        },
+    }
+
+    assert stack.deploy(revision({"Solo": unversioned})) is False
+
+    hint = next(line.strip() for line in output.getvalue().splitlines() if "hint:" in line)
+    assert hint.endswith("Fix: add ModelPackageGroupName, or remove ModelApprovalStatus.")
+    assert "require ModelPackageGroupName" in hint  # the rule's description, from the schema
+
+
+def test_drift_explains_specifications_appended_by_the_write_only_list(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    spec = version()["Properties"]["InferenceSpecification"]
+    at_create = {"Name": "cpu", **spec}
+    appended = {"Name": "inferentia2", **spec}
+    both = version(
+        AdditionalInferenceSpecifications=[at_create],
+        AdditionalInferenceSpecificationsToAdd=[appended],
+    )
+    output = io.StringIO()
+    stack.events.stream = output
+    assert stack.deploy(revision({"Models": group_resource(), "Version": both}))
+
+    assert drift.detect(stack) is False  # what CloudFormation reports too
+
+    (described,) = packages(sagemaker).values()
+    names = [s["Name"] for s in described["AdditionalInferenceSpecifications"]]
+    assert names == ["cpu", "inferentia2"]
+    text = output.getvalue()
+    assert "DRIFT MODIFIED" in text
+    assert re.search(
+        r"note: /AdditionalInferenceSpecifications/1 was appended by "
+        r"AdditionalInferenceSpecificationsToAdd \(write-only\), and READ returns it under "
+        r"AdditionalInferenceSpecifications",
+        text,
+    ), text
+    assert any("note: /AdditionalInferenceSpecifications/1" in line for line in stack.story)
+    assert stack.delete()
+
+
+# ---------------------------------------------------------------- the driver's shape
+
+
+def driver_imports() -> dict[str, set[str]]:
+    """Each module of local/driver and the driver modules it imports (TYPE_CHECKING included)."""
+    import ast  # noqa: PLC0415
+
+    folder = Path(__file__).resolve().parents[1] / "local" / "driver"
+    modules = {p.stem for p in folder.glob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for path in folder.glob("*.py"):
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    found.add(node.module.split(".")[0])
+                else:
+                    found |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "local.driver."
+            ):
+                found.add((node.module or "").split(".")[2])
+        graph[path.stem] = found & modules
+    return graph
+
+
+def test_the_driver_imports_no_circle() -> None:
+    graph = driver_imports()
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, " -> ".join((*path, module))
+        if module in done:
+            return
+        for imported in graph[module]:
+            visit(imported, (*path, module))
+        done.add(module)
+
+    for module in graph:
+        visit(module, ())
+
+
+def test_one_place_decides_what_changes() -> None:
+    """The replacement rule is applied by the planner only; the diff of properties is taken by
+    the planner (a revision) and rollback (a journal) only, and defined in schema.py."""
+    folder = Path(__file__).resolve().parents[1] / "local" / "driver"
+    texts = {p.stem: p.read_text() for p in folder.glob("*.py")}
+    assert {m for m, text in texts.items() if ".replacing(" in text} == {"planner"}
+    diffing = {m for m, text in texts.items() if "changed_properties(" in text}
+    assert diffing == {"planner", "rollback", "schema"}

@@ -118,7 +118,8 @@ def test_example_runs_through_the_driver(example: Path, tmp_path: Path) -> None:
             "after 2-prod.yaml (UPDATE_COMPLETE): ForecastModel arn:aws:sagemaker:us-east-1:"
             "123456789012:model-package/demand-forecasts/1 (Completed; Approved)",
             "after 2-prod.yaml: output ModelPackageArn = arn:aws:sagemaker:us-east-1:"
-            "123456789012:model-package/demand-forecasts/1 (export demo-per-environment-model-package)",
+            "123456789012:model-package/demand-forecasts/1 "
+            "(export demo-per-environment-model-package)",
             "after 2-prod.yaml: output Version = 1",
         ],
         "adopt-pipeline-versions": [

@@ -51,11 +51,16 @@ def detect(stack: Stack) -> bool:
             stack.events(resource.logical_id, "DRIFT DELETED", str(failure))
             in_sync = False
             continue
-        differences = compare(type_schema(resource.type), resource.properties, actual)
+        schema = type_schema(resource.type)
+        differences = compare(schema, resource.properties, actual)
         status = "DRIFT MODIFIED" if differences else "DRIFT IN_SYNC"
         stack.events(resource.logical_id, status, "; ".join(map(str, differences)))
+        notes = explain(schema, resource.properties, differences)
+        for note in notes:
+            stack.events.note(f"note: {note}")
         stack.story.append(f"drift {resource.logical_id}: {status.split()[1]}")
         stack.story += [f"  {d}" for d in differences]
+        stack.story += [f"  note: {note}" for note in notes]
         in_sync = in_sync and not differences
     return in_sync
 
@@ -75,6 +80,40 @@ def compare(schema: TypeSchema, expected: Json, actual: Json) -> list[Difference
                 continue
         differences += found
     return differences
+
+
+def explain(schema: TypeSchema, expected: Json, differences: list[Difference]) -> list[str]:
+    """Why a difference is reported that no change outside the stack made: an item a write-only
+    property of the template appended (same schema as the property READ returns it under)."""
+    write_only = property_names(schema.document.get("writeOnlyProperties", []))
+    properties = schema.document["properties"]
+    notes = []
+    for name in sorted(write_only & set(expected)):
+        shape = _node(schema, properties.get(name, {}))  # descriptions aside
+        for difference in differences:
+            target = difference.path.split("/")[1]
+            if (
+                target in write_only
+                or _node(schema, properties.get(target, {})) != shape
+                or difference.kind != "ADD"
+                or not any(_covers(difference.actual, item) for item in expected[name] or [])
+            ):
+                continue
+            notes.append(
+                f"{difference.path} was appended by {name} (write-only), and READ returns it "
+                f"under {target}: CloudFormation compares {target} with what READ returns, so it "
+                f"reports this as drift although nothing changed outside the stack. Expected "
+                f"while both are in the template: {target} holds only what the package was "
+                f"created with (changing it replaces the package)"
+            )
+    return notes
+
+
+def _covers(actual: Any, item: Any) -> bool:
+    """`actual` is `item` as READ returns it (it may add what SageMaker fills in)."""
+    if isinstance(actual, dict) and isinstance(item, dict):
+        return all(k in actual and _same(v, actual[k]) for k, v in item.items())
+    return _same(item, actual)
 
 
 def _node(schema: TypeSchema, node: Json) -> Json:
