@@ -26,15 +26,15 @@ def _throttled() -> tuple[Any, dict[str, Any]]:
 
 def test_the_budget_is_the_default_or_the_lambda_deadline_less_a_margin() -> None:
     clock = VirtualClock()
-    assert budget.Budget.starting(clock).left() == budget.INVOCATION_BUDGET_SECONDS
-    tight = budget.Budget.starting(clock, lambda_deadline=clock.now() + 20)
+    assert budget.TimeBudget.starting(clock).left() == budget.INVOCATION_BUDGET_SECONDS
+    tight = budget.TimeBudget.starting(clock, lambda_deadline=clock.now() + 20)
     assert tight.left() == 20 - budget.LAMBDA_MARGIN_SECONDS
     assert budget.INVOCATION_BUDGET_SECONDS + budget.ATTEMPT_SECONDS < 60  # the contract's limit
 
 
 def test_no_call_starts_that_could_not_end_in_time() -> None:
     clock = VirtualClock()
-    with budget.active(budget.Budget.starting(clock)):
+    with budget.active(budget.TimeBudget.starting(clock)):
         budget.before_call(model=_Operation())
         clock.sleep(budget.INVOCATION_BUDGET_SECONDS - budget.ATTEMPT_SECONDS + 0.5)
         with pytest.raises(budget.HandBack, match="before DescribeModelPackage") as raised:
@@ -44,13 +44,13 @@ def test_no_call_starts_that_could_not_end_in_time() -> None:
 
 def test_a_retry_that_fits_is_left_to_botocore() -> None:
     clock = VirtualClock()
-    with budget.active(budget.Budget.starting(clock)):
+    with budget.active(budget.TimeBudget.starting(clock)):
         budget.before_retry(response=_throttled(), attempts=1, operation=_Operation())
 
 
 def test_a_retry_that_would_not_end_in_time_raises_the_calls_own_error() -> None:
     clock = VirtualClock()
-    with budget.active(budget.Budget.starting(clock)):
+    with budget.active(budget.TimeBudget.starting(clock)):
         clock.sleep(budget.INVOCATION_BUDGET_SECONDS - budget.ATTEMPT_SECONDS - 1)
         with pytest.raises(exceptions.Throttling, match="not retried in this invocation"):
             budget.before_retry(response=_throttled(), attempts=2, operation=_Operation())
@@ -65,7 +65,7 @@ def test_a_retry_that_would_not_end_in_time_raises_the_calls_own_error() -> None
 )
 def test_what_botocore_would_not_retry_is_never_touched(response: Any) -> None:
     clock = VirtualClock()
-    with budget.active(budget.Budget.starting(clock)):
+    with budget.active(budget.TimeBudget.starting(clock)):
         clock.sleep(budget.INVOCATION_BUDGET_SECONDS)
         budget.before_retry(response=response, attempts=1, operation=_Operation())
         budget.before_retry(

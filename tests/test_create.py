@@ -90,6 +90,12 @@ def test_failed_package_is_deleted_and_every_reason_reported(
     stub.assert_no_pending_responses()
     # ...then the next invocation deletes the package and fails with it.
     stub.add_response("delete_model_package", {}, {"ModelPackageName": VERSION_ARN})
+    stub.add_client_error(
+        "describe_model_package",
+        "ValidationException",
+        f"ModelPackage {VERSION_ARN} does not exist.",
+        expected_params={"ModelPackageName": VERSION_ARN},
+    )
     event = create.run(client, request, first.callbackContext, clock=VirtualClock())
     assert event.status is OperationStatus.FAILED
     assert event.errorCode is not None

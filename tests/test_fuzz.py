@@ -45,7 +45,7 @@ settings.register_profile(
     "soak", max_examples=3000, suppress_health_check=_SUPPRESSED, deadline=None, derandomize=True
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-from mlops_sagemaker_modelpackage.fields import WRITE_ONLY  # noqa: E402
+from mlops_sagemaker_modelpackage.fields import FIELDS, WRITE_ONLY  # noqa: E402
 from mlops_sagemaker_modelpackage.specifications import SERVER_FILLED_KEYS  # noqa: E402
 
 
@@ -83,11 +83,13 @@ def contains(expected: Any, actual: Any, path: str = "") -> list[str]:
 
 def _as_read(model: dict[str, Any]) -> dict[str, Any]:
     """What read returns of `model`, by design: an empty KmsKeyId is how SageMaker reports no
-    key, so read leaves it out (translate.model_from_describe); the schema, as published and as
-    the API, accepts an empty one."""
+    key, and an empty value is the default a removed ApprovalDescription returns to, so read
+    leaves them out (translate.model_from_describe); the schema, as published and as the API,
+    accepts empty ones."""
+    empty = {name for name, f in FIELDS.items() if f.default == "" and model.get(name) == ""}
     if model.get("SecurityConfig") == {"KmsKeyId": ""}:
-        return {k: v for k, v in model.items() if k != "SecurityConfig"}
-    return model
+        empty.add("SecurityConfig")
+    return {k: v for k, v in model.items() if k not in empty}
 
 
 def _fresh(backend: BackendControl, sagemaker: SageMakerClient) -> None:

@@ -37,7 +37,8 @@ def test_in_invocation_polling_stops_where_the_next_look_could_not_end_in_time()
     clock = VirtualClock()
     roomy = Invocation.begin(clock)
     assert roomy.may_poll_again(0.0)
-    tight = Invocation.begin(clock, lambda_deadline=clock.now() + budget.ATTEMPT_SECONDS + 5)
+    left = budget.SHORT_ATTEMPT_SECONDS + budget.LAMBDA_MARGIN_SECONDS  # room for one look
+    tight = Invocation.begin(clock, lambda_deadline=clock.now() + left)
     assert not tight.may_poll_again(0.0)  # 1 s of sleep + one look would pass the deadline
 
 

@@ -6,6 +6,10 @@ past both. So every invocation has a deadline; before a call starts, and before 
 to retry one, the guards below check that the attempt (at most one connect and one read timeout)
 still ends in time. When it would not, the invocation hands back to CloudFormation: the call's
 own error surfaces (and the workflow retries it later), or `HandBack` before a call is made.
+
+An invocation that begins with little of the function's time left (under two ordinary attempts)
+makes its calls with short timeouts instead; one that has not even room for a short attempt
+fails with a message that says what to configure, rather than handing back without progress.
 """
 
 from __future__ import annotations
@@ -32,6 +36,12 @@ MAX_ATTEMPTS = 5
 CONNECT_TIMEOUT_SECONDS = 3
 READ_TIMEOUT_SECONDS = 8
 ATTEMPT_SECONDS = float(CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS)
+# Short attempts, when an invocation begins with little time: SageMaker's model-package calls
+# answer in well under a second, so these still complete in the normal case.
+SHORT_CONNECT_TIMEOUT_SECONDS = 1
+SHORT_READ_TIMEOUT_SECONDS = 3
+SHORT_ATTEMPT_SECONDS = float(SHORT_CONNECT_TIMEOUT_SECONDS + SHORT_READ_TIMEOUT_SECONDS)
+SHORT_ATTEMPTS_BELOW_SECONDS = 2 * ATTEMPT_SECONDS
 MAX_BACKOFF_SECONDS = 20.0
 
 
@@ -51,24 +61,59 @@ class SystemClock:
         time.sleep(seconds)
 
 
+def _seconds(now: float, lambda_deadline: float | None) -> float:
+    """The working time of an invocation that begins at `now`."""
+    if lambda_deadline is None:
+        return INVOCATION_BUDGET_SECONDS
+    return min(INVOCATION_BUDGET_SECONDS, lambda_deadline - LAMBDA_MARGIN_SECONDS - now)
+
+
+def attempt_timeouts(lambda_deadline: float | None, now: float) -> tuple[int, int]:
+    """(connect, read) timeouts for the SageMaker client of an invocation beginning at `now`.
+
+    Chosen short a second earlier than TimeBudget.starting does, so that the client's attempts
+    are never longer than the budget counts them."""
+    if _seconds(now, lambda_deadline) < SHORT_ATTEMPTS_BELOW_SECONDS + 1:
+        return SHORT_CONNECT_TIMEOUT_SECONDS, SHORT_READ_TIMEOUT_SECONDS
+    return CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS
+
+
 @dataclass(frozen=True)
-class Budget:
+class TimeBudget:
+    """The time one invocation may work, and the longest one call attempt can take."""
+
     clock: Clock
     deadline: float
+    attempt: float = ATTEMPT_SECONDS
 
     @classmethod
-    def starting(cls, clock: Clock, lambda_deadline: float | None = None) -> Budget:
-        deadline = clock.now() + INVOCATION_BUDGET_SECONDS
-        if lambda_deadline is not None:
-            deadline = min(deadline, lambda_deadline - LAMBDA_MARGIN_SECONDS)
-        return cls(clock, deadline)
+    def starting(cls, clock: Clock, lambda_deadline: float | None = None) -> TimeBudget:
+        now = clock.now()
+        seconds = _seconds(now, lambda_deadline)
+        attempt = (
+            ATTEMPT_SECONDS if seconds >= SHORT_ATTEMPTS_BELOW_SECONDS else SHORT_ATTEMPT_SECONDS
+        )
+        return cls(clock, now + seconds, attempt)
 
     def left(self) -> float:
         return self.deadline - self.clock.now()
 
     def allows(self, seconds: float) -> bool:
         """Whether `seconds` of sleeping plus one call attempt still end before the deadline."""
-        return seconds + ATTEMPT_SECONDS <= self.left()
+        return seconds + self.attempt <= self.left()
+
+    def require_a_call(self) -> None:
+        """Fail, saying what to configure, when not even one call fits: handing back would
+        only begin the next invocation as short of time, again and again."""
+        if self.allows(0.0):
+            return
+        raise exceptions.InternalFailure(
+            f"The handler began with too little of its Lambda function's time left: "
+            f"{max(self.left(), 0.0):.1f} s once {LAMBDA_MARGIN_SECONDS:.0f} s are kept back for "
+            f"the answer, and one SageMaker call needs up to {self.attempt:.0f} s. Set the "
+            "function's timeout to 60 s (what CloudFormation allows one handler invocation); "
+            "this invocation changed nothing."
+        )
 
 
 class HandBack(exceptions.ServiceInternalError):
@@ -82,11 +127,11 @@ class HandBack(exceptions.ServiceInternalError):
         self._error_code = HandlerErrorCode.ServiceInternalError
 
 
-_CURRENT: ContextVar[Budget | None] = ContextVar("mlops_modelpackage_budget", default=None)
+_CURRENT: ContextVar[TimeBudget | None] = ContextVar("mlops_modelpackage_budget", default=None)
 
 
 @contextmanager
-def active(budget: Budget) -> Iterator[Budget]:
+def active(budget: TimeBudget) -> Iterator[TimeBudget]:
     """Make `budget` the one the SageMaker client's guards check, for the block."""
     token = _CURRENT.set(budget)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, cast
 
@@ -40,10 +41,13 @@ def _shared_botocore_session() -> botocore.session.Session:
     return botocore.session.get_session()
 
 
-def sagemaker_client(session: SessionProxy | None, region: str | None) -> SageMakerClient:
+def sagemaker_client(
+    session: SessionProxy | None, region: str | None, lambda_deadline: float | None = None
+) -> SageMakerClient:
     """A SageMaker client for this invocation's caller credentials and region.
 
     The lib builds the session without a region, so the request's region is passed explicitly.
+    An invocation short of time gets a client with short timeouts (budget.attempt_timeouts).
     """
     key: tuple[str, str, str] = ("", "", "")
     if isinstance(session, LazySession):
@@ -60,12 +64,19 @@ def sagemaker_client(session: SessionProxy | None, region: str | None) -> SageMa
         raise exceptions.InvalidRequest("The request names no AWS region.")
     # Endpoint overrides (local runs, VPC endpoints) are part of what a client is.
     endpoint = os.environ.get("AWS_ENDPOINT_URL_SAGEMAKER") or os.environ.get("AWS_ENDPOINT_URL")
-    return _client_for(*key, region, endpoint)
+    connect, read = budget.attempt_timeouts(lambda_deadline, time.time())
+    return _client_for(*key, region, endpoint, connect, read)
 
 
 @lru_cache(maxsize=4)
-def _client_for(
-    access_key: str, secret_key: str, token: str, region: str | None, endpoint: str | None
+def _client_for(  # noqa: PLR0917 - the cache key is every argument
+    access_key: str,
+    secret_key: str,
+    token: str,
+    region: str | None,
+    endpoint: str | None,
+    connect_timeout: int = budget.CONNECT_TIMEOUT_SECONDS,
+    read_timeout: int = budget.READ_TIMEOUT_SECONDS,
 ) -> SageMakerClient:
     """One client per credentials and region, reused while a warm container sees them again.
 
@@ -79,7 +90,9 @@ def _client_for(
         aws_access_key_id=access_key,
         aws_secret_access_key=secret_key,
         aws_session_token=token or None,
-        config=CLIENT_CONFIG,
+        config=CLIENT_CONFIG.merge(
+            Config(connect_timeout=connect_timeout, read_timeout=read_timeout)
+        ),
     )
     # Every call, and every retry botocore would make, must end within the invocation's time.
     client.meta.events.register("before-call.sagemaker", budget.before_call)

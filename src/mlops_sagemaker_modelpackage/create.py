@@ -70,32 +70,41 @@ def _create(operation: Operation, parameters: Plain, name: str | None) -> str:
 
     Until it answers there is no identifier, and the contract lets a create answer without one
     only with FAILED: so the retries (safe, with the same ClientToken) happen here, with
-    growing sleeps, for as long as the invocation's budget allows.
+    growing sleeps, for as long as the invocation's budget allows. A conflict is retried too:
+    a replayed create (its first response lost) may meet the package its first call made, and
+    the same ClientToken then returns that package; only a refusal of the name itself means
+    another package holds it.
     """
     client, delay = operation.client, FIRST_CREATE_RETRY_SECONDS
     target = name or parameters.get("ModelPackageGroupName")
+    deleting_seen = False
     while True:
         try:
             with service_call("CreateModelPackage", target):
                 return str(client.create_model_package(**parameters)["ModelPackageArn"])
-        except exceptions._HandlerError as error:
-            refused = isinstance(error, (exceptions.InvalidRequest, exceptions.ResourceConflict))
-            if refused and name is not None and _name_taken(operation, name):
+        except exceptions.InvalidRequest as error:
+            if name is None:
+                raise
+            holder = describe(client, name, deleting_is_gone=False)
+            if holder is None and not deleting_seen:
+                raise  # refused for another reason than the name
+            if holder is not None and holder.get("ModelPackageStatus") != "Deleting":
                 raise exceptions.AlreadyExists(TYPE_NAME, name) from error
+            deleting_seen = True  # (or the deletion just ended: the name is free now)
+            if not operation.invocation.budget.allows(delay):
+                raise exceptions.ResourceConflict(
+                    f"A model package named '{name}' is still being deleted (status Deleting), "
+                    "and SageMaker frees the name only when the deletion ends. Nothing was "
+                    "created: deploy again in a few minutes, or choose another name."
+                ) from error
+            LOG.info("%s is being deleted; creating it again in %.0f s", name, delay)
+        except exceptions._HandlerError as error:
             retryable = isinstance(error, TRANSIENT_ERRORS) and not isinstance(error, HandBack)
             if not (retryable and operation.invocation.budget.allows(delay)):
                 raise
             LOG.info("CreateModelPackage: %s; trying again in %.0f s", error, delay)
         operation.invocation.clock.sleep(delay)
         delay *= 2
-
-
-def _name_taken(operation: Operation, name: str) -> bool:
-    """Whether another package holds the name (our own would have matched the ClientToken)."""
-    try:
-        return describe(operation.client, name) is not None
-    except exceptions._HandlerError:
-        return False
 
 
 def _stabilize(operation: Operation) -> ProgressEvent:
@@ -150,7 +159,7 @@ def _cleanup(operation: Operation) -> ProgressEvent:
     try:
         with service_call("DeleteModelPackage", arn):
             client.delete_model_package(ModelPackageName=arn)
-        outcome = f"The package {arn} was deleted, so nothing is left behind."
+        outcome = _after_delete(operation)
     except exceptions.NotFound:
         outcome = f"The package {arn} no longer exists."
     except TRANSIENT_ERRORS as error:
@@ -161,6 +170,27 @@ def _cleanup(operation: Operation) -> ProgressEvent:
         outcome = f"The package {arn} could not be deleted ({error}); delete it by hand."
     # Returned, not raised: the runner would retry a reason that is itself transient.
     return failure(type(reason).__name__, f"{reason} {outcome}").to_progress_event()
+
+
+def _after_delete(operation: Operation) -> str:
+    """What became of the deleted package, once this invocation's polling budget is spent."""
+    arn = operation.arn
+    try:
+        observed = watch(
+            operation.client,
+            arn,
+            operation.invocation,
+            operation.invocation.started,
+            until_gone=True,
+        )
+    except exceptions._HandlerError as error:
+        return f"Deleting the package {arn} was accepted ({error} when looking again)."
+    if observed.stage is Stage.GONE:
+        return f"The package {arn} was deleted, so nothing is left behind."
+    return (
+        f"Deleting the package {arn} was accepted; SageMaker still reports it {observed.status}, "
+        "and removes it by itself: nothing else is left behind."
+    )
 
 
 run = runner.Workflow(

@@ -2,7 +2,9 @@
 
 Phases (runner.Context.phase), each safe to run again:
   (none)      DeleteModelPackage (missing -> NotFound) -> "await_gone"
-  await_gone  Describe until "does not exist", whatever status it passes through
+  await_gone  Describe until "does not exist"; a package that is not Deleting past a short
+              grace (the delete did not take, or the context came from elsewhere) is
+              deleted again, instead of waited on for the whole timeout
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from .runner import Operation
 from .waiting import watch
 
 LOG = logging.getLogger(__name__)
+# Right after DeleteModelPackage, Describe can briefly report the status before the deletion.
+DELETE_VISIBILITY_GRACE_SECONDS = 30.0
 
 
 def _delete(operation: Operation) -> None:
@@ -28,7 +32,7 @@ def _delete(operation: Operation) -> None:
     operation.move_to("await_gone")
 
 
-def _await_gone(operation: Operation) -> ProgressEvent:
+def _await_gone(operation: Operation) -> ProgressEvent | None:
     observed = watch(
         operation.client,
         operation.arn,
@@ -38,6 +42,13 @@ def _await_gone(operation: Operation) -> ProgressEvent:
     )
     if observed.stage is Stage.GONE:
         return success(None)  # delete's SUCCESS carries no model
+    not_deleting = observed.status != "Deleting"
+    if not_deleting and (
+        operation.context.since is None or observed.waited >= DELETE_VISIBILITY_GRACE_SECONDS
+    ):
+        LOG.info("%s is %s, not being deleted: deleting it again", operation.arn, observed.status)
+        operation.move_to("")
+        return None
     return operation.keep_waiting(observed)
 
 

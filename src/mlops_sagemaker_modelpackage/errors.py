@@ -69,6 +69,10 @@ def error_code(error: ClientError) -> str:
 # Service error code -> lib exception, for codes that need no more than the code to decide.
 CODE_TABLE: dict[str, type[exceptions._HandlerError]] = {
     "ValidationException": exceptions.InvalidRequest,
+    # A paging token SageMaker cannot use (a list request's nextToken is the caller's input).
+    "InvalidToken": exceptions.InvalidRequest,
+    "InvalidNextToken": exceptions.InvalidRequest,
+    "InvalidNextTokenException": exceptions.InvalidRequest,
     "ConflictException": exceptions.ResourceConflict,
     "ResourceInUse": exceptions.ResourceConflict,
     "ResourceLimitExceeded": exceptions.ServiceLimitExceeded,

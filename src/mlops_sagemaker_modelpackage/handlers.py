@@ -35,7 +35,9 @@ def create_handler(
     request: Request,
     callback_context: MutableMapping[str, Any],
 ) -> ProgressEvent:
-    return create.run(sagemaker_client(session, request.region), request, dict(callback_context))
+    return create.run(
+        sagemaker_client(session, request.region, request.deadline), request, dict(callback_context)
+    )
 
 
 @resource.handler(Action.READ)
@@ -44,7 +46,7 @@ def read_handler(
     request: Request,
     callback_context: MutableMapping[str, Any],
 ) -> ProgressEvent:
-    return read.run(sagemaker_client(session, request.region), request)
+    return read.run(sagemaker_client(session, request.region, request.deadline), request)
 
 
 @resource.handler(Action.UPDATE)
@@ -53,7 +55,9 @@ def update_handler(
     request: Request,
     callback_context: MutableMapping[str, Any],
 ) -> ProgressEvent:
-    return update.run(sagemaker_client(session, request.region), request, dict(callback_context))
+    return update.run(
+        sagemaker_client(session, request.region, request.deadline), request, dict(callback_context)
+    )
 
 
 @resource.handler(Action.DELETE)
@@ -62,7 +66,9 @@ def delete_handler(
     request: Request,
     callback_context: MutableMapping[str, Any],
 ) -> ProgressEvent:
-    return delete.run(sagemaker_client(session, request.region), request, dict(callback_context))
+    return delete.run(
+        sagemaker_client(session, request.region, request.deadline), request, dict(callback_context)
+    )
 
 
 @resource.handler(Action.LIST)
@@ -71,4 +77,4 @@ def list_handler(
     request: Request,
     callback_context: MutableMapping[str, Any],
 ) -> ProgressEvent:
-    return listing.run(sagemaker_client(session, request.region), request)
+    return listing.run(sagemaker_client(session, request.region, request.deadline), request)

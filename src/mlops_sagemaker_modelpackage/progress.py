@@ -16,7 +16,7 @@ from typing import Any
 from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import BaseModel, OperationStatus, ProgressEvent
 
-from .budget import Budget, Clock, SystemClock
+from .budget import Clock, SystemClock, TimeBudget
 
 
 class Stage(Enum):
@@ -93,7 +93,7 @@ class Invocation:
     clock: Clock
     policy: WaitPolicy
     started: float
-    budget: Budget
+    budget: TimeBudget
 
     @classmethod
     def begin(
@@ -107,7 +107,7 @@ class Invocation:
             clock=clock,
             policy=policy or policy_from_environment(),
             started=clock.now(),
-            budget=Budget.starting(clock, lambda_deadline),
+            budget=TimeBudget.starting(clock, lambda_deadline),
         )
 
     def may_poll_again(self, waited: float) -> bool:

@@ -12,7 +12,7 @@ from .errors import TYPE_NAME
 from .progress import success
 from .request import Request
 from .runner import synchronous
-from .translate import to_model
+from .translate import is_package_arn, to_model
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -22,5 +22,7 @@ def run(client: SageMakerClient, request: Request) -> ProgressEvent:
     arn = request.arn
     if not arn:
         raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")
+    if not is_package_arn(arn):
+        raise exceptions.NotFound(TYPE_NAME, f"{arn} (not a model package ARN)")
     with synchronous(request):
         return success(to_model(read_back(client, arn)))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from cloudformation_cli_python_lib import exceptions
@@ -33,7 +33,7 @@ from .progress import (
     retry_delay,
 )
 from .request import Request
-from .translate import PlainModel, to_model
+from .translate import PlainModel, is_package_arn, to_model
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -58,8 +58,20 @@ class Context:
 
     @classmethod
     def load(cls, raw: Mapping[str, Any] | None, now: float) -> Context:
-        known = {f.name for f in fields(cls)}
-        given = {k: v for k, v in (raw or {}).items() if k in known}
+        """The context CloudFormation hands back; what this version cannot use is dropped.
+
+        A context written by another version, or damaged, may name keys this version does not
+        know or values of the wrong type: those are left out (and logged), so the operation
+        goes on from what is sound, and every phase is safe to run again."""
+        given: dict[str, Any] = {}
+        for name, value in (raw if isinstance(raw, Mapping) else {}).items():
+            expected = _CONTEXT_TYPES.get(name)
+            if expected is None:
+                continue  # another version's key
+            if value is None or isinstance(value, bool) or not isinstance(value, expected):
+                LOG.warning("Callback context: %s=%r is not usable; left out", name, value)
+                continue
+            given[name] = value
         return cls(**{"started": now, **given})  # a clock may well read 0.0: never a sentinel
 
     def to_json(self) -> dict[str, Any]:
@@ -67,6 +79,19 @@ class Context:
         if not self.failures:
             del kept["failures"]
         return kept
+
+
+# What each key of the context may hold (floats may arrive as JSON integers).
+_CONTEXT_TYPES: dict[str, type | tuple[type, ...]] = {
+    "phase": str,
+    "arn": str,
+    "started": (int, float),
+    "since": (int, float),
+    "failures": int,
+    "name": str,
+    "failure_code": str,
+    "failure_message": str,
+}
 
 
 @dataclass
@@ -95,9 +120,10 @@ class Operation:
         return to_model(model)
 
     def move_to(self, phase: str) -> None:
-        """Go on with `phase`; a wait starts now."""
+        """Go on with `phase` (the call that ended the last one succeeded); a wait starts now."""
         self.context.phase = phase
         self.context.since = self.invocation.clock.now()
+        self.context.failures = 0  # consecutive failures: a success ends the run of them
 
     @property
     def since(self) -> float:
@@ -179,10 +205,18 @@ def run(
     """Run the operation's phases from where the context says, within this invocation's time."""
     assert action in TIMEOUT_MINUTES, action
     invocation = Invocation.begin(clock, policy, request.deadline)
+    invocation.budget.require_a_call()
     context = Context.load(raw_context, invocation.started)
     context.arn = context.arn or request.arn
     if needs_identifier and not context.arn:
         raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")
+    if context.arn and not is_package_arn(context.arn):
+        raise exceptions.NotFound(TYPE_NAME, f"{context.arn} (not a model package ARN)")
+    if context.phase not in phases or (context.phase and not context.arn):
+        # Another version's phase, or a phase that needs the package without its ARN: start
+        # over (every phase is safe to run again; a create's ClientToken finds its package).
+        LOG.warning("Callback context phase %r cannot go on here; starting over", context.phase)
+        context.phase, context.since = "", None
     operation = Operation(action, client, request, context, invocation)
     with budget.active(invocation.budget):
         try:
@@ -232,5 +266,7 @@ class Workflow:
 @contextmanager
 def synchronous(request: Request) -> Iterator[None]:
     """The time budget for READ and LIST, which answer in one invocation."""
-    with budget.active(budget.Budget.starting(SystemClock(), request.deadline)):
+    time_budget = budget.TimeBudget.starting(SystemClock(), request.deadline)
+    time_budget.require_a_call()
+    with budget.active(time_budget):
         yield

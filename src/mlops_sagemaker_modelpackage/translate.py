@@ -37,6 +37,10 @@ CREATE_FIELDS = CREATE_AS_IS
 _EMPTY_BY_DEFAULT = tuple(name for name, f in FIELDS.items() if f.default == "")
 _NAME_CHARS = re.compile(r"[^a-zA-Z0-9-]+")
 _ARN_RESOURCE = re.compile(r":model-package/(?P<path>.+)$")
+# The primary identifier: SageMaker's pattern for a model package ARN, whole.
+_PACKAGE_ARN = re.compile(
+    r"arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]{9,16}:[0-9]{12}:model-package/[\S]{1,2048}"
+)
 
 
 class PlainModel(BaseModel):
@@ -55,6 +59,11 @@ class PlainModel(BaseModel):
 
 def to_model(data: Plain) -> PlainModel:
     return PlainModel(data)
+
+
+def is_package_arn(identifier: str) -> bool:
+    """Whether `identifier` is a model package ARN (a name is not the primary identifier)."""
+    return _PACKAGE_ARN.fullmatch(identifier) is not None
 
 
 def is_versioned_arn(arn: str) -> bool:

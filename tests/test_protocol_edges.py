@@ -1,0 +1,250 @@
+"""Protocol edges a new user meets, through the real entry point against the local backend:
+a replayed create that meets a conflict, an invocation short of time, the failure counter after
+a success, callback contexts the handler cannot use, identifiers that are not ARNs, a paging
+token SageMaker refuses, and a name whose package is still being deleted."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from botocore.retries import standard
+
+from local.backend.control import BackendControl
+from mlops_sagemaker_modelpackage import budget, handlers
+from tests.support.cfn import drive, invoke, payload
+from tests.support.clock import VirtualClock
+from tests.support.models import unversioned, versioned
+
+if TYPE_CHECKING:
+    from mypy_boto3_sagemaker import SageMakerClient
+
+Json = dict[str, Any]
+
+
+@pytest.fixture
+def instant_botocore_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore's backoff sleeps real seconds; the retries still happen, without the wait."""
+    monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
+
+
+def _packages(sagemaker: SageMakerClient) -> list[Json]:
+    found = sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"]
+    return [dict(s) for s in found]
+
+
+# ------------------------------------------------------------------ 2: a replayed create
+
+
+@pytest.mark.usefixtures("clock")
+@pytest.mark.parametrize("name", ["churn-model", None], ids=["explicit name", "generated name"])
+def test_a_replayed_create_that_meets_a_conflict_finds_its_own_package(
+    backend: BackendControl, sagemaker: SageMakerClient, name: str | None
+) -> None:
+    """CloudFormation re-sends a CREATE whose response was lost (same request token, no
+    context); SageMaker answers the replay's CreateModelPackage with a conflict first."""
+    desired = unversioned(name=name)
+    first = invoke("CREATE", desired, token="lost-response")
+    arn = first["resourceModel"]["ModelPackageArn"]
+    backend.configure(
+        faults=[{"operation": "CreateModelPackage", "count": 2, "code": "ConflictException"}]
+    )
+    replay = drive("CREATE", desired, token="lost-response")
+    assert replay.last["status"] == "SUCCESS", replay.last
+    assert replay.model["ModelPackageArn"] == arn
+    assert [p["ModelPackageArn"] for p in _packages(sagemaker)] == [arn]
+
+
+@pytest.mark.usefixtures("clock")
+def test_a_name_held_by_another_package_is_already_exists(
+    backend: BackendControl, sagemaker: SageMakerClient
+) -> None:
+    sagemaker.create_model_package(**unversioned())  # not this stack's
+    event = invoke("CREATE", unversioned())
+    assert event["status"] == "FAILED"
+    assert event["errorCode"] == "AlreadyExists"
+    assert len(_packages(sagemaker)) == 1
+
+
+# ------------------------------------------------------------------ 3: short of time
+
+
+class _LambdaContext:
+    def __init__(self, remaining_ms: int) -> None:
+        self.deadline = time.time() + remaining_ms / 1000
+
+    def get_remaining_time_in_millis(self) -> int:
+        return int((self.deadline - time.time()) * 1000)
+
+
+@pytest.mark.parametrize("action", ["CREATE", "READ", "UPDATE", "DELETE"])
+def test_an_invocation_with_little_time_left_still_makes_progress(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str, action: str
+) -> None:
+    """Twelve seconds left: calls are made, with short timeouts, instead of handing back."""
+    arn = drive("CREATE", versioned(group)).model["ModelPackageArn"]
+    desired = {**versioned(group, ModelApprovalStatus="Approved"), "ModelPackageArn": arn}
+    if action == "CREATE":
+        desired = versioned(group)
+    backend.reset_calls()
+    event = payload(action, desired, previous={**versioned(group), "ModelPackageArn": arn})
+    response = handlers.resource(event, _LambdaContext(12_000))
+    assert response["status"] in ("SUCCESS", "IN_PROGRESS"), response
+    assert backend.operations(), "no call was made"
+    if action == "UPDATE":
+        assert sagemaker.describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"] == (
+            "Approved"
+        )
+
+
+def test_an_invocation_without_room_for_one_call_says_what_to_configure(
+    backend: BackendControl, group: str
+) -> None:
+    arn = drive("CREATE", versioned(group)).model["ModelPackageArn"]
+    backend.reset_calls()
+    event = payload(
+        "UPDATE",
+        {**versioned(group, ModelApprovalStatus="Approved"), "ModelPackageArn": arn},
+        previous={**versioned(group), "ModelPackageArn": arn},
+    )
+    response = handlers.resource(event, _LambdaContext(7_000))
+    assert response["status"] == "FAILED", response  # never IN_PROGRESS without progress
+    assert "timeout to 60 s" in response["message"]
+    assert backend.operations() == []
+
+
+# ------------------------------------------------------------------ 4: the failure counter
+
+
+@pytest.mark.usefixtures("instant_botocore_retries")
+def test_a_successful_call_resets_the_failure_count(
+    backend: BackendControl, group: str, clock: VirtualClock
+) -> None:
+    arn = drive("CREATE", versioned(group)).model["ModelPackageArn"]
+    backend.configure(
+        faults=[{"operation": "DeleteModelPackage", "count": 4, "code": "ConflictException"}]
+    )
+    model = {**versioned(group), "ModelPackageArn": arn}
+    context = None
+    for attempt in range(1, 5):
+        event = invoke("DELETE", model, token="delete", context=context)
+        assert event["callbackContext"]["failures"] == attempt
+        clock.sleep(event["callbackDelaySeconds"])
+        context = event["callbackContext"]
+    backend.configure(faults=[{"operation": "DescribeModelPackage", "count": 5}])  # throttled
+    event = invoke("DELETE", model, token="delete", context=context)
+    assert event["status"] == "IN_PROGRESS", event
+    assert backend.operations().count("DeleteModelPackage") == 5  # the fifth was accepted
+    assert event["callbackContext"]["failures"] == 1
+    assert event["callbackDelaySeconds"] == 5
+    assert "(attempt 2)" in event["message"]
+
+
+# ------------------------------------------------------------------ 5: unusable contexts
+
+
+@pytest.mark.usefixtures("clock")
+@pytest.mark.parametrize(
+    "context",
+    [
+        {"phase": "wait_for_it"},  # another version's phase
+        {"phase": None, "started": None},
+        {"started": "yesterday", "failures": "many"},
+        {"phase": "stabilize"},  # a create's phase without its ARN
+    ],
+    ids=["unknown phase", "nulls", "wrong types", "no arn"],
+)
+def test_a_context_the_handler_cannot_use_starts_over_safely(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str, context: Json
+) -> None:
+    backend.configure(lifecycle={"pending_describes": 10})  # a wait: callbacks read the context
+    run = drive("CREATE", versioned(group), token="odd-context", context=context)
+    assert run.last["status"] == "SUCCESS", run.last
+    versions = sagemaker.list_model_packages(ModelPackageGroupName=group)
+    assert len(versions["ModelPackageSummaryList"]) == 1
+
+
+@pytest.mark.usefixtures("clock")
+def test_awaiting_the_end_of_a_delete_never_sent_deletes(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str
+) -> None:
+    arn = drive("CREATE", versioned(group)).model["ModelPackageArn"]
+    model = {**versioned(group), "ModelPackageArn": arn}
+    run = drive("DELETE", model, context={"phase": "await_gone"}, max_invocations=5)
+    assert run.last["status"] == "SUCCESS", run.last
+    assert backend.operations().count("DeleteModelPackage") == 1
+    assert _packages(sagemaker) == []
+
+
+# ------------------------------------------------------------------ 6: identifiers
+
+
+@pytest.mark.usefixtures("clock")
+@pytest.mark.parametrize("action", ["READ", "UPDATE", "DELETE"])
+@pytest.mark.parametrize("identifier", ["churn-model", "churn-models/1"])
+def test_an_identifier_that_is_not_an_arn_is_not_found(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str, action: str, identifier: str
+) -> None:
+    drive("CREATE", unversioned())
+    drive("CREATE", versioned(group))
+    backend.reset_calls()
+    event = invoke(
+        action,
+        {**versioned(group), "ModelPackageArn": identifier},
+        previous={**versioned(group), "ModelPackageArn": identifier},
+    )
+    assert event["status"] == "FAILED", event
+    assert event["errorCode"] == "NotFound"
+    assert backend.operations() == []
+    assert len(_packages(sagemaker)) == 2  # nothing deleted
+
+
+def test_a_paging_token_sagemaker_refuses_is_invalid_request(backend: BackendControl) -> None:
+    event = invoke("LIST", {}, next_token="garbage")
+    assert event["status"] == "FAILED"
+    assert event["errorCode"] == "InvalidRequest"
+
+
+# ------------------------------------------------------------------ 7: a name being deleted
+
+
+@pytest.mark.usefixtures("clock")
+def test_a_name_still_being_deleted_is_waited_for(
+    backend: BackendControl, sagemaker: SageMakerClient
+) -> None:
+    backend.configure(lifecycle={"deleting_describes": 3})
+    arn = drive("CREATE", unversioned()).model["ModelPackageArn"]
+    sagemaker.delete_model_package(ModelPackageName=arn)  # Deleting for three looks
+    run = drive("CREATE", unversioned())
+    assert run.last["status"] == "SUCCESS", run.last
+    assert [p["ModelPackageStatus"] for p in _packages(sagemaker)] == ["Completed"]
+
+
+@pytest.mark.usefixtures("clock")
+def test_a_name_deleted_for_longer_than_the_invocation_says_so(
+    backend: BackendControl, sagemaker: SageMakerClient
+) -> None:
+    backend.configure(lifecycle={"deleting_describes": 1000})
+    arn = drive("CREATE", unversioned()).model["ModelPackageArn"]
+    sagemaker.delete_model_package(ModelPackageName=arn)
+    event = invoke("CREATE", unversioned())
+    assert event["status"] == "FAILED", event
+    assert "still being deleted (status Deleting)" in event["message"]
+
+
+@pytest.mark.usefixtures("clock")
+def test_the_cleanup_of_a_failed_create_says_what_sagemaker_still_holds(
+    backend: BackendControl, group: str
+) -> None:
+    backend.configure(lifecycle={"fail_next": 1, "deleting_describes": 1000})
+    run = drive("CREATE", versioned(group))
+    assert run.last["status"] == "FAILED", run.last
+    assert "was deleted" not in run.last["message"]
+    assert "still reports it Deleting" in run.last["message"]
+
+
+def test_the_budget_keeps_one_short_attempt_in_reach() -> None:
+    """The fixed figures the tests above rely on."""
+    assert budget.SHORT_ATTEMPT_SECONDS + budget.LAMBDA_MARGIN_SECONDS < 12
+    assert budget.SHORT_ATTEMPT_SECONDS + budget.LAMBDA_MARGIN_SECONDS > 7
