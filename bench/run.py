@@ -45,7 +45,7 @@ def main() -> int:
         sections.append(_shown(calls.measure(control, sagemaker)))
         stabilized, results = stabilization.measure()
         sections.append(_shown(stabilized))
-        sections.append(_shown(cold_start.measure()))
+        sections.append(_shown(cold_start.measure(sagemaker)))
         sections.append(_shown(memory.measure(url)))  # a create in the calls' group
         sections.append(_shown(package_size.measure()))
         control.reset()
