@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,11 +19,17 @@ import pytest
 from cfn_flip import load_yaml
 
 from local.backend.control import BackendControl
-from local.driver import generate, script
+from local.driver import adopt, drift, generate, script
+from local.driver.__main__ import main as driver_main
+from local.driver.events import Events
 from local.driver.generate import Adopted, GenerateError
 from local.driver.logs import HandlerLogs
+from local.driver.provisioners import Environment
 from local.driver.schema import property_names, type_schema
+from local.driver.stack import Stack
+from local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
+from tests.support.clock import VirtualClock
 from tests.support.models import IMAGE
 from tests.support.schema import ROOT
 
@@ -187,17 +193,10 @@ def register_every_property(sagemaker: SageMakerClient) -> tuple[str, str]:
 # ---------------------------------------------------------------- fixtures
 
 
-@dataclass(frozen=True)
-class Caller:
-    account: str
-    region: str
-    credentials: dict[str, str]
-
-
 @pytest.fixture
-def env(sagemaker: SageMakerClient) -> Caller:
+def env(sagemaker: SageMakerClient) -> Environment:
     """Where the handlers run: the backend, as the test account (`sagemaker` resets it)."""
-    return Caller(ACCOUNT, REGION, CREDENTIALS)
+    return Environment(ACCOUNT, REGION, CREDENTIALS, sagemaker)
 
 
 @pytest.fixture
@@ -205,7 +204,7 @@ def logs() -> HandlerLogs:
     return HandlerLogs(stream=io.StringIO())
 
 
-def generated(env: Caller, logs: HandlerLogs, *arns: str) -> Json:
+def generated(env: Environment, logs: HandlerLogs, *arns: str) -> Json:
     """The generated template, as printed, parsed back."""
     text = generate.render(generate.template_for(generate.adopt(env, arns, logs)))
     template: Json = json.loads(json.dumps(load_yaml(text)))
@@ -223,7 +222,7 @@ def settable_properties() -> set[str]:
 
 
 def test_the_example_script_registers_versions_as_a_pipeline_would(
-    env: Caller, backend_url: str, sagemaker: SageMakerClient
+    env: Environment, backend_url: str, sagemaker: SageMakerClient
 ) -> None:
     shown = io.StringIO()
     script.run(str(REGISTER), env, backend_url, shown)
@@ -240,7 +239,7 @@ def test_the_example_script_registers_versions_as_a_pipeline_would(
 
 
 def test_the_script_gets_the_endpoint_local_credentials_and_region(
-    env: Caller, tmp_path: Path
+    env: Environment, tmp_path: Path
 ) -> None:
     probe = tmp_path / "probe.py"
     probe.write_text(
@@ -259,7 +258,7 @@ def test_the_script_gets_the_endpoint_local_credentials_and_region(
     assert "  | PROFILE None" in shown.getvalue()  # never the user's own account
 
 
-def test_a_failing_script_is_reported_with_its_output(env: Caller, tmp_path: Path) -> None:
+def test_a_failing_script_is_reported_with_its_output(env: Environment, tmp_path: Path) -> None:
     failing = tmp_path / "fails.py"
     failing.write_text("import sys\nprint('registering')\nsys.exit('no model data')\n")
     shown = io.StringIO()
@@ -285,7 +284,7 @@ def test_a_python_script_runs_with_the_drivers_python() -> None:
 
 
 def test_the_committed_example_template_is_what_generate_prints(
-    env: Caller, backend_url: str, logs: HandlerLogs
+    env: Environment, backend_url: str, logs: HandlerLogs
 ) -> None:
     script.run(str(REGISTER), env, backend_url, io.StringIO())
     adopted = generate.adopt(env, [arn_of("churn-models", 1), arn_of("churn-models", 2)], logs)
@@ -295,7 +294,7 @@ def test_the_committed_example_template_is_what_generate_prints(
 
 
 def test_generated_template_has_every_property_the_packages_have(
-    env: Caller, sagemaker: SageMakerClient, logs: HandlerLogs
+    env: Environment, sagemaker: SageMakerClient, logs: HandlerLogs
 ) -> None:
     version, unversioned = register_every_property(sagemaker)
     template = generated(env, logs, version, unversioned)
@@ -347,7 +346,7 @@ def test_generated_properties_follow_the_schema_order() -> None:
     ],
 )
 def test_generate_refuses_before_any_call(
-    env: Caller, logs: HandlerLogs, backend: BackendControl, arns: list[str], words: str
+    env: Environment, logs: HandlerLogs, backend: BackendControl, arns: list[str], words: str
 ) -> None:
     with pytest.raises(GenerateError, match=words):
         generate.adopt(env, arns, logs)
@@ -355,7 +354,7 @@ def test_generate_refuses_before_any_call(
 
 
 def test_generate_of_a_package_that_does_not_exist_says_not_found(
-    env: Caller, logs: HandlerLogs, sagemaker: SageMakerClient
+    env: Environment, logs: HandlerLogs, sagemaker: SageMakerClient
 ) -> None:
     sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
     with pytest.raises(GenerateError, match=r"churn/1: NotFound: .* was not found"):
@@ -363,7 +362,7 @@ def test_generate_of_a_package_that_does_not_exist_says_not_found(
 
 
 def test_logical_ids_come_from_the_names_and_never_collide(
-    env: Caller, logs: HandlerLogs, sagemaker: SageMakerClient
+    env: Environment, logs: HandlerLogs, sagemaker: SageMakerClient
 ) -> None:
     spec = {"InferenceSpecification": every_property()["InferenceSpecification"]}
     sagemaker.create_model_package_group(ModelPackageGroupName="churn-models")
@@ -383,7 +382,7 @@ def test_logical_ids_come_from_the_names_and_never_collide(
 
 
 def test_a_value_cloudformation_would_read_as_a_function_is_refused(
-    env: Caller, logs: HandlerLogs, sagemaker: SageMakerClient
+    env: Environment, logs: HandlerLogs, sagemaker: SageMakerClient
 ) -> None:
     arn = sagemaker.create_model_package(
         ModelPackageName="tricky",
@@ -398,3 +397,455 @@ def test_template_for_names_one_or_many_packages() -> None:
     one = generate.template_for([Adopted(arn_of("a"), {"ModelPackageName": "a"}, "A")])
     assert one["Description"].startswith("1 model package registered outside")
     assert one["Resources"]["A"]["Properties"] == {"ModelPackageName": "a"}
+
+
+# ---------------------------------------------------------------- import
+
+
+MUTATING = {
+    "CreateModelPackage",
+    "UpdateModelPackage",
+    "DeleteModelPackage",
+    "AddTags",
+    "DeleteTags",
+    "CreateModelPackageGroup",
+    "DeleteModelPackageGroup",
+}
+
+
+@pytest.fixture
+def stack(env: Environment, clock: VirtualClock) -> Stack:
+    return Stack("adopt", env, Events(io.StringIO()), wait=clock.sleep)
+
+
+def write(folder: Path, name: str, template: Json) -> Template:
+    path = folder / name
+    path.write_text(json.dumps(template))
+    return Template.load(path)
+
+
+def generated_for(
+    env: Environment, logs: HandlerLogs, folder: Path, *arns: str
+) -> tuple[Template, dict[str, str]]:
+    """The generated template, as a file, and the imports naming its resources."""
+    adopted = generate.adopt(env, arns, logs)
+    path = folder / "1-import.yaml"
+    path.write_text(generate.render(generate.template_for(adopted)))
+    return Template.load(path), {a.logical_id: a.arn for a in adopted}
+
+
+def described(sagemaker: SageMakerClient, arn: str) -> Json:
+    found = dict(sagemaker.describe_model_package(ModelPackageName=arn))
+    found.pop("ResponseMetadata", None)
+    return found
+
+
+def test_import_of_a_version_and_an_unversioned_package_with_tags(  # noqa: PLR0917 - fixtures
+    env: Environment,
+    logs: HandlerLogs,
+    stack: Stack,
+    sagemaker: SageMakerClient,
+    backend: BackendControl,
+    tmp_path: Path,
+) -> None:
+    version, unversioned = register_every_property(sagemaker)
+    template, imports = generated_for(env, logs, tmp_path, version, unversioned)
+    before = {arn: described(sagemaker, arn) for arn in (version, unversioned)}
+    backend.reset_calls()
+    assert stack.deploy(template, imports=imports)
+    assert stack.status == "IMPORT_COMPLETE"
+    assert stack.events.statuses(stack.name) == ["IMPORT_IN_PROGRESS", "IMPORT_COMPLETE"]
+    for logical_id, arn in imports.items():
+        assert stack.events.statuses(logical_id) == ["IMPORT_IN_PROGRESS", "IMPORT_COMPLETE"]
+        resource = stack.resources[logical_id]
+        assert resource.physical_id == arn
+        assert resource.deletion_policy == resource.update_replace_policy == "Retain"
+        assert resource.properties == template.declared[logical_id]["Properties"]
+    assert stack.resources["ChurnScorer"].model["Tags"] == [
+        {"Key": "env", "Value": "prod"},
+        {"Key": "team", "Value": "churn-squad"},
+    ]
+    assert stack.history["imported"] == 2
+    assert stack.history["created"] == 0
+    # an import READs and changes nothing
+    assert not set(backend.operations()) & MUTATING, backend.operations()
+    assert {arn: described(sagemaker, arn) for arn in (version, unversioned)} == before
+    # READ by identifier only, in the importing stack's request
+    reads = [r for r in stack.requests if r["action"] == "READ"]
+    assert [r["requestData"]["resourceProperties"] for r in reads] == [
+        {"ModelPackageArn": version},
+        {"ModelPackageArn": unversioned},
+    ]
+
+
+def test_generated_template_imported_shows_no_drift_then_the_stack_retains_them(
+    env: Environment,
+    logs: HandlerLogs,
+    stack: Stack,
+    sagemaker: SageMakerClient,
+    tmp_path: Path,
+) -> None:
+    version, unversioned = register_every_property(sagemaker)
+    template, imports = generated_for(env, logs, tmp_path, version, unversioned)
+    assert stack.deploy(template, imports=imports)
+    assert drift.detect(stack)
+    assert [s for _, s, _ in stack.events.lines if s.startswith("DRIFT")] == [
+        "DRIFT IN_SYNC",
+        "DRIFT IN_SYNC",
+    ]
+    assert stack.delete()
+    assert stack.events.statuses("ChurnScorer")[-1] == "DELETE_SKIPPED"
+    assert stack.history["retained"] == 2
+    for arn in (version, unversioned):
+        assert described(sagemaker, arn)["ModelPackageStatus"] == "Completed"
+
+
+def test_drift_after_import_shows_what_the_template_states_differently(
+    env: Environment,
+    logs: HandlerLogs,
+    stack: Stack,
+    sagemaker: SageMakerClient,
+    tmp_path: Path,
+) -> None:
+    sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
+    arn = sagemaker.create_model_package(
+        ModelPackageGroupName=GROUP,
+        InferenceSpecification=every_property()["InferenceSpecification"],
+        ModelApprovalStatus="PendingManualApproval",
+        CustomerMetadataProperties={"auc": "0.91"},
+    )["ModelPackageArn"]
+    generated_template = generated(env, logs, arn)
+    properties = generated_template["Resources"]["AdoptedChurnVersion1"]["Properties"]
+    properties["ModelApprovalStatus"] = "Approved"  # what the template claims, not the package
+    properties["CustomerMetadataProperties"]["auc"] = "0.99"
+    template = write(tmp_path, "1-import.json", generated_template)
+    # CloudFormation does not compare during an import: it succeeds, and changes nothing
+    assert stack.deploy(template, imports={"AdoptedChurnVersion1": arn})
+    assert described(sagemaker, arn)["ModelApprovalStatus"] == "PendingManualApproval"
+    assert not drift.detect(stack)
+    ((_, status, reason),) = [e for e in stack.events.lines if e[1].startswith("DRIFT")]
+    assert status == "DRIFT MODIFIED"
+    assert (
+        '/ModelApprovalStatus: NOT_EQUAL expected "Approved" actual "PendingManualApproval"'
+        in reason
+    )
+    assert '/CustomerMetadataProperties/auc: NOT_EQUAL expected "0.99" actual "0.91"' in reason
+
+
+def test_the_approval_is_an_ordinary_update_after_the_import(  # noqa: PLR0917 - fixtures
+    env: Environment,
+    logs: HandlerLogs,
+    stack: Stack,
+    sagemaker: SageMakerClient,
+    backend: BackendControl,
+    tmp_path: Path,
+) -> None:
+    script.run(str(REGISTER), env, backend.url, io.StringIO())
+    arns = [arn_of("churn-models", 1), arn_of("churn-models", 2)]
+    template, imports = generated_for(env, logs, tmp_path, *arns)
+    assert stack.deploy(template, imports=imports)
+    approved = json.loads(json.dumps(template.body))
+    version2 = approved["Resources"]["ChurnModelsVersion2"]["Properties"]
+    version2.update(ModelApprovalStatus="Approved", ApprovalDescription="AUC 0.93 reviewed")
+    backend.reset_calls()
+    assert stack.deploy(write(tmp_path, "2-approve.json", approved))
+    assert stack.status == "UPDATE_COMPLETE"
+    statuses = stack.events.statuses("ChurnModelsVersion2")
+    assert statuses[:3] == ["IMPORT_IN_PROGRESS", "IMPORT_COMPLETE", "UPDATE_IN_PROGRESS"]
+    assert statuses[-1] == "UPDATE_COMPLETE"
+    assert stack.events.statuses("ChurnModelsVersion1") == ["IMPORT_IN_PROGRESS", "IMPORT_COMPLETE"]
+    assert stack.resources["ChurnModelsVersion2"].physical_id == arns[1]  # in place
+    assert stack.history["updated in place"] == 1
+    assert "CreateModelPackage" not in backend.operations()
+    now = described(sagemaker, arns[1])
+    assert (now["ModelApprovalStatus"], now["ApprovalDescription"]) == (
+        "Approved",
+        "AUC 0.93 reviewed",
+    )
+    assert described(sagemaker, arns[0])["ModelApprovalStatus"] == "PendingManualApproval"
+    # the update's previous properties are the imported template's
+    update = next(r for r in stack.requests if r["action"] == "UPDATE")
+    previous = update["requestData"]["previousResourceProperties"]
+    assert previous["ModelApprovalStatus"] == "PendingManualApproval"
+    assert drift.detect(stack)
+
+
+def test_import_of_an_arn_that_does_not_exist_fails_and_changes_nothing(  # noqa: PLR0917 - fixtures
+    env: Environment,
+    logs: HandlerLogs,
+    stack: Stack,
+    sagemaker: SageMakerClient,
+    backend: BackendControl,
+    tmp_path: Path,
+) -> None:
+    script.run(str(REGISTER), env, backend.url, io.StringIO())
+    template, imports = generated_for(env, logs, tmp_path, arn_of("churn-models", 1))
+    body = json.loads(json.dumps(template.body))
+    missing = body["Resources"]["ChurnModelsVersion1"]
+    body["Resources"]["ChurnModelsVersion9"] = missing  # same shape, a version nobody registered
+    imports["ChurnModelsVersion9"] = arn_of("churn-models", 9)
+    backend.reset_calls()
+    assert not stack.deploy(write(tmp_path, "1-import.json", body), imports=imports)
+    assert stack.status == "IMPORT_ROLLBACK_COMPLETE"
+    assert stack.events.statuses(stack.name) == [
+        "IMPORT_IN_PROGRESS",
+        "IMPORT_ROLLBACK_IN_PROGRESS",
+        "IMPORT_ROLLBACK_COMPLETE",
+    ]
+    assert stack.events.statuses("ChurnModelsVersion9") == ["IMPORT_IN_PROGRESS", "IMPORT_FAILED"]
+    failed = next(reason for name, s, reason in stack.events.lines if s == "IMPORT_FAILED")
+    assert "was not found" in failed
+    assert "HandlerErrorCode: NotFound" in failed
+    # the one imported before it is let go again, as it was
+    assert stack.events.statuses("ChurnModelsVersion1") == [
+        "IMPORT_IN_PROGRESS",
+        "IMPORT_COMPLETE",
+        "IMPORT_ROLLBACK_IN_PROGRESS",
+        "IMPORT_ROLLBACK_COMPLETE",
+    ]
+    assert stack.resources == {}
+    assert stack.retained == []
+    assert not set(backend.operations()) & MUTATING
+    assert described(sagemaker, arn_of("churn-models", 1))["ModelPackageStatus"] == "Completed"
+    assert stack.revisions[-1].reason.startswith("ChurnModelsVersion9 failed to import")
+
+
+REFUSALS: list[tuple[str, Any, str]] = [
+    (
+        "a resource to create beside the import",
+        lambda body: body["Resources"].update(
+            Challenger={
+                "Type": OURS,
+                "Properties": {
+                    "ModelPackageName": "challenger",
+                    "InferenceSpecification": every_property()["InferenceSpecification"],
+                },
+            }
+        ),
+        "You have modified resources [Challenger] in your template that are not being imported. "
+        "Update, create or delete operations cannot be executed during import operations.",
+    ),
+    (
+        "no DeletionPolicy",
+        lambda body: body["Resources"]["ChurnModelsVersion1"].pop("DeletionPolicy"),
+        "The following resources to import [ChurnModelsVersion1] must have DeletionPolicy "
+        "attribute specified in the template.",
+    ),
+    (
+        "Outputs",
+        lambda body: body.update(Outputs={"Arn": {"Value": {"Ref": "ChurnModelsVersion1"}}}),
+        "As part of the import operation, you cannot modify or add [Outputs]",
+    ),
+    (
+        "a resource to import the template lacks",
+        lambda body: body["Resources"].update(Other=body["Resources"].pop("ChurnModelsVersion1")),
+        "Resource to import ChurnModelsVersion1 is not in the template",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "words"), [r[1:] for r in REFUSALS], ids=[r[0] for r in REFUSALS]
+)
+def test_an_import_that_does_more_is_refused_before_anything_runs(  # noqa: PLR0917 - fixtures
+    env: Environment,
+    logs: HandlerLogs,
+    stack: Stack,
+    backend: BackendControl,
+    tmp_path: Path,
+    change: Any,
+    words: str,
+) -> None:
+    script.run(str(REGISTER), env, backend.url, io.StringIO())
+    template, imports = generated_for(env, logs, tmp_path, arn_of("churn-models", 1))
+    body = json.loads(json.dumps(template.body))
+    change(body)
+    backend.reset_calls()
+    assert not stack.deploy(write(tmp_path, "1-import.json", body), imports=imports)
+    assert set(stack.events.statuses(stack.name)) == {"VALIDATION_FAILED"}
+    assert words in [reason for _, _, reason in stack.events.lines]
+    assert stack.status == ""  # no stack operation started
+    assert stack.invocations == 0
+    assert backend.operations() == []
+
+
+def test_an_import_into_a_stack_that_also_updates_its_resource_is_refused(  # noqa: PLR0917 - fixtures
+    env: Environment,
+    logs: HandlerLogs,
+    stack: Stack,
+    sagemaker: SageMakerClient,
+    backend: BackendControl,
+    tmp_path: Path,
+) -> None:
+    script.run(str(REGISTER), env, backend.url, io.StringIO())
+    template, imports = generated_for(env, logs, tmp_path, arn_of("churn-models", 1))
+    assert stack.deploy(template, imports=imports)
+    # a second import into the same stack: version 2, and version 1 approved at the same time
+    second, more = generated_for(env, logs, tmp_path, arn_of("churn-models", 2))
+    body = json.loads(json.dumps(second.body))
+    body["Resources"].update(json.loads(json.dumps(template.body))["Resources"])
+    body["Resources"]["ChurnModelsVersion1"]["Properties"]["ModelApprovalStatus"] = "Approved"
+    backend.reset_calls()
+    assert not stack.deploy(write(tmp_path, "2-import.json", body), imports=more)
+    assert stack.events.statuses(stack.name)[-1] == "VALIDATION_FAILED"
+    assert any(
+        "You have modified resources [ChurnModelsVersion1]" in reason
+        for _, _, reason in stack.events.lines
+    )
+    assert backend.operations() == []
+    assert stack.status == "IMPORT_COMPLETE"
+    # without the approval it is an import into the existing stack
+    del body["Resources"]["ChurnModelsVersion1"]["Properties"]["ModelApprovalStatus"]
+    body["Resources"]["ChurnModelsVersion1"]["Properties"]["ModelApprovalStatus"] = (
+        "PendingManualApproval"
+    )
+    assert stack.deploy(write(tmp_path, "3-import.json", body), imports=more)
+    assert stack.status == "IMPORT_COMPLETE"
+    assert set(stack.resources) == {"ChurnModelsVersion1", "ChurnModelsVersion2"}
+    # a package the stack already holds cannot be imported again, under any name
+    again = json.loads(json.dumps(second.body))
+    again["Resources"]["Twin"] = again["Resources"].pop("ChurnModelsVersion2")
+    again["Resources"].update(json.loads(json.dumps(body))["Resources"])
+    assert not stack.deploy(
+        write(tmp_path, "4-import.json", again), imports={"Twin": arn_of("churn-models", 2)}
+    )
+    assert any(
+        f"{arn_of('churn-models', 2)} already exists in stack {stack.id}" in reason
+        for _, _, reason in stack.events.lines
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "words"),
+    [
+        (["ChurnModelsVersion1"], "--import takes LOGICAL_ID=ARN"),
+        (["A=arn:aws:s3:::bucket"], "is not a model package ARN"),
+        ([f"A={arn_of('a')}", f"A={arn_of('b')}"], "--import names A twice"),
+    ],
+)
+def test_import_values_are_checked_before_anything(values: list[str], words: str) -> None:
+    with pytest.raises(adopt.ImportRefused, match=words):
+        adopt.imports_of(values)
+
+
+def test_importing_a_group_is_refused_locally(
+    env: Environment, stack: Stack, tmp_path: Path
+) -> None:
+    body = {
+        "Resources": {
+            "Models": {
+                "Type": "AWS::SageMaker::ModelPackageGroup",
+                "DeletionPolicy": "Retain",
+                "Properties": {"ModelPackageGroupName": "churn"},
+            }
+        }
+    }
+    arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/churn"
+    assert not stack.deploy(write(tmp_path, "1.json", body), imports={"Models": arn})
+    assert any(
+        "importing AWS::SageMaker::ModelPackageGroup is not supported locally" in reason
+        for _, _, reason in stack.events.lines
+    )
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_generate_on_the_command_line_after_a_registration_script(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    resources = tmp_path / "resources.json"
+    code = driver_main(
+        [
+            "--before",
+            str(REGISTER),
+            "--generate",
+            arn_of("churn-models", 1),
+            arn_of("churn-models", 2),
+            "--resources-to-import",
+            str(resources),
+            "--log-file",
+            str(tmp_path / "log"),
+        ]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert out == (EXAMPLE / "1-import.yaml").read_text()  # stdout is the template alone
+    assert "  | registered" in err
+    assert json.loads(resources.read_text()) == [
+        {
+            "ResourceType": OURS,
+            "LogicalResourceId": f"ChurnModelsVersion{n}",
+            "ResourceIdentifier": {"ModelPackageArn": arn_of("churn-models", n)},
+        }
+        for n in (1, 2)
+    ]
+    assert f"--import ChurnModelsVersion2={arn_of('churn-models', 2)}" in err
+
+
+def test_generate_of_what_the_embedded_sagemaker_lacks_fails_with_a_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = driver_main(["--generate", arn_of("churn", 1), "--log-file", str(tmp_path / "log")])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out == ""
+    assert "NotFound" in err
+    assert "the embedded SageMaker holds what --before registered" in err
+
+
+def test_a_failed_import_stops_the_later_revisions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "adopt"
+    folder.mkdir()
+    for name in ("1-import.yaml", "2-approve.yaml"):
+        (folder / name).write_text((EXAMPLE / name).read_text())
+    code = driver_main(
+        [
+            str(folder),
+            "--fast",
+            "--log-file",
+            str(tmp_path / "log"),
+            "--import",
+            f"ChurnModelsVersion1={arn_of('churn-models', 1)}",
+            "--import",
+            f"ChurnModelsVersion2={arn_of('churn-models', 2)}",
+        ]
+    )
+    out, _ = capsys.readouterr()
+    assert code == 1  # the embedded SageMaker starts empty, whatever tests ran before
+    assert "IMPORT_FAILED" in out
+    assert "later revisions not applied: the import failed" in out
+    assert "2-approve.yaml" not in out
+    assert "CREATE_IN_PROGRESS" not in out
+    assert "final status DELETE_COMPLETE" in out
+
+
+def test_validate_shows_the_import_change_set(capsys: pytest.CaptureFixture[str]) -> None:
+    code = driver_main(
+        [
+            str(EXAMPLE),
+            "--validate",
+            "--import",
+            f"ChurnModelsVersion1={arn_of('churn-models', 1)}",
+            "--import",
+            f"ChurnModelsVersion2={arn_of('churn-models', 2)}",
+        ]
+    )
+    out, _ = capsys.readouterr()
+    assert code == 0, out
+    assert re.search(
+        rf"ChurnModelsVersion1 +import \({re.escape(arn_of('churn-models', 1))}\)", out
+    )
+    assert re.search(r"ChurnModelsVersion2 +update in place: ApprovalDescription", out)
+    assert re.search(r"ChurnModelsVersion1 +retain", out)
+
+
+def test_command_line_refuses_what_cannot_run(capsys: pytest.CaptureFixture[str]) -> None:
+    assert driver_main(["--import", "X"]) == 2
+    assert "give templates" in capsys.readouterr().err
+    assert driver_main([str(EXAMPLE), "--import", "X"]) == 2
+    assert "--import takes LOGICAL_ID=ARN" in capsys.readouterr().err
+    assert driver_main([str(EXAMPLE), "--generate", arn_of("a")]) == 2
+    assert "give ARNs, not templates" in capsys.readouterr().err

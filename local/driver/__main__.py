@@ -99,6 +99,7 @@ def embedded() -> Iterator[tuple[Environment, str | None]]:
 
     backend = Backend().start()
     control = BackendControl(backend.url)
+    control.reset()  # moto's store is the process's: start empty whatever ran before
     control.configure(lifecycle=LOCAL_LIFECYCLE)
     client: SageMakerClient = control.sagemaker(LOCAL_CREDENTIALS, LOCAL_REGION)
     try:
