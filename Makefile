@@ -85,7 +85,7 @@ soak: $(STAMP)
 package: $(STAMP)
 	PATH=$(BIN):$$PATH cfn submit --dry-run 2>&1 | grep -v '^Could not validate regular expression'; exit $${PIPESTATUS[0]}
 	@rm -f rpdk.log
-	$(BIN)/python tools/package.py
+	$(BIN)/python -X no_debug_ranges -m tools.package
 
 # The stock `cfn test` suite, offline: local SageMaker backend + Lambda stand-in (local/)
 # running the handlers from the unpacked Lambda package, not the source tree.
