@@ -155,8 +155,19 @@ def test_deploy_role_grants_exactly_the_handler_permissions() -> None:
         json.dumps(load_yaml((ROOT / "deploy" / "register-type.yml").read_text()))
     )
     role = template["Resources"]["ExecutionRole"]["Properties"]
-    (statement,) = role["Policies"][0]["PolicyDocument"]["Statement"]
-    assert set(statement["Action"]) == wanted
+    statements = role["Policies"][0]["PolicyDocument"]["Statement"]
+    actions = [
+        a
+        for s in statements
+        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    ]
+    assert sorted(actions) == sorted(wanted)  # each permission once
+    # iam:PassRole only to SageMaker (issue 16), every other action unconditioned
+    (pass_role,) = [s for s in statements if s["Action"] == "iam:PassRole"]
+    assert pass_role["Condition"] == {
+        "StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}
+    }
+    assert all("Condition" not in s for s in statements if s is not pass_role)
     trust = role["AssumeRolePolicyDocument"]["Statement"][0]
     assert set(trust["Condition"]) == {"StringEquals", "StringLike"}
     assert "aws:SourceAccount" in trust["Condition"]["StringEquals"]
