@@ -1270,3 +1270,22 @@ def test_one_place_decides_what_changes() -> None:
     assert {m for m, text in texts.items() if ".replacing(" in text} == {"planner"}
     diffing = {m for m, text in texts.items() if "changed_properties(" in text}
     assert diffing == {"planner", "rollback", "schema"}
+
+
+def test_validate_prints_the_hint_of_a_rule_across_properties(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tagged = version(Tags=[{"Key": "team", "Value": "ml"}])
+    Writer(tmp_path)({"Models": group_resource(), "Version": tagged})
+
+    code, out, _ = run([str(tmp_path), "--validate"], capsys)
+
+    assert code == 1
+    lines = out.splitlines()
+    failed = next(
+        i for i, line in enumerate(lines) if "#/Tags: expected maximum item count" in line
+    )
+    assert lines[failed].startswith("  ERROR Properties validation failed for resource Version")
+    assert lines[failed + 1].startswith("        hint: A versioned package")
+    assert lines[failed + 1].endswith("Fix: remove Tags, or remove ModelPackageGroupName.")
+    assert "1 error(s) in 1 template revision(s)" in out

@@ -74,7 +74,7 @@ class ChangeSet:
     changes: list[ResourceChange] = field(default_factory=list)
     cleanup: list[ResourceChange] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    failures: dict[str, list[str]] = field(default_factory=dict)
+    failures: dict[str, list[str]] = field(default_factory=dict)  # the reason, then hints
     warnings: list[str] = field(default_factory=list)
     outputs: Json = field(default_factory=dict)
     bindings: Bindings | None = None  # resolves the template against the stack as it runs
@@ -87,7 +87,9 @@ class ChangeSet:
         """What `--validate` prints for it."""
         lines = [f"  WARNING {w}" for w in self.warnings]
         lines += [f"  ERROR {e}" for e in self.errors]
-        lines += [f"  ERROR {text}" for texts in self.failures.values() for text in texts]
+        for failure, *hints in self.failures.values():
+            lines.append(f"  ERROR {failure}")
+            lines += [f"        {hint}" for hint in hints]
         if self.valid:
             lines += [f"  {c.logical_id:<28} {c.describe()}" for c in self.changes + self.cleanup]
         return lines

@@ -64,7 +64,7 @@ def plan(
                 failure = type_schema(change.type).validation_failure(logical_id, change.properties)
                 change_set.failures[logical_id] = [
                     str(failure),
-                    *(f"  hint: {f.hint}" for f in findings if f.hint),
+                    *(f"hint: {f.hint}" for f in findings if f.hint),
                 ]
     change_set.cleanup = [
         _removal(current, "removed from the template")
