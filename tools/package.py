@@ -5,13 +5,21 @@ with the models of all ~440 AWS services is three quarters of it. The handlers c
 the python lib calls CloudWatch Logs (log delivery) and CloudWatch (metrics); STS is kept for
 botocore's role-assuming credential providers. This keeps those four service models and
 botocore's shared data, drops the rest and setuptools (declared by the lib, never imported) and
-boto3's resource models (`boto3.resource` is never used), deflates the code, and writes the
-package back under the same name, so `deploy/register-type.yml` takes the slim one. It is then
-unpacked into dist/lambda-package/ (outside cfn's build/, which every `cfn submit` empties;
-swapped in whole), where `make contract-test` and `make bench` run the handlers from.
+boto3's resource models (`boto3.resource` is never used). For a faster cold start it then cuts
+the SageMaker, CloudWatch Logs and CloudWatch models to the operations the shipped code calls
+(tools/service_models.py: found from the code, checked against it) and endpoints.json to the
+kept services, and compiles the bytecode Lambda cannot cache itself (compile_bytecode). It
+deflates the code and writes the package back under the same name, so
+`deploy/register-type.yml` takes the slim one. It is then unpacked into dist/lambda-package/
+(outside cfn's build/, which every `cfn submit` empties; swapped in whole), where
+`make contract-test` and `make bench` run the handlers from. The pinned models before the cut
+(dist/full-models/) and cfn's own package (dist/cfn-submit-package.zip) are kept for the bench.
 
-Fails when the handler code or a kept service model is missing, when anything from tests/,
-local/, tools/ or examples/ was packed, or when the zip exceeds MAX_ZIPPED_MB.
+Fails, leaving cfn's zip as it was, when the code calls an operation the cut model lacks or in a
+way the scan cannot resolve, or when a cut changes how a kept service resolves its endpoint;
+fails after building when the handler code, its bytecode or a kept service model is missing,
+when anything from tests/, local/, tools/ or examples/ was packed, or when the zip exceeds
+MAX_ZIPPED_MB.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import BotoCoreError
 from botocore.regions import EndpointResolver
 
 from tools import service_models
@@ -155,6 +164,14 @@ def cut_models(contents: Contents, full_models: Path = FULL_MODELS) -> None:
         )
 
 
+def _resolved(resolver: EndpointResolver, *args: Any) -> Any:
+    """What botocore's endpoint resolver makes of a service, region and variant, or its error."""
+    try:
+        return resolver.construct_endpoint(*args)
+    except BotoCoreError as error:
+        return repr(error)
+
+
 def cut_endpoints(contents: Contents) -> None:
     """botocore parses endpoints.json (1.25 MB, every service in every partition) for each new
     session's first client; only the shipped services' entries can ever be looked up. The
@@ -173,15 +190,20 @@ def cut_endpoints(contents: Contents) -> None:
     }
     contents.put(ENDPOINTS, _encoded(ENDPOINTS, cut))
     before, after = EndpointResolver(full), EndpointResolver(contents.json(ENDPOINTS))
+    variants = [(dualstack, fips) for dualstack in (False, True) for fips in (False, True)]
     for partition in full["partitions"]:
         for prefix in sorted(prefixes):
             for region in partition["regions"]:
-                found = [
-                    r.construct_endpoint(prefix, region, partition["partition"])
-                    for r in (before, after)
-                ]
-                if found[0] != found[1]:
-                    contents.problems.append(f"endpoints.json cut changes {prefix} in {region}")
+                for dualstack, fips in variants:
+                    found = [
+                        _resolved(r, prefix, region, partition["partition"], dualstack, fips)
+                        for r in (before, after)
+                    ]
+                    if found[0] != found[1]:
+                        contents.problems.append(
+                            f"endpoints.json cut changes {prefix} in {region}"
+                            f" (dualstack {dualstack}, FIPS {fips})"
+                        )
     contents.notes.append(
         f"endpoints.json: the {len(prefixes)} shipped services' entries "
         f"({', '.join(sorted(prefixes))}) of {len(full['partitions'][0]['services'])}"
@@ -339,6 +361,8 @@ def report(package: Path = PACKAGE) -> Report:
     problems = []
     if "mlops_sagemaker_modelpackage/handlers.py" not in names:
         problems.append(f"handler code missing from {INNER}")
+    if importlib_cache("mlops_sagemaker_modelpackage/handlers.py") not in names:
+        problems.append(f"handler bytecode missing from {INNER}")
     problems += [f"{n} must not ship" for n in sorted(names) if n.startswith(NEVER_SHIPPED)]
     for service, user in KEEP_SERVICES.items():
         if not any(n.startswith(f"botocore/data/{service}/") for n in names):
