@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mlops_sagemaker_modelpackage import budget, progress
-from mlops_sagemaker_modelpackage.progress import DEFAULT_POLICY, Invocation, Stage, stage_of
+from mlops_sagemaker_modelpackage.progress import DEFAULT_POLICY, Invocation
+from mlops_sagemaker_modelpackage.status import Stage, stage_of
 from tests.support.clock import VirtualClock
 
 

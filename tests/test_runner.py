@@ -10,7 +10,7 @@ from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import OperationStatus, ProgressEvent
 
 from mlops_sagemaker_modelpackage import budget, progress, runner
-from mlops_sagemaker_modelpackage.runner import Context, Operation
+from mlops_sagemaker_modelpackage.runner import Context, Execution
 from tests.support.cfn import handler_request
 from tests.support.clock import VirtualClock
 from tests.support.models import versioned
@@ -47,10 +47,10 @@ def _run(
 
 
 def test_a_transient_error_is_retried_with_the_context_kept() -> None:
-    def apply(operation: Operation) -> None:
-        operation.move_to("stabilize")
+    def apply(execution: Execution) -> None:
+        execution.move_to("stabilize")
 
-    def stabilize(operation: Operation) -> None:
+    def stabilize(execution: Execution) -> None:
         raise exceptions.ResourceConflict("busy")
 
     event = _run({"": apply, "stabilize": stabilize})
@@ -62,7 +62,7 @@ def test_a_transient_error_is_retried_with_the_context_kept() -> None:
 
 
 def test_handing_back_counts_no_failure() -> None:
-    def apply(operation: Operation) -> None:
+    def apply(execution: Execution) -> None:
         raise budget.HandBack("time is up")
 
     event = _run({"": apply}, {"failures": 3, "started": 1_800_000_000.0})

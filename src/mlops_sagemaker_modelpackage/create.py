@@ -19,8 +19,9 @@ from . import runner, tags
 from .budget import HandBack
 from .describe import describe, failure_text, read_back
 from .errors import TYPE_NAME, failure, service_call
-from .progress import TRANSIENT_ERRORS, Stage, in_progress, success
-from .runner import Operation
+from .progress import TRANSIENT_ERRORS, in_progress, success
+from .runner import Execution
+from .status import Stage
 from .translate import (
     Plain,
     after_create_request,
@@ -36,10 +37,10 @@ LOG = logging.getLogger(__name__)
 FIRST_CREATE_RETRY_SECONDS = 2.0
 
 
-def _register(operation: Operation) -> None:
+def _register(execution: Execution) -> None:
     """CreateModelPackage; the same request token sends the same ClientToken, so a create
     invoked again after a lost response gets the package the first call made."""
-    request, desired = operation.request, operation.request.desired
+    request, desired = execution.request, execution.request.desired
     validate_desired(desired)
     token = client_token(desired.get("ClientToken"), request.token)
     name = None
@@ -57,15 +58,15 @@ def _register(operation: Operation) -> None:
             sorted(request.stack_tags),
         )
     parameters = create_request(desired, name=name, token=token, tags=package_tags)
-    arn = _create(operation, parameters, name)
+    arn = _create(execution, parameters, name)
     LOG.info("CreateModelPackage returned %s", arn)
-    operation.context.arn = arn
+    execution.context.arn = arn
     if name and not desired.get("ModelPackageName"):
-        operation.context.name = name
-    operation.move_to("stabilize")
+        execution.context.name = name
+    execution.move_to("stabilize")
 
 
-def _create(operation: Operation, parameters: Plain, name: str | None) -> str:
+def _create(execution: Execution, parameters: Plain, name: str | None) -> str:
     """CreateModelPackage, retried inside this invocation while SageMaker is busy or throttles.
 
     Until it answers there is no identifier, and the contract lets a create answer without one
@@ -75,7 +76,7 @@ def _create(operation: Operation, parameters: Plain, name: str | None) -> str:
     the same ClientToken then returns that package; only a refusal of the name itself means
     another package holds it.
     """
-    client, delay = operation.client, FIRST_CREATE_RETRY_SECONDS
+    client, delay = execution.client, FIRST_CREATE_RETRY_SECONDS
     target = name or parameters.get("ModelPackageGroupName")
     deleting_seen = False
     while True:
@@ -91,7 +92,7 @@ def _create(operation: Operation, parameters: Plain, name: str | None) -> str:
             if holder is not None and holder.get("ModelPackageStatus") != "Deleting":
                 raise exceptions.AlreadyExists(TYPE_NAME, name) from error
             deleting_seen = True  # (or the deletion just ended: the name is free now)
-            if not operation.invocation.budget.allows(delay):
+            if not execution.invocation.budget.allows(delay):
                 raise exceptions.ResourceConflict(
                     f"A model package named '{name}' is still being deleted (status Deleting), "
                     "and SageMaker frees the name only when the deletion ends. Nothing was "
@@ -100,20 +101,20 @@ def _create(operation: Operation, parameters: Plain, name: str | None) -> str:
             LOG.info("%s is being deleted; creating it again in %.0f s", name, delay)
         except exceptions._HandlerError as error:
             retryable = isinstance(error, TRANSIENT_ERRORS) and not isinstance(error, HandBack)
-            if not (retryable and operation.invocation.budget.allows(delay)):
+            if not (retryable and execution.invocation.budget.allows(delay)):
                 raise
             LOG.info("CreateModelPackage: %s; trying again in %.0f s", error, delay)
-        operation.invocation.clock.sleep(delay)
+        execution.invocation.clock.sleep(delay)
         delay *= 2
 
 
-def _stabilize(operation: Operation) -> ProgressEvent:
-    client, arn = operation.client, operation.arn
+def _stabilize(execution: Execution) -> ProgressEvent:
+    client, arn = execution.client, execution.arn
     observed = watch(
         client,
         arn,
-        operation.invocation,
-        operation.since,
+        execution.invocation,
+        execution.since,
         just_created=True,
     )
     if observed.stage is Stage.FAILED:
@@ -121,8 +122,8 @@ def _stabilize(operation: Operation) -> ProgressEvent:
             f"SageMaker failed model package {arn}: {failure_text(observed.described)}."
         )
     if observed.stage is Stage.WAITING:
-        return operation.keep_waiting(observed)
-    follow_up = after_create_request(arn, operation.request.desired)
+        return execution.keep_waiting(observed)
+    follow_up = after_create_request(arn, execution.request.desired)
     described = observed.described
     if follow_up is not None:
         with service_call("UpdateModelPackage", arn):
@@ -131,11 +132,11 @@ def _stabilize(operation: Operation) -> ProgressEvent:
     return success(to_model(read_back(client, arn, described)))
 
 
-def _clean_up_later(operation: Operation, error: exceptions._HandlerError) -> ProgressEvent:
+def _clean_up_later(execution: Execution, error: exceptions._HandlerError) -> ProgressEvent:
     """A create that fails once its package exists deletes the package: a FAILED event
     carries no model, so CloudFormation may never learn the ARN. The reason goes into the
     context first; the deletion happens in the next invocation."""
-    context = operation.context
+    context = execution.context
     if not context.arn or context.phase == "cleanup":
         raise error
     LOG.info("Create of %s failed (%s); deleting the package", context.arn, error)
@@ -144,26 +145,26 @@ def _clean_up_later(operation: Operation, error: exceptions._HandlerError) -> Pr
     context.failure_message = str(error)
     context.failures = 0
     return in_progress(
-        operation.identified(),
+        execution.identified(),
         context.to_json(),
         1,
         f"{error} Deleting the package so that nothing is left behind.",
     )
 
 
-def _cleanup(operation: Operation) -> ProgressEvent:
-    client, arn, context = operation.client, operation.arn, operation.context
+def _cleanup(execution: Execution) -> ProgressEvent:
+    client, arn, context = execution.client, execution.arn, execution.context
     reason = failure(
         context.failure_code or "GeneralServiceException", context.failure_message or ""
     )
     try:
         with service_call("DeleteModelPackage", arn):
             client.delete_model_package(ModelPackageName=arn)
-        outcome = _after_delete(operation)
+        outcome = _after_delete(execution)
     except exceptions.NotFound:
         outcome = f"The package {arn} no longer exists."
     except TRANSIENT_ERRORS as error:
-        if not operation.out_of_time():
+        if not execution.out_of_time():
             raise
         outcome = f"The package {arn} could not be deleted ({error}); delete it by hand."
     except exceptions._HandlerError as error:
@@ -172,15 +173,15 @@ def _cleanup(operation: Operation) -> ProgressEvent:
     return failure(type(reason).__name__, f"{reason} {outcome}").to_progress_event()
 
 
-def _after_delete(operation: Operation) -> str:
+def _after_delete(execution: Execution) -> str:
     """What became of the deleted package, once this invocation's polling budget is spent."""
-    arn = operation.arn
+    arn = execution.arn
     try:
         observed = watch(
-            operation.client,
+            execution.client,
             arn,
-            operation.invocation,
-            operation.invocation.started,
+            execution.invocation,
+            execution.invocation.started,
             until_gone=True,
         )
     except exceptions._HandlerError as error:

@@ -15,8 +15,9 @@ from cloudformation_cli_python_lib.interface import ProgressEvent
 
 from . import runner
 from .errors import service_call
-from .progress import Stage, success
-from .runner import Operation
+from .progress import success
+from .runner import Execution
+from .status import Stage
 from .waiting import watch
 
 LOG = logging.getLogger(__name__)
@@ -24,32 +25,32 @@ LOG = logging.getLogger(__name__)
 DELETE_VISIBILITY_GRACE_SECONDS = 30.0
 
 
-def _delete(operation: Operation) -> None:
-    client, arn = operation.client, operation.arn
+def _delete(execution: Execution) -> None:
+    client, arn = execution.client, execution.arn
     with service_call("DeleteModelPackage", arn):
         client.delete_model_package(ModelPackageName=arn)
     LOG.info("DeleteModelPackage %s accepted", arn)
-    operation.move_to("await_gone")
+    execution.move_to("await_gone")
 
 
-def _await_gone(operation: Operation) -> ProgressEvent | None:
+def _await_gone(execution: Execution) -> ProgressEvent | None:
     observed = watch(
-        operation.client,
-        operation.arn,
-        operation.invocation,
-        operation.since,
+        execution.client,
+        execution.arn,
+        execution.invocation,
+        execution.since,
         until_gone=True,
     )
     if observed.stage is Stage.GONE:
         return success(None)  # delete's SUCCESS carries no model
     not_deleting = observed.status != "Deleting"
     if not_deleting and (
-        operation.context.since is None or observed.waited >= DELETE_VISIBILITY_GRACE_SECONDS
+        execution.context.since is None or observed.waited >= DELETE_VISIBILITY_GRACE_SECONDS
     ):
-        LOG.info("%s is %s, not being deleted: deleting it again", operation.arn, observed.status)
-        operation.move_to("")
+        LOG.info("%s is %s, not being deleted: deleting it again", execution.arn, observed.status)
+        execution.move_to("")
         return None
-    return operation.keep_waiting(observed)
+    return execution.keep_waiting(observed)
 
 
 run = runner.Workflow("delete", {"": _delete, "await_gone": _await_gone})

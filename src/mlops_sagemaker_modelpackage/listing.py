@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
 PAGE_SIZE = 100
-SUMMARY_FIELDS = (
+# The ListModelPackages summary fields a LIST item carries.
+LIST_ITEM_FIELDS = (
     "ModelPackageArn",
     "ModelPackageGroupName",
     "ModelPackageVersion",
@@ -55,7 +56,7 @@ def run(client: SageMakerClient, request: Request) -> ProgressEvent:
 
 
 def _item(summary: Plain) -> Plain:
-    item = {k: summary[k] for k in SUMMARY_FIELDS if summary.get(k) is not None}
+    item = {k: summary[k] for k in LIST_ITEM_FIELDS if summary.get(k) is not None}
     if not is_versioned_arn(item["ModelPackageArn"]) and summary.get("ModelPackageName"):
         item["ModelPackageName"] = summary["ModelPackageName"]
     return item

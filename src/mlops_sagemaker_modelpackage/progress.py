@@ -1,4 +1,5 @@
-"""Progress events, package status classification and the waiting policy.
+"""Progress events and the timing policy: how long to poll and to wait between callbacks,
+retry delays, and the operations' timeouts. What a package status means is status.py.
 
 The policy keeps the time between SageMaker finishing and the handler reporting it within
 max(10% of the wait so far, 1 s): poll inside the invocation while the package may finish soon,
@@ -10,36 +11,12 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 
 from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import BaseModel, OperationStatus, ProgressEvent
 
 from .budget import Clock, SystemClock, TimeBudget
-
-
-class Stage(Enum):
-    """What a package status means for whoever waits on it."""
-
-    WAITING = "waiting"
-    DONE = "done"
-    FAILED = "failed"
-    GONE = "gone"
-
-
-PACKAGE_STAGES = {
-    "Pending": Stage.WAITING,
-    "InProgress": Stage.WAITING,
-    "Deleting": Stage.WAITING,
-    "Completed": Stage.DONE,
-    "Failed": Stage.FAILED,
-}
-
-
-def stage_of(status: str | None) -> Stage:
-    # An unknown, newer status is waited on rather than mistaken for success or failure.
-    return PACKAGE_STAGES.get(status or "", Stage.WAITING)
 
 
 @dataclass(frozen=True)

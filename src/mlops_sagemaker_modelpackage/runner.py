@@ -95,8 +95,8 @@ _CONTEXT_TYPES: dict[str, type | tuple[type, ...]] = {
 
 
 @dataclass
-class Operation:
-    """Everything one phase works with."""
+class Execution:
+    """One invocation of a workflow: everything a phase works with."""
 
     action: str
     client: SageMakerClient
@@ -186,8 +186,8 @@ class Operation:
         )
 
 
-Phase = Callable[[Operation], ProgressEvent | None]
-FailureHandler = Callable[[Operation, exceptions._HandlerError], ProgressEvent]
+Phase = Callable[[Execution], ProgressEvent | None]
+FailureHandler = Callable[[Execution, exceptions._HandlerError], ProgressEvent]
 
 
 def run(
@@ -217,20 +217,20 @@ def run(
         # over (every phase is safe to run again; a create's ClientToken finds its package).
         LOG.warning("Callback context phase %r cannot go on here; starting over", context.phase)
         context.phase, context.since = "", None
-    operation = Operation(action, client, request, context, invocation)
+    execution = Execution(action, client, request, context, invocation)
     with budget.active(invocation.budget):
         try:
             try:
                 while True:
-                    event = phases[context.phase](operation)
+                    event = phases[context.phase](execution)
                     if event is not None:
                         return event
             except TRANSIENT_ERRORS as error:
-                return operation.retry_later(error)
+                return execution.retry_later(error)
         except exceptions._HandlerError as failure:
             if on_failure is None:
                 raise
-            return on_failure(operation, failure)
+            return on_failure(execution, failure)
 
 
 @dataclass(frozen=True)

@@ -21,16 +21,17 @@ from . import runner, tags
 from .describe import describe_existing, failure_text, read_back
 from .errors import service_call
 from .plan import plan_update, refuse_impossible
-from .progress import Stage, stage_of, success
-from .runner import Operation
+from .progress import success
+from .runner import Execution
+from .status import Stage, stage_of
 from .translate import is_versioned_arn, model_from_describe, to_model
 from .waiting import watch
 
 LOG = logging.getLogger(__name__)
 
 
-def _apply(operation: Operation) -> ProgressEvent | None:
-    client, arn, request = operation.client, operation.arn, operation.request
+def _apply(execution: Execution) -> ProgressEvent | None:
+    client, arn, request = execution.client, execution.arn, execution.request
     refuse_impossible(request.desired, request.previous)
     versioned = is_versioned_arn(arn)
     described = describe_existing(client, arn)
@@ -53,12 +54,12 @@ def _apply(operation: Operation) -> ProgressEvent | None:
             arn,
             sorted(k for k in plan.update if k != "ModelPackageArn"),
         )
-        operation.move_to("stabilize")
+        execution.move_to("stabilize")
         return None
     if plan.tags:
         tags.apply(client, arn, plan.tags)
     if stage_of(described.get("ModelPackageStatus")) is not Stage.DONE:
-        operation.move_to("stabilize")  # still processing an earlier change
+        execution.move_to("stabilize")  # still processing an earlier change
         return None
     if not plan.tags:
         LOG.info("Nothing to change on %s: it already is as desired", arn)
@@ -66,17 +67,17 @@ def _apply(operation: Operation) -> ProgressEvent | None:
     return success(to_model(read_back(client, arn, described)))
 
 
-def _stabilize(operation: Operation) -> ProgressEvent:
-    arn = operation.arn
-    observed = watch(operation.client, arn, operation.invocation, operation.since)
+def _stabilize(execution: Execution) -> ProgressEvent:
+    arn = execution.arn
+    observed = watch(execution.client, arn, execution.invocation, execution.since)
     if observed.stage is Stage.FAILED:
         raise exceptions.NotStabilized(
             f"SageMaker failed model package {arn} after the update: "
             f"{failure_text(observed.described)}"
         )
     if observed.stage is Stage.WAITING:
-        return operation.keep_waiting(observed)
-    return success(to_model(read_back(operation.client, arn, observed.described)))
+        return execution.keep_waiting(observed)
+    return success(to_model(read_back(execution.client, arn, observed.described)))
 
 
 run = runner.Workflow("update", {"": _apply, "stabilize": _stabilize})

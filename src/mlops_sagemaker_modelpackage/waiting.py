@@ -10,7 +10,8 @@ from cloudformation_cli_python_lib import exceptions
 
 from .describe import describe
 from .errors import TYPE_NAME
-from .progress import Invocation, Stage, stage_of
+from .progress import Invocation
+from .status import Stage, stage_of
 from .translate import Plain
 
 if TYPE_CHECKING:
