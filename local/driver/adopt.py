@@ -5,8 +5,10 @@ must exist: IMPORT_IN_PROGRESS, IMPORT_COMPLETE; otherwise IMPORT_FAILED and the
 rolled back, the stack as before, nothing deleted) and adheres to its type's schema. Before
 anything runs it refuses, in its own words, a change set that would do anything else: a resource
 to import without a `DeletionPolicy`, any resource created, updated or deleted beside the
-imports, Outputs added or changed. It does not compare the template's properties with the
-resource during the import; drift detection does that afterwards.
+imports, Outputs added or changed (checked here for an import that creates the stack, the
+driver's case: the stack state keeps no earlier Outputs section to compare with). It does not
+compare the template's properties with the resource during the import; drift detection does
+that afterwards.
 
 `as_import` turns the change set the planner made for the revision (where every resource to
 import is a create) into that import, or into its refusal; `undo_import` is its rollback.
