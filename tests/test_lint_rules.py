@@ -44,7 +44,7 @@ def readme_command() -> str:
     text = (ROOT / "README.md").read_text()
     section = text.split("## Linting templates", 1)[1].split("\n## ", 1)[0]
     (command,) = re.findall(r"^(cfn-lint .*)$", section, flags=re.MULTILINE)
-    return command
+    return str(command)
 
 
 def lint(*templates: Path) -> tuple[int, list[dict[str, Any]]]:
@@ -81,7 +81,7 @@ def test_every_rule_has_an_id_and_descriptions() -> None:
     spec.loader.exec_module(module)
     from cfnlint.rules import CloudFormationLintRule  # noqa: PLC0415
 
-    rules = [
+    rules: list[Any] = [
         cls
         for cls in vars(module).values()
         if isinstance(cls, type)
