@@ -17,6 +17,7 @@ import re
 import threading
 from typing import Any
 
+import botocore.session
 from moto.sagemaker import urls as sagemaker_urls
 from moto.sagemaker.exceptions import ConflictException, ValidationError
 from moto.sagemaker.models import ModelPackage, SageMakerModelBackend, sagemaker_backends
@@ -28,15 +29,28 @@ from .settings import CONTROL
 Plain = dict[str, Any]
 
 MAX_ADDITIONAL_SPECIFICATIONS = 15
-# Replaced by UpdateModelPackage when given; metadata and specifications are merged instead.
-REPLACED_ON_UPDATE = (
-    "ModelApprovalStatus",
-    "ApprovalDescription",
-    "InferenceSpecification",
-    "SourceUri",
-    "ModelCard",
-    "ModelLifeCycle",
-    "ModelPackageRegistrationType",
+# Replaced by UpdateModelPackage when given: every member of its request (from botocore's
+# service model, so a new API field is emulated without a change here) but the ones SageMaker
+# merges (metadata, appended specifications) and the call's own parameters.
+MERGED_OR_CALL_PARAMETERS = frozenset(
+    {
+        "ModelPackageArn",
+        "ClientToken",
+        "CustomerMetadataProperties",
+        "CustomerMetadataPropertiesToRemove",
+        "AdditionalInferenceSpecificationsToAdd",
+    }
+)
+_UPDATE_INPUT = (
+    botocore.session.get_session()
+    .get_service_model("sagemaker")
+    .operation_model("UpdateModelPackage")
+    .input_shape
+)
+REPLACED_ON_UPDATE = tuple(
+    name
+    for name in (_UPDATE_INPUT.members if _UPDATE_INPUT is not None else {})
+    if name not in MERGED_OR_CALL_PARAMETERS
 )
 NOT_DESCRIBED = ("ClientToken", "Tags")
 # The fields moto's ModelPackage takes (RegistryPackage sets them from the request instead, so
