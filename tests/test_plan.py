@@ -13,6 +13,7 @@ from cloudformation_cli_python_lib import exceptions
 from mlops_sagemaker_modelpackage.fields import FIELDS, IN_PLACE, Removal
 from mlops_sagemaker_modelpackage.plan import UpdatePlan, plan_update, refuse_impossible
 from tests.support.models import additional_spec, unversioned, versioned
+from tests.support.schema import example_value, our_schema, resolve
 
 VERSION_ARN = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/3"
 PACKAGE_ARN = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-model"
@@ -172,15 +173,12 @@ def test_a_status_the_stack_never_managed_is_never_touched() -> None:
 
 def test_removed_properties_do_what_the_field_table_says() -> None:
     """Every in-place property, set before and removed now, against fields.py's row."""
-    values: Json = {
-        "ModelApprovalStatus": "Approved",
-        "ApprovalDescription": "reviewed",
-        "ModelLifeCycle": {"Stage": "Dev", "StageStatus": "Approved"},
-        "ModelPackageRegistrationType": "Logged",
-        "ModelCard": {"ModelCardStatus": "Draft"},
-        "SourceUri": "s3://models/source",
-    }
-    assert set(values) == set(IN_PLACE)
+    schema = our_schema()
+    values: Json = {}
+    for key in IN_PLACE:  # a value of each, other than the default a reset returns to
+        node = resolve(schema, schema["properties"][key])
+        candidates = node.get("enum") or [example_value(schema, node)]
+        values[key] = next(v for v in candidates if v != FIELDS[key].default)
     for key, value in values.items():
         before = versioned(**{key: value})
         plan = _plan(SILENT, before, {**SILENT_HELD, key: value})
