@@ -1289,3 +1289,67 @@ def test_validate_prints_the_hint_of_a_rule_across_properties(
     assert lines[failed + 1].startswith("        hint: A versioned package")
     assert lines[failed + 1].endswith("Fix: remove Tags, or remove ModelPackageGroupName.")
     assert "1 error(s) in 1 template revision(s)" in out
+
+
+def cdk_synthesized(resources: Json) -> Json:
+    """What `cdk synth` adds with the default synthesizer: the bootstrap version parameter and
+    its rule, the CDKMetadata resource and its condition, `aws:cdk:path` metadata."""
+    regions = [{"Fn::Equals": [{"Ref": "AWS::Region"}, r]} for r in ("us-east-1", "eu-west-1")]
+    return {
+        "Resources": {
+            **{
+                name: {**spec, "Metadata": {"aws:cdk:path": f"Stack/{name}/Resource"}}
+                for name, spec in resources.items()
+            },
+            "CDKMetadata": {
+                "Type": "AWS::CDK::Metadata",
+                "Properties": {"Analytics": "v2:deflate64:H4sIAAAAAAAA"},
+                "Metadata": {"aws:cdk:path": "Stack/CDKMetadata/Default"},
+                "Condition": "CDKMetadataAvailable",
+            },
+        },
+        "Conditions": {"CDKMetadataAvailable": {"Fn::Or": regions}},
+        "Parameters": {
+            "BootstrapVersion": {
+                "Type": "AWS::SSM::Parameter::Value<String>",
+                "Default": "/cdk-bootstrap/hnb659fds/version",
+                "Description": "Version of the CDK Bootstrap resources in this environment",
+            }
+        },
+        "Rules": {
+            "CheckBootstrapVersion": {
+                "Assertions": [
+                    {
+                        "Assert": {
+                            "Fn::Not": [
+                                {"Fn::Contains": [["1", "2", "3"], {"Ref": "BootstrapVersion"}]}
+                            ]
+                        },
+                        "AssertDescription": "CDK bootstrap stack version 6 required.",
+                    }
+                ]
+            }
+        },
+    }
+
+
+def test_a_template_the_cdk_synthesized_with_its_defaults_deploys(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    output = io.StringIO()
+    stack.events.stream = output
+    body = cdk_synthesized({"Models": group_resource(), "Version": version()})
+
+    assert stack.deploy(revision(body.pop("Resources"), **body))
+
+    (described,) = packages(sagemaker).values()
+    assert described["ModelApprovalStatus"] == "PendingManualApproval"
+    assert stack.events.statuses("CDKMetadata") == ["CREATE_IN_PROGRESS", "CREATE_COMPLETE"]
+    text = output.getvalue()
+    assert "WARNING Rules CheckBootstrapVersion not evaluated locally" in text
+    assert (
+        "WARNING parameter BootstrapVersion: SSM parameter /cdk-bootstrap/hnb659fds/version" in text
+    )
+    assert drift.detect(stack)
+    assert stack.delete()
+    assert packages(sagemaker) == {}

@@ -35,7 +35,7 @@ def plan(
     imports: dict[str, str] | None = None,
 ) -> ChangeSet:
     """`imports` (logical id → identifier) makes it an IMPORT change set (see adopt.py)."""
-    change_set = ChangeSet(template.path.name)
+    change_set = ChangeSet(template.path.name, warnings=list(template.warnings))
     try:
         bindings = Bindings.of(template, identity)
         desired, fresh, ignored = _desired(bindings, state)

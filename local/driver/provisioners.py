@@ -4,7 +4,8 @@
 CloudFormation sends: every scalar a string, no read-only property in the desired state but the
 primary identifier, stack tags and the `aws:cloudformation:*` system tags, one
 `clientRequestToken` per operation, reused on every callback. `GroupProvisioner` handles
-AWS::SageMaker::ModelPackageGroup, which the examples need beside it, with the SageMaker API.
+AWS::SageMaker::ModelPackageGroup, which the examples need beside it, with the SageMaker API;
+`CdkMetadataProvisioner` records the AWS::CDK::Metadata resource of a CDK-synthesized template.
 Each carries its type's schema. A failure raises `StackFailure` with CloudFormation's status
 reason.
 """
@@ -23,7 +24,7 @@ from botocore.exceptions import ClientError
 from . import protocol
 from .events import Events
 from .logs import HandlerLogs
-from .schema import GROUP_TYPE, TypeSchema, as_sent, type_schema
+from .schema import CDK_METADATA_TYPE, GROUP_TYPE, TypeSchema, as_sent, type_schema
 from .state import Resource
 
 if TYPE_CHECKING:
@@ -87,7 +88,11 @@ class Provisioner(Protocol):
 
 def provisioners(context: Context) -> dict[str, Provisioner]:
     """One provisioner per supported type, by type name."""
-    found: list[Provisioner] = [HandlerProvisioner(context), GroupProvisioner(context)]
+    found: list[Provisioner] = [
+        HandlerProvisioner(context),
+        GroupProvisioner(context),
+        CdkMetadataProvisioner(),
+    ]
     return {p.schema.type_name: p for p in found}
 
 
@@ -281,6 +286,27 @@ class GroupProvisioner:
             "ModelPackageGroupStatus": described["ModelPackageGroupStatus"],
             "CreationTime": described["CreationTime"].isoformat(),
         }
+
+
+class CdkMetadataProvisioner:
+    """AWS::CDK::Metadata, which the CDK adds to a synthesized template: CloudFormation records
+    it and calls nothing."""
+
+    def __init__(self) -> None:
+        self.schema = type_schema(CDK_METADATA_TYPE)
+
+    def create(self, resource: Resource, label: str) -> None:
+        resource.physical_id = str(uuid.uuid4())
+        resource.model = {"Id": resource.physical_id}
+
+    def update(self, resource: Resource, desired: Json, previous: Json) -> None:
+        """Nothing to call: the properties are only recorded."""
+
+    def delete(self, resource: Resource) -> None:
+        """Nothing to call."""
+
+    def read(self, resource: Resource) -> Json:
+        return {**resource.properties, **resource.model}
 
 
 def _api(operation: str, call: Callable[[], Any]) -> Any:

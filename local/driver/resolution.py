@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .intrinsics import Resolver, TemplateError
-from .schema import GROUP_TYPE, type_schema
+from .schema import CDK_METADATA_TYPE, GROUP_TYPE, type_schema
 from .state import StackState
 from .template import Template, TemplateErrors
 
 Json = dict[str, Any]
 OUR_TYPE = "MLOps::SageMaker::ModelPackage"
-SUPPORTED_TYPES = (OUR_TYPE, GROUP_TYPE)
+SUPPORTED_TYPES = (OUR_TYPE, GROUP_TYPE, CDK_METADATA_TYPE)
 GROUP_PROPERTIES = {"ModelPackageGroupName", "ModelPackageGroupDescription", "Tags"}
 # Types people write that the driver knows a replacement for
 INSTEAD = {"AWS::SageMaker::ModelPackage": f"use {OUR_TYPE}, a drop-in"}

@@ -24,6 +24,7 @@ Json = dict[str, Any]
 ROOT = Path(__file__).resolve().parents[2]
 OUR_SCHEMA = ROOT / "mlops-sagemaker-modelpackage.json"
 GROUP_TYPE = "AWS::SageMaker::ModelPackageGroup"
+CDK_METADATA_TYPE = "AWS::CDK::Metadata"
 NUMERIC = {"integer": int, "number": float}
 
 
@@ -275,13 +276,11 @@ def properties_document(schema: Json) -> Json:
 
 @cache
 def type_schema(type_name: str) -> TypeSchema:
-    """The schema of a type the driver supports; KeyError for any other type."""
-    if type_name == GROUP_TYPE:
-        data = resources.files("cfnlint") / "data" / "schemas"
-        providers = json.loads((data / "providers" / "us-east-1.json").read_text())
-        name = providers[GROUP_TYPE]
-        return TypeSchema(json.loads((data / "resources" / f"{name}.json").read_text()))
+    """Our type's schema, or an AWS type's as cfn-lint ships it; KeyError for any other."""
     ours = TypeSchema(json.loads(OUR_SCHEMA.read_text()))
-    if type_name != ours.type_name:
-        raise KeyError(type_name)
-    return ours
+    if type_name == ours.type_name:
+        return ours
+    data = resources.files("cfnlint") / "data" / "schemas"
+    providers = json.loads((data / "providers" / "us-east-1.json").read_text())
+    name = providers[type_name]
+    return TypeSchema(json.loads((data / "resources" / f"{name}.json").read_text()))

@@ -35,9 +35,12 @@ SECTIONS = {
     "Resources",
     "Outputs",
     "Transform",
+    "Rules",
 }
 LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
 PARAMETER_TYPES = ("String", "Number", "CommaDelimitedList", "List<Number>")
+# e.g. the BootstrapVersion parameter of every CDK-synthesized template
+SSM_PARAMETER = regex.compile(r"AWS::SSM::Parameter::Value<(String|List<String>)>")
 
 
 class TemplateErrors(TemplateError):
@@ -70,6 +73,7 @@ class Template:
     path: Path
     body: Json
     parameters: dict[str, ParameterValue] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # what the driver does not emulate here
 
     @classmethod
     def load(cls, path: Path, overrides: dict[str, str] | None = None) -> Template:
@@ -84,39 +88,14 @@ class Template:
         if not isinstance(body.get("Resources"), dict) or not body["Resources"]:
             errors.append("Template format error: At least one Resources member must be defined.")
             raise TemplateErrors(errors)
-        transforms = body.get("Transform") or []
-        transforms = [transforms] if isinstance(transforms, str) else transforms
-        if set(transforms) - {LANGUAGE_EXTENSIONS}:
-            errors.append(
-                f"Transform {', '.join(sorted(set(transforms) - {LANGUAGE_EXTENSIONS}))} is not "
-                f"supported locally (only {LANGUAGE_EXTENSIONS}, for Fn::FindInMap's DefaultValue)"
-            )
-        if LANGUAGE_EXTENSIONS not in transforms and _defaults_in_maps(body):
-            errors.append(
-                "Template error: Fn::FindInMap with DefaultValue needs "
-                f"'Transform: {LANGUAGE_EXTENSIONS}'"
-            )
+        errors += _transform_errors(body)
         parameters, parameter_errors = check_parameters(
             body.get("Parameters") or {}, overrides or {}
         )
         errors += parameter_errors
-        template = cls(path=path, body=body, parameters=parameters)
+        template = cls(path, body, parameters, _not_emulated(body, parameters))
         for logical_id, spec in template.declared.items():
-            if not isinstance(spec, dict) or "Type" not in spec:
-                errors.append(
-                    f"Template format error: [/Resources/{logical_id}] Every Resources object "
-                    "must contain a Type member."
-                )
-                continue
-            unsupported = sorted(set(spec) - RESOURCE_KEYS)
-            if unsupported:
-                errors.append(f"{logical_id}: {', '.join(unsupported)} not supported locally")
-            for policy in POLICIES:
-                if spec.get(policy, "Delete") not in POLICY_VALUES:
-                    errors.append(
-                        f"{logical_id}: {policy} {spec[policy]} is not supported locally "
-                        f"(only {' and '.join(POLICY_VALUES)})"
-                    )
+            errors += _resource_errors(logical_id, spec)
         if errors:
             raise TemplateErrors(errors)
         return template
@@ -177,6 +156,60 @@ class Template:
         return ordered
 
 
+def _transform_errors(body: Json) -> list[str]:
+    errors = []
+    transforms = body.get("Transform") or []
+    transforms = [transforms] if isinstance(transforms, str) else transforms
+    if set(transforms) - {LANGUAGE_EXTENSIONS}:
+        errors.append(
+            f"Transform {', '.join(sorted(set(transforms) - {LANGUAGE_EXTENSIONS}))} is not "
+            f"supported locally (only {LANGUAGE_EXTENSIONS}, for Fn::FindInMap's DefaultValue)"
+        )
+    if LANGUAGE_EXTENSIONS not in transforms and _defaults_in_maps(body):
+        errors.append(
+            "Template error: Fn::FindInMap with DefaultValue needs "
+            f"'Transform: {LANGUAGE_EXTENSIONS}'"
+        )
+    return errors
+
+
+def _not_emulated(body: Json, parameters: dict[str, ParameterValue]) -> list[str]:
+    """Warnings for what a template may hold and the driver does not do."""
+    warnings = []
+    if body.get("Rules"):
+        warnings.append(
+            f"Rules {', '.join(body['Rules'])} not evaluated locally (CloudFormation checks "
+            "their assertions before any change)"
+        )
+    for name, spec in (body.get("Parameters") or {}).items():
+        kind = str(spec.get("Type", "")) if isinstance(spec, dict) else ""
+        if SSM_PARAMETER.fullmatch(kind) and name in parameters:
+            warnings.append(
+                f"parameter {name}: SSM parameter {parameters[name]} is not read locally; "
+                "its Ref gives the parameter's name"
+            )
+    return warnings
+
+
+def _resource_errors(logical_id: str, spec: Any) -> list[str]:
+    if not isinstance(spec, dict) or "Type" not in spec:
+        return [
+            f"Template format error: [/Resources/{logical_id}] Every Resources object "
+            "must contain a Type member."
+        ]
+    errors = []
+    unsupported = sorted(set(spec) - RESOURCE_KEYS)
+    if unsupported:
+        errors.append(f"{logical_id}: {', '.join(unsupported)} not supported locally")
+    for policy in POLICIES:
+        if spec.get(policy, "Delete") not in POLICY_VALUES:
+            errors.append(
+                f"{logical_id}: {policy} {spec[policy]} is not supported locally "
+                f"(only {' and '.join(POLICY_VALUES)})"
+            )
+    return errors
+
+
 def _defaults_in_maps(value: Any) -> bool:
     if isinstance(value, dict):
         lookup = value.get("Fn::FindInMap")
@@ -201,6 +234,8 @@ def check_parameters(
     for name, declaration in declared.items():
         spec = declaration if isinstance(declaration, dict) else {}
         kind = str(spec.get("Type", ""))
+        if SSM_PARAMETER.fullmatch(kind):
+            kind = "String"  # the name of the SSM parameter (see Template.load's warning)
         if kind not in PARAMETER_TYPES:
             errors.append(
                 f"Parameter {name}: Type {kind or '(none)'} is not supported locally "
