@@ -849,3 +849,26 @@ def test_command_line_refuses_what_cannot_run(capsys: pytest.CaptureFixture[str]
     assert "--import takes LOGICAL_ID=ARN" in capsys.readouterr().err
     assert driver_main([str(EXAMPLE), "--generate", arn_of("a")]) == 2
     assert "give ARNs, not templates" in capsys.readouterr().err
+
+
+def test_generate_with_aws_reads_your_account_and_says_it_only_reads(
+    backend_url: str,
+    sagemaker: SageMakerClient,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """--aws: your credentials and region (here moto's STS and SageMaker stand in for them)."""
+    version, _ = register_every_property(sagemaker)
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", CREDENTIALS["accessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", CREDENTIALS["secretAccessKey"])
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", backend_url)
+    code = driver_main(["--aws", "--generate", version, "--log-file", str(tmp_path / "log")])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "--generate only reads packages" in err
+    assert "Real model packages are created" not in err
+    assert load_yaml(out)["Resources"]["AdoptedChurnVersion1"]["DeletionPolicy"] == "Retain"

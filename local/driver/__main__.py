@@ -113,11 +113,15 @@ def embedded() -> Iterator[tuple[Environment, str | None]]:
 
 
 @contextmanager
-def aws_environment() -> Iterator[tuple[Environment, str | None]]:
-    yield real_aws(), None
+def aws_environment(
+    doing: str = "Real model packages are created, and deleted at the end unless --keep.",
+) -> Iterator[tuple[Environment, str | None]]:
+    yield real_aws(doing), None
 
 
-def real_aws() -> Environment:
+def real_aws(
+    doing: str = "Real model packages are created, and deleted at the end unless --keep.",
+) -> Environment:
     """Your credentials and region, found as the AWS CLI finds them (AWS_REGION first, then
     AWS_DEFAULT_REGION and the profile); Refused in one line if they are missing or AWS cannot
     be reached."""
@@ -148,8 +152,7 @@ def real_aws() -> Environment:
     except BotoCoreError as error:  # no network, no endpoint, expired SSO token, ...
         raise Refused(f"--aws: cannot reach AWS: {error}") from error
     print(
-        f"WARNING: using YOUR AWS credentials: account {account}, region {region}. "
-        "Real model packages are created, and deleted at the end unless --keep.",
+        f"WARNING: using YOUR AWS credentials: account {account}, region {region}. {doing}",
         file=sys.stderr,
     )
     client: SageMakerClient = session.client("sagemaker", region_name=region)
@@ -292,7 +295,11 @@ def generate_template(args: argparse.Namespace) -> int:
     redirected to a file); 1 if a package cannot be read."""
     if args.templates:
         raise Refused("--generate reads existing packages: give ARNs, not templates")
-    environment = aws_environment() if args.aws else embedded()
+    environment = (
+        aws_environment("--generate only reads packages (and --before runs your scripts).")
+        if args.aws
+        else embedded()
+    )
     with environment as (env, backend_url):
         if args.verbose:
             logs = HandlerLogs(stream=sys.stderr)
