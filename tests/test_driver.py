@@ -1184,6 +1184,8 @@ def test_approval_without_a_group_gets_a_hint(stack: Stack, revision: Writer) ->
 
     assert stack.deploy(revision({"Solo": unversioned})) is False
 
+    (reason,) = [r for _, s, r in stack.events.lines if s == "CREATE_FAILED"]
+    assert reason.endswith("with message: #: property [ModelPackageGroupName] is required")
     hint = next(line.strip() for line in output.getvalue().splitlines() if "hint:" in line)
     assert hint.endswith("Fix: add ModelPackageGroupName, or remove ModelApprovalStatus.")
     assert "require ModelPackageGroupName" in hint  # the rule's description, from the schema

@@ -97,6 +97,8 @@ def _words(kind: str, error: ValidationError) -> str:
     size = len(instance) if isinstance(instance, (str, list, dict)) else 0
     if kind == "required":
         return f"required key [{error.message.split(chr(39))[1]}] not found"
+    if kind == "dependencies" and " is a dependency of " in error.message:
+        return f"property [{error.message.split(chr(39))[1]}] is required"
     words = {
         "enum": f"{instance} is not a valid enum value",
         "maxLength": f"expected maxLength: {value}, actual: {size}",
