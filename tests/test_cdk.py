@@ -179,17 +179,17 @@ def test_tokens_pass_through_and_later_changes_are_rendered() -> None:
 
 
 def test_a_wrong_nested_value_is_refused_with_its_name() -> None:
-    def build(stack: aws_cdk.Stack) -> None:
-        CfnModelPackage(
-            stack,
-            "Version",
-            security_config=CfnModelPackage.ModelCardProperty(model_card_status="Draft"),  # type: ignore[arg-type]
-        )
-
-    with pytest.raises(Exception, match="SecurityConfigProperty or a dict of its arguments"):
-        _synthesize(build)
+    stack = aws_cdk.Stack(aws_cdk.App(outdir=tempfile.mkdtemp(prefix="cdk.out.")), "Stack")
+    card = CfnModelPackage.ModelCardProperty(model_card_content="{}", model_card_status="Draft")
+    with pytest.raises(TypeError, match="SecurityConfigProperty or a dict of its arguments"):
+        CfnModelPackage(stack, "Version", security_config=card)  # type: ignore[arg-type]
+    version = CfnModelPackage(stack, "Other", model_package_name="churn")
+    with pytest.raises(TypeError, match="ModelCardProperty given where a value is expected"):
+        version.model_package_description = card  # type: ignore[assignment]
     with pytest.raises(TypeError, match="unexpected keyword argument 'kms_key'"):
         CfnModelPackage.SecurityConfigProperty(kms_key="x")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=r"expected aws_cdk\.CfnTag"):
+        CfnModelPackage(stack, "Tagged", tags=[("team", "churn")])  # type: ignore[list-item]
 
 
 def test_docstrings_and_hints_come_from_the_schema() -> None:

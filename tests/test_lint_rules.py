@@ -208,3 +208,39 @@ def test_rule_fires_on_a_bad_template_at_its_line(
             line,
             got,
         )
+
+
+CONDITIONAL = """AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Kind:
+    Type: String
+    AllowedValues: [versioned, unversioned]
+Conditions:
+  IsVersioned: !Equals [!Ref Kind, versioned]
+Resources:
+  Group:
+    Type: AWS::SageMaker::ModelPackageGroup
+    Properties:
+      ModelPackageGroupName: churn
+  Either:
+    Type: MLOps::SageMaker::ModelPackage
+    Properties:
+      ModelPackageGroupName: !If [IsVersioned, !Ref Group, !Ref AWS::NoValue]
+      ModelPackageName: !If [IsVersioned, !Ref AWS::NoValue, churn]
+      ModelApprovalStatus: !If [IsVersioned, Approved, !Ref AWS::NoValue]
+      Tags: !If [IsVersioned, !Ref AWS::NoValue, [{Key: team, Value: churn}]]
+  NamedVersion:
+    Type: MLOps::SageMaker::ModelPackage
+    Properties:
+      ModelPackageGroupName: !If [IsVersioned, !Ref Group, !Ref AWS::NoValue]
+      ModelPackageName: churn-named
+"""
+
+
+def test_cross_property_rules_follow_conditions(tmp_path: Path) -> None:
+    """A rule that holds under every condition passes; one broken under some condition fails."""
+    template = tmp_path / "conditional.yaml"
+    template.write_text(CONDITIONAL)
+    _, found = lint(template)
+    got = [(f["Rule"]["Id"], f["Location"]["Start"]["LineNumber"]) for f in found]
+    assert got == [("E9002", _line(CONDITIONAL, "churn-named"))]

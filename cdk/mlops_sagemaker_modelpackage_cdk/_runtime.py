@@ -110,6 +110,9 @@ class ModelPackageResource(aws_cdk.CfnResource):
     _FIELDS: typing.ClassVar[FieldTable] = {}
 
     def __init__(self, scope: constructs.Construct, id: str, values: dict[str, typing.Any]) -> None:
+        # Rendered once now so that a wrong value fails here, with its name, as AWS's L1
+        # constructs check types when they are built (not later, inside CDK's synthesis).
+        render_fields(type(self), self._FIELDS, values)
         super().__init__(scope, id, type=self.CFN_RESOURCE_TYPE_NAME)
         self._values = values
 
@@ -117,6 +120,7 @@ class ModelPackageResource(aws_cdk.CfnResource):
         return self._values.get(name)
 
     def _set(self, name: str, value: typing.Any) -> None:
+        render_fields(type(self), self._FIELDS, {name: value})
         if value is None:
             self._values.pop(name, None)
         else:
