@@ -105,7 +105,8 @@ def read(env: Caller, arn: str, logs: HandlerLogs, logical_id: str = "Adopted") 
         )
 
     with logs.captured(f"READ {arn} (RequestToken: {token})"):
-        responses = protocol.operate(make_event, {"ModelPackageArn": arn}, wait=lambda _: None)
+        identifier = {type_schema(OUR_TYPE).identifier: arn}
+        responses = protocol.operate(make_event, identifier, wait=lambda _: None)
     response = responses[-1]
     if response.get("status") != "SUCCESS":
         raise GenerateError(
