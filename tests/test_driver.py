@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from local.backend.control import BackendControl
-from local.driver import drift
+from local.driver import drift, planner
 from local.driver.__main__ import main as driver_main
 from local.driver.events import Events
 from local.driver.logs import HandlerLogs
 from local.driver.provisioners import Environment
+from local.driver.resolution import Identity
 from local.driver.schema import TypeSchema, type_schema
 from local.driver.stack import Stack
+from local.driver.state import StackState
 from local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
@@ -1355,3 +1357,24 @@ def test_a_template_the_cdk_synthesized_with_its_defaults_deploys(
     assert drift.detect(stack)
     assert stack.delete()
     assert packages(sagemaker) == {}
+
+
+def test_what_validate_plans_is_what_a_deploy_executes(
+    stack: Stack, sagemaker: SageMakerClient
+) -> None:
+    """--validate plans each revision against the state the previous plans leave; a deploy
+    plans against the real stack: the same steps, revision by revision."""
+    folder = Path(__file__).resolve().parents[1] / "examples" / "registry-flow"
+    simulated = StackState()
+    for path in sorted(folder.glob("*.yaml")):
+        template = Template.load(path)
+        validated = planner.plan(template, simulated, Identity.planned(stack.name))
+        simulated = planner.simulate(validated, simulated)
+        deployed = stack.plan(template)
+
+        steps = [(c.logical_id, c.kind, c.changed, c.replacing) for c in deployed.changes]
+        assert steps == [
+            (c.logical_id, c.kind, c.changed, c.replacing) for c in validated.changes
+        ], path.name
+        assert stack.execute(deployed)
+    assert stack.delete()
