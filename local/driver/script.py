@@ -51,22 +51,23 @@ def command_for(script: str) -> list[str]:
 
 
 def run(script: str, env: Caller, endpoint: str | None, stream: TextIO) -> None:
-    """Run `script` to its end, its output shown indented; ScriptFailed if it fails."""
+    """Run `script` to its end, its output (stdout and stderr) shown indented as it comes;
+    ScriptFailed if it fails."""
     command = command_for(script)
     where = f"the embedded SageMaker at {endpoint}" if endpoint else f"AWS ({env.region})"
     print(f"Running {script} against {where}", file=stream, flush=True)
     try:
-        done = subprocess.run(
+        process = subprocess.Popen(
             command,
-            env=environment_for(env, endpoint),
-            capture_output=True,
+            env={**environment_for(env, endpoint), "PYTHONUNBUFFERED": "1"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             text=True,
-            check=False,
         )
     except OSError as error:
         raise ScriptFailed(f"{script}: could not start: {error}") from error
-    output = (done.stdout + done.stderr).rstrip()
-    if output:
-        print("\n".join(f"  | {line}" for line in output.splitlines()), file=stream, flush=True)
-    if done.returncode != 0:
-        raise ScriptFailed(f"{script} exited with status {done.returncode}")
+    with process:
+        for line in process.stdout or ():  # a pipe: stdout=PIPE
+            print(f"  | {line.rstrip()}", file=stream, flush=True)
+    if process.returncode != 0:
+        raise ScriptFailed(f"{script} exited with status {process.returncode}")
