@@ -125,6 +125,51 @@ def test_same_arguments_and_nested_classes_as_aws_construct_plus_newer_ones() ->
         }, name
 
 
+def test_same_public_members_as_aws_construct() -> None:
+    def public(cls: type) -> set[str]:
+        return {n for n in dir(cls) if not n.startswith("_")}
+
+    assert public(aws_sagemaker.CfnModelPackage) <= public(CfnModelPackage)
+
+
+def test_tags_as_on_aws_construct() -> None:
+    """`tags=`, `tags_raw` and the TagManager in `tags` render the same `Tags` as AWS's; only
+    `Tags.of(...)` stops at ours (a version cannot carry tags)."""
+
+    def build(stack: aws_cdk.Stack, cls: Any) -> None:
+        version = cls(
+            stack,
+            "Version",
+            model_package_name="churn",
+            tags=[aws_cdk.CfnTag(key="z", value="1"), aws_cdk.CfnTag(key="a", value="2")],
+        )
+        version.tags.set_tag("owner", "ml-platform")
+        assert [t.key for t in version.tags_raw] == ["z", "a"]
+        aws_cdk.Tags.of(stack).add("from-aspect", "x")
+
+    aws = _synthesize(build, aws_sagemaker.CfnModelPackage)["Resources"]["Version"]["Properties"]
+    ours = _synthesize(build, CfnModelPackage)["Resources"]["Version"]["Properties"]
+    assert ours["Tags"] == [
+        {"Key": "a", "Value": "2"},
+        {"Key": "owner", "Value": "ml-platform"},
+        {"Key": "z", "Value": "1"},
+    ]
+    assert aws["Tags"] == sorted([*ours["Tags"], {"Key": "from-aspect", "Value": "x"}], key=str)
+
+    def build_raw(stack: aws_cdk.Stack) -> None:
+        version = CfnModelPackage(stack, "Version", model_package_name="churn")
+        version.tags_raw = [aws_cdk.CfnTag(key="team", value="churn")]
+        assert CfnModelPackage.is_cfn_model_package(version)
+        assert not CfnModelPackage.is_cfn_model_package(stack)
+        aws_cdk.CfnOutput(stack, "Arn", value=CfnModelPackage.arn_for_model_package(version))
+
+    template = _synthesize(build_raw)
+    assert template["Resources"]["Version"]["Properties"]["Tags"] == [
+        {"Key": "team", "Value": "churn"}
+    ]
+    assert template["Outputs"]["Arn"]["Value"] == {"Ref": "Version"}
+
+
 def test_attributes_and_ref() -> None:
     read_only = [p.rsplit("/", 1)[-1] for p in our_schema()["readOnlyProperties"]]
     aws_attributes = {n for n in dir(aws_sagemaker.CfnModelPackage) if n.startswith("attr_")}

@@ -293,6 +293,8 @@ def cdk_module(schema: Json, aws_keywords: set[str]) -> str:
     out += [f"            {f.python_name}={f.python_name}," for f in fields]
     out.append("        ))")
     for field in fields:
+        if field.spec == "tags":
+            continue  # `tags` (a TagManager) and `tags_raw`: _runtime.ModelPackageResource
         out += [
             "",
             "    @property",

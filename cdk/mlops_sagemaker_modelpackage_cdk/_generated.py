@@ -3062,20 +3062,6 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         self._set("last_modified_time", value)
 
     @property
-    def tags(self) -> typing.Sequence[aws_cdk.CfnTag | typing.Mapping[str, typing.Any]] | None:
-        """Tags for an unversioned package (up to 50, keys not starting with aws:). A versioned package
-        takes its tags from its model package group: with ModelPackageGroupName, Tags must be absent
-        or empty (the schema says so).
-        """
-        return self._get("tags")  # type: ignore[no-any-return]
-
-    @tags.setter
-    def tags(
-        self, value: typing.Sequence[aws_cdk.CfnTag | typing.Mapping[str, typing.Any]] | None
-    ) -> None:
-        self._set("tags", value)
-
-    @property
     def attr_model_package_arn(self) -> str:
         """`Fn::GetAtt ModelPackageArn` (read-only): The Amazon Resource Name (ARN) of the model
         package, assigned by SageMaker. It is the primary identifier: every call the handlers make

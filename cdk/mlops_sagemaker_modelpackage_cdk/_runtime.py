@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 import aws_cdk
 import constructs
+from aws_cdk.interfaces import aws_sagemaker as aws_sagemaker_refs
 
 # A field: (CloudFormation name, how its value renders: "" as is, "struct:<Definition>",
 # "list:<spec>", "tags").
@@ -65,10 +66,7 @@ def render(owner: type, spec: str, value: typing.Any) -> typing.Any:
     if value is None or isinstance(value, (str, bytes, int, float)):
         return value
     if spec == "tags" and isinstance(value, Sequence):
-        tags = [_tag(tag) for tag in value]
-        if all(isinstance(tag["Key"], str) for tag in tags):
-            tags.sort(key=lambda tag: tag["Key"])  # as CDK's TagManager renders tags
-        return tags
+        return _tags(value)
     if spec.startswith("list:") and isinstance(value, Sequence):
         return [render(owner, spec[len("list:") :], item) for item in value]
     if spec.startswith("struct:") and isinstance(value, (Struct, Mapping)):
@@ -95,6 +93,10 @@ def render_fields(
     return rendered
 
 
+def _tags(tags: typing.Sequence[typing.Any]) -> list[dict[str, typing.Any]]:
+    return [_tag(tag) for tag in tags]
+
+
 def _tag(tag: typing.Any) -> dict[str, typing.Any]:
     if isinstance(tag, aws_cdk.CfnTag):
         return {"Key": tag.key, "Value": tag.value}
@@ -104,10 +106,17 @@ def _tag(tag: typing.Any) -> dict[str, typing.Any]:
 
 
 class ModelPackageResource(aws_cdk.CfnResource):
-    """The L1 machinery: properties kept in Python, rendered when CDK synthesizes."""
+    """The L1 machinery: properties kept in Python, rendered when CDK synthesizes.
+
+    As on AWS's L1 constructs, `tags` is a `TagManager` (`tags.set_tag(...)`) and `tags_raw` the
+    list given as `tags=`; both are rendered into `Tags`, sorted by key. Unlike AWS's, the
+    construct is not `ITaggable`, so `Tags.of(scope).add(...)` does not reach it: a versioned
+    package cannot carry tags (its group's apply), and the schema refuses them.
+    """
 
     CFN_RESOURCE_TYPE_NAME: typing.ClassVar[str]
     _FIELDS: typing.ClassVar[FieldTable] = {}
+    _TAGS = "tags"
 
     def __init__(self, scope: constructs.Construct, id: str, values: dict[str, typing.Any]) -> None:
         # Rendered once now so that a wrong value fails here, with its name, as AWS's L1
@@ -115,6 +124,9 @@ class ModelPackageResource(aws_cdk.CfnResource):
         render_fields(type(self), self._FIELDS, values)
         super().__init__(scope, id, type=self.CFN_RESOURCE_TYPE_NAME)
         self._values = values
+        self._tag_manager = aws_cdk.TagManager(
+            aws_cdk.TagType.STANDARD, self.CFN_RESOURCE_TYPE_NAME
+        )
 
     def _get(self, name: str) -> typing.Any:
         return self._values.get(name)
@@ -127,7 +139,54 @@ class ModelPackageResource(aws_cdk.CfnResource):
             self._values[name] = value
 
     @property
+    def tags(self) -> aws_cdk.TagManager:
+        """Tag Manager which manages the tags for this resource."""
+        return self._tag_manager
+
+    @property
+    def tags_raw(self) -> list[aws_cdk.CfnTag] | None:
+        """The tags given as `tags=` (or set here), as `aws_cdk.CfnTag`s."""
+        raw = self._values.get(self._TAGS)
+        if raw is None:
+            return None
+        return [aws_cdk.CfnTag(key=t["Key"], value=t["Value"]) for t in _tags(raw)]
+
+    @tags_raw.setter
+    def tags_raw(self, value: typing.Sequence[aws_cdk.CfnTag] | None) -> None:
+        self._set(self._TAGS, value)
+
+    @classmethod
+    def is_cfn_model_package(cls, x: typing.Any) -> bool:
+        """Checks whether the given object is one of these constructs."""
+        return isinstance(x, cls)
+
+    @classmethod
+    def arn_for_model_package(cls, resource: aws_sagemaker_refs.IModelPackageRef) -> str:
+        """The ARN of a model package reference (this construct, or AWS's)."""
+        return resource.model_package_ref.model_package_arn
+
+    def inspect(self, inspector: aws_cdk.TreeInspector) -> None:
+        """Describe this construct in the construct tree (tree.json), as AWS's L1 constructs do."""
+        inspector.add_attribute("aws:cdk:cloudformation:type", self.CFN_RESOURCE_TYPE_NAME)
+        inspector.add_attribute("aws:cdk:cloudformation:props", self._cfn_properties)
+
+    @property
+    def model_package_ref(self) -> aws_sagemaker_refs.ModelPackageReference:
+        """A reference to this model package (its ARN), as AWS's construct gives it."""
+        return aws_sagemaker_refs.ModelPackageReference(model_package_arn=self.ref)
+
+    @property
     def _cfn_properties(self) -> typing.Mapping[str, typing.Any]:
         # Overrides CfnResource.cfnProperties, as AWS's L1 constructs do: read at synthesis, so
         # a property set after construction is rendered too.
-        return render_fields(type(self), self._FIELDS, self._values)
+        values = {k: v for k, v in self._values.items() if k != self._TAGS}
+        properties = render_fields(type(self), self._FIELDS, values)
+        raw = self._values.get(self._TAGS)
+        combined = self._tag_manager.render_tags(
+            None if raw is None else [{"key": t["Key"], "value": t["Value"]} for t in _tags(raw)]
+        )
+        if combined:
+            properties[self._FIELDS[self._TAGS][0]] = [
+                {"Key": tag["key"], "Value": tag["value"]} for tag in combined
+            ]
+        return properties
