@@ -121,21 +121,21 @@ def _aws_l1_keywords() -> set[str]:
 def _doc(text: str, indent: str) -> str:
     """A docstring body, wrapped to 100 columns."""
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    return textwrap.fill(text, 100 - len(indent), initial_indent="", subsequent_indent="")
+    return textwrap.fill(text, 100 - len(indent), break_on_hyphens=False)
 
 
 def _param_lines(fields: list[Field], indent: str) -> list[str]:
     lines: list[str] = []
     for field in fields:
         text = _doc(f":param {field.python_name}: {field.description}", indent)
-        wrapped = textwrap.wrap(text, 100 - len(indent) - 4) or [""]
+        wrapped = textwrap.wrap(text, 100 - len(indent) - 4, break_on_hyphens=False) or [""]
         lines.append(f"{indent}{wrapped[0]}")
         lines.extend(f"{indent}    {rest}" for rest in wrapped[1:])
     return lines
 
 
 def _docstring(summary: str, body: list[str], indent: str) -> list[str]:
-    wrapped = textwrap.wrap(_doc(summary, indent), 100 - len(indent))
+    wrapped = textwrap.wrap(_doc(summary, indent), 100 - len(indent), break_on_hyphens=False)
     lines = [f'{indent}"""{wrapped[0]}', *(f"{indent}{w}" for w in wrapped[1:])]
     if body:
         lines += ["", *body]

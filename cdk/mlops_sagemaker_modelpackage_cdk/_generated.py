@@ -1351,7 +1351,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             ModelDataUrl.
         :param product_id: The AWS Marketplace product ID of the model package.
         :param environment: Environment variables for the container: up to 100 names matching
-            [a-zA- Z_][a-zA-Z0-9_]*, values up to 1,024 characters.
+            [a-zA-Z_][a-zA-Z0-9_]*, values up to 1,024 characters.
         :param model_input: Input configuration of the model, used by SageMaker Neo and
             Inference Recommender.
         :param framework: The machine learning framework of the image, such as PYTORCH or
@@ -1363,8 +1363,8 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         :param additional_model_data_sources: Up to 5 extra model data channels.
         :param additional_s3_data_source: Additional data in S3 used by the container, such as a
             draft model for speculative decoding.
-        :param model_data_e_tag: The ETag of the model data, as SageMaker records it. Server-
-            filled when omitted and then not reported as drift.
+        :param model_data_e_tag: The ETag of the model data, as SageMaker records it.
+            Server-filled when omitted and then not reported as drift.
         :param is_checkpoint: Whether the model data is a training checkpoint rather than a
             final model.
         :param base_model: The SageMaker hub model this model was derived from.
@@ -1495,8 +1495,8 @@ class CfnModelPackage(_runtime.ModelPackageResource):
 
         @property
         def environment(self) -> typing.Mapping[str, str] | aws_cdk.IResolvable | None:
-            """Environment variables for the container: up to 100 names matching [a-zA-
-            Z_][a-zA-Z0-9_]*, values up to 1,024 characters.
+            """Environment variables for the container: up to 100 names matching
+            [a-zA-Z_][a-zA-Z0-9_]*, values up to 1,024 characters.
             """
             return self._get("environment")  # type: ignore[no-any-return]
 
@@ -2141,8 +2141,8 @@ class CfnModelPackage(_runtime.ModelPackageResource):
 
         @property
         def environment(self) -> typing.Mapping[str, str] | aws_cdk.IResolvable | None:
-            """Environment variables for a validation transform job: up to 16 names matching [a-zA-
-            Z_][a-zA-Z0-9_]*, values up to 10,240 characters.
+            """Environment variables for a validation transform job: up to 16 names matching
+            [a-zA-Z_][a-zA-Z0-9_]*, values up to 10,240 characters.
             """
             return self._get("environment")  # type: ignore[no-any-return]
 
@@ -2494,8 +2494,8 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             have yet are sent, so re-applying the same list is a no-op. A different specification
             under an existing name is rejected.
         :param validation_specification: How SageMaker validates the package (create-only).
-        :param source_algorithm_specification: The algorithm the model was trained with (create-
-            only).
+        :param source_algorithm_specification: The algorithm the model was trained with
+            (create-only).
         :param certify_for_marketplace: Whether to certify an unversioned package for AWS
             Marketplace. Create-only: no API call changes it after create.
         :param model_approval_status: Approval status of a versioned package; updating it
@@ -2531,8 +2531,8 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         :param model_life_cycle: Life cycle stage of the model. Updatable in place on versioned
             packages through UpdateModelPackage; a change on an unversioned package fails with
             NotUpdatable.
-        :param managed_storage_type: Storage managed by SageMaker for the artifacts (create-
-            only: only CreateModelPackage takes it).
+        :param managed_storage_type: Storage managed by SageMaker for the artifacts
+            (create-only: only CreateModelPackage takes it).
         :param last_modified_time: Read-only: only SageMaker sets it and CloudFormation ignores
             a value set in a template (cfn-lint W9001); accepted for compatibility with
             aws_cdk.aws_sagemaker.CfnModelPackage. Read attr_last_modified_time. When the package
@@ -2604,10 +2604,10 @@ class CfnModelPackage(_runtime.ModelPackageResource):
 
     @property
     def model_package_version(self) -> int | aws_cdk.IResolvable | None:
-        """Read-only: only SageMaker sets it and CloudFormation ignores a value set in a template (cfn-
-        lint W9001); accepted for compatibility with aws_cdk.aws_sagemaker.CfnModelPackage. Read
-        attr_model_package_version. Version number within the group, assigned by SageMaker (read-
-        only).
+        """Read-only: only SageMaker sets it and CloudFormation ignores a value set in a template
+        (cfn-lint W9001); accepted for compatibility with aws_cdk.aws_sagemaker.CfnModelPackage.
+        Read attr_model_package_version. Version number within the group, assigned by SageMaker
+        (read-only).
         """
         return self._get("model_package_version")  # type: ignore[no-any-return]
 
@@ -2633,10 +2633,10 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         | aws_cdk.IResolvable
         | None
     ):
-        """Read-only: only SageMaker sets it and CloudFormation ignores a value set in a template (cfn-
-        lint W9001); accepted for compatibility with aws_cdk.aws_sagemaker.CfnModelPackage. Read
-        attr_model_package_status_details. Validation and image scan status with failure reasons,
-        reported by SageMaker (read-only).
+        """Read-only: only SageMaker sets it and CloudFormation ignores a value set in a template
+        (cfn-lint W9001); accepted for compatibility with aws_cdk.aws_sagemaker.CfnModelPackage.
+        Read attr_model_package_status_details. Validation and image scan status with failure
+        reasons, reported by SageMaker (read-only).
         """
         return self._get("model_package_status_details")  # type: ignore[no-any-return]
 
@@ -3051,9 +3051,9 @@ class CfnModelPackage(_runtime.ModelPackageResource):
 
     @property
     def last_modified_time(self) -> str | None:
-        """Read-only: only SageMaker sets it and CloudFormation ignores a value set in a template (cfn-
-        lint W9001); accepted for compatibility with aws_cdk.aws_sagemaker.CfnModelPackage. Read
-        attr_last_modified_time. When the package was last modified (read-only).
+        """Read-only: only SageMaker sets it and CloudFormation ignores a value set in a template
+        (cfn-lint W9001); accepted for compatibility with aws_cdk.aws_sagemaker.CfnModelPackage.
+        Read attr_last_modified_time. When the package was last modified (read-only).
         """
         return self._get("last_modified_time")  # type: ignore[no-any-return]
 
@@ -3082,8 +3082,8 @@ class CfnModelPackage(_runtime.ModelPackageResource):
 
     @property
     def attr_model_package_status(self) -> str:
-        """`Fn::GetAtt ModelPackageStatus` (read-only): Processing status reported by SageMaker (read-
-        only). The handlers wait until it is Completed.
+        """`Fn::GetAtt ModelPackageStatus` (read-only): Processing status reported by SageMaker
+        (read-only). The handlers wait until it is Completed.
 
         @cloudformationAttribute ModelPackageStatus
         """
