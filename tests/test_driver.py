@@ -1378,3 +1378,13 @@ def test_what_validate_plans_is_what_a_deploy_executes(
         ], path.name
         assert stack.execute(deployed)
     assert stack.delete()
+
+
+def test_a_json_template_that_is_not_well_formed_names_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('{\n  "Resources": {\n    "Models": ,\n  }\n}\n')
+
+    with pytest.raises(
+        ValueError, match=r"^Template format error: JSON not well-formed\. \(line 3"
+    ):
+        Template.load(path)

@@ -55,6 +55,17 @@ def decoded(path: Path) -> Json:
     """The template's body; TemplateErrors in CloudFormation's words if it is not well-formed."""
     if not path.is_file():
         raise TemplateErrors([f"{path}: no such template file"])
+    text = path.read_text()
+    if text.lstrip().startswith("{"):  # JSON, strictly: cfn-lint would read it as YAML too
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as error:
+            raise TemplateErrors(
+                [
+                    "Template format error: JSON not well-formed. "
+                    f"(line {error.lineno}, column {error.colno}): {error.msg}"
+                ]
+            ) from error
     body, matches = decode(str(path))
     if matches or body is None:
         kind = "JSON" if path.suffix == ".json" else "YAML"
