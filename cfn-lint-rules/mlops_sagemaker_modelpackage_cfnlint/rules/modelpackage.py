@@ -49,6 +49,14 @@ def _schema(region: str) -> dict[str, Any] | None:
     return schema
 
 
+def _cfn_lint_checks_it(regions: list[str]) -> bool:
+    """Whether cfn-lint's own E3002 and E1010 see the type (a cfn-lint that lists registry types
+    there): E9001 and E9003 then stand aside rather than report everything twice."""
+    return any(
+        True for _ in PROVIDER_SCHEMA_MANAGER.get_resource_schemas_by_regions(TYPE_NAME, regions)
+    )
+
+
 def _read_only(schema: dict[str, Any]) -> list[str]:
     """Top-level read-only property names (`/properties/X`)."""
     prefix = "/properties/"
@@ -105,7 +113,7 @@ class ModelPackageProperties(_properties.Properties):  # type: ignore[misc]
         self, validator: Validator, _: Any, instance: Any, schema: Any
     ) -> Iterator[ValidationError]:
         properties = _our_properties(validator, instance)
-        if properties is None:
+        if properties is None or _cfn_lint_checks_it(validator.context.regions):
             return
         for region in validator.context.regions:
             full = _schema(region)
@@ -200,7 +208,7 @@ class ModelPackageGetAtt(CloudFormationLintRule):  # type: ignore[misc]
 
     def match(self, cfn: Template) -> list[RuleMatch]:
         schema = _schema(cfn.regions[0])
-        if schema is None:
+        if schema is None or _cfn_lint_checks_it(cfn.regions):
             return []
         resources = cfn.template.get("Resources", {})
         ours = {
