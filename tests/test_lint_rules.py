@@ -244,3 +244,48 @@ def test_cross_property_rules_follow_conditions(tmp_path: Path) -> None:
     _, found = lint(template)
     got = [(f["Rule"]["Id"], f["Location"]["Start"]["LineNumber"]) for f in found]
     assert got == [("E9002", _line(CONDITIONAL, "churn-named"))]
+
+
+def _lint_in_process(text: str) -> list[tuple[str, int]]:
+    from cfnlint.api import lint as cfn_lint  # noqa: PLC0415
+    from cfnlint.config import ManualArgs  # noqa: PLC0415
+
+    package = ROOT / "cfn-lint-rules" / "mlops_sagemaker_modelpackage_cfnlint"
+    config = ManualArgs(
+        regions=["us-east-1"],
+        registry_schemas=[str(package / "schemas")],
+        append_rules=[str(package / "rules")],
+    )
+    return sorted((m.rule.id, m.linenumber) for m in cfn_lint(text, config=config))
+
+
+def test_rules_stand_aside_when_cfn_lint_itself_sees_the_type(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Should a cfn-lint release run E3002 and E1010 on registry types, E9001 and E9003 step
+    back: each mistake is reported once, by cfn-lint's own rule."""
+    from cfnlint.schema.manager import PROVIDER_SCHEMA_MANAGER  # noqa: PLC0415
+
+    text = (
+        HEAD
+        + "      ModelPackageGroupName: !Ref Group\n      ModelApprovalStatus: Aproved\n"
+        + "Outputs:\n  Bad:\n    Value: !GetAtt Version.NoSuchAttr\n"
+    )
+    enum_line, getatt_line = _line(text, "Aproved"), _line(text, "NoSuchAttr")
+    assert _lint_in_process(text) == [("E3030", enum_line), ("E9003", getatt_line)]
+
+    original = PROVIDER_SCHEMA_MANAGER.get_resource_schemas_by_regions
+
+    def with_registry_types(resource_type: str, regions: list[str]) -> Any:
+        if resource_type == "MLOps::SageMaker::ModelPackage":
+            yield regions, PROVIDER_SCHEMA_MANAGER.get_resource_schema(regions[0], resource_type)
+            return
+        yield from original(resource_type, regions)
+
+    monkeypatch.setattr(
+        PROVIDER_SCHEMA_MANAGER, "get_resource_schemas_by_regions", with_registry_types
+    )
+    found = _lint_in_process(text)
+    assert ("E9003", getatt_line) not in found
+    assert found.count(("E3030", enum_line)) == 1
+    assert any(line == getatt_line for _, line in found)  # reported by cfn-lint's own rules
