@@ -6,32 +6,19 @@ request to its workflow module.
 
 from __future__ import annotations
 
-import gc
+import logging
+from collections.abc import MutableMapping
+from typing import Any
 
-# A cold start imports ~270 modules (the lib, boto3, botocore) that allocate objects by the
-# hundred thousand, none of them garbage: the cyclic collector would only walk them again and
-# again. So it pauses for the imports, and what they built is moved out of its way for good
-# (gc.freeze) before it resumes (the saving is in docs/performance.md, cold start).
-_collecting = gc.isenabled()
-gc.disable()
-try:
-    import logging
-    from collections.abc import MutableMapping
-    from typing import Any
+from cloudformation_cli_python_lib.boto3_proxy import SessionProxy
+from cloudformation_cli_python_lib.interface import Action, ProgressEvent
 
-    from cloudformation_cli_python_lib.boto3_proxy import SessionProxy
-    from cloudformation_cli_python_lib.interface import Action, ProgressEvent
-
-    from . import create, delete, listing, read, update
-    from .client import sagemaker_client
-    from .errors import TYPE_NAME
-    from .models import ResourceModel
-    from .request import Request
-    from .resource import ModelPackageResource
-finally:
-    gc.freeze()
-    if _collecting:
-        gc.enable()
+from . import create, delete, listing, read, update
+from .client import sagemaker_client
+from .errors import TYPE_NAME
+from .models import ResourceModel
+from .request import Request
+from .resource import ModelPackageResource
 
 # botocore logs whole request bodies at DEBUG, and a body can carry ModelCardContent, which the
 # API marks sensitive: whatever level the function is configured for, those lines are dropped.
