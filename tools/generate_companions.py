@@ -163,12 +163,15 @@ def _field_table(fields: list[Field], indent: str) -> list[str]:
 
 
 def _struct(schema: Json, name: str, node: Json) -> list[str]:
-    indent = "    "
     required = set(node.get("required", []))
     fields = [_field(schema, k, v, k in required) for k, v in node["properties"].items()]
-    inner = indent * 2
-    lines = [f"{indent}class {name}Property(_runtime.Struct):"]
-    lines += _docstring(node.get("description", name), _param_lines(fields, inner), inner)
+    return _struct_class(f"{name}Property", node.get("description", name), fields, "    ")
+
+
+def _struct_class(class_name: str, description: str, fields: list[Field], indent: str) -> list[str]:
+    inner = indent + "    "
+    lines = [f"{indent}class {class_name}(_runtime.Struct):"]
+    lines += _docstring(description, _param_lines(fields, inner), inner)
     lines.append("")
     lines += _field_table(fields, inner)
     lines.append("")
@@ -309,6 +312,14 @@ def cdk_module(schema: Json, aws_keywords: set[str]) -> str:
     for cfn_name in schema["properties"]:
         if cfn_name in read_only:
             out += _attribute(schema, cfn_name)
+    out += ["", ""]
+    out += _struct_class(
+        f"{CLASS_NAME}Props",
+        f"Properties for defining a ``{CLASS_NAME}`` "
+        f"(as ``aws_cdk.aws_sagemaker.{CLASS_NAME}Props``).",
+        fields,
+        "",
+    )
     out.append("")
     return "\n".join(out)
 

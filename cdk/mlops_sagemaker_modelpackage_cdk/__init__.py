@@ -11,6 +11,6 @@ newer properties (``model_life_cycle``, ``model_package_registration_type``,
 
 from __future__ import annotations
 
-from mlops_sagemaker_modelpackage_cdk._generated import CfnModelPackage
+from mlops_sagemaker_modelpackage_cdk._generated import CfnModelPackage, CfnModelPackageProps
 
-__all__ = ["CfnModelPackage"]
+__all__ = ["CfnModelPackage", "CfnModelPackageProps"]

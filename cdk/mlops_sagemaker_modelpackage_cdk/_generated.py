@@ -3113,3 +3113,535 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         @cloudformationAttribute LastModifiedTime
         """
         return aws_cdk.Token.as_string(self.get_att("LastModifiedTime"))
+
+
+class CfnModelPackageProps(_runtime.Struct):
+    """Properties for defining a ``CfnModelPackage`` (as
+    ``aws_cdk.aws_sagemaker.CfnModelPackageProps``).
+
+    :param model_package_name: Name of an unversioned model package. Create-only. Give either
+        this or ModelPackageGroupName, never both (the schema says so); with neither, the handler
+        generates a unique name from the logical ID. Not returned for versioned packages.
+    :param model_package_group_name: Name or ARN of the model package group to register a new
+        version in. Create-only. Makes the package versioned; read returns the group's name, and the
+        schema's propertyTransform lets CloudFormation compare an ARN written in the template with
+        it.
+    :param model_package_version: Read-only: only SageMaker sets it and CloudFormation ignores a
+        value set in a template (cfn-lint W9001); accepted for compatibility with
+        aws_cdk.aws_sagemaker.CfnModelPackage. Read attr_model_package_version. Version number
+        within the group, assigned by SageMaker (read-only).
+    :param model_package_description: Description of the model package. Create-only:
+        UpdateModelPackage cannot change it.
+    :param model_package_status_details: Read-only: only SageMaker sets it and CloudFormation
+        ignores a value set in a template (cfn-lint W9001); accepted for compatibility with
+        aws_cdk.aws_sagemaker.CfnModelPackage. Read attr_model_package_status_details. Validation
+        and image scan status with failure reasons, reported by SageMaker (read-only).
+    :param model_package_registration_type: Logged or Registered. Updatable in place on
+        versioned packages (UpdateModelPackage accepts it); a change on an unversioned package fails
+        with NotUpdatable.
+    :param inference_specification: Containers and supported instance and content types for
+        inference. Create-only, as in AWS::SageMaker::ModelPackage.
+    :param additional_inference_specifications: Additional inference specifications given at
+        create. Create-only: SageMaker can only append specifications, never change or remove one,
+        so a change here replaces the package. To add specifications in place use
+        AdditionalInferenceSpecificationsToAdd. Read returns every specification the package has.
+    :param additional_inference_specifications_to_add: Additional inference specifications to
+        append (write-only). Applied at create and on update; only names the package does not have
+        yet are sent, so re-applying the same list is a no-op. A different specification under an
+        existing name is rejected.
+    :param validation_specification: How SageMaker validates the package (create-only).
+    :param source_algorithm_specification: The algorithm the model was trained with
+        (create-only).
+    :param certify_for_marketplace: Whether to certify an unversioned package for AWS
+        Marketplace. Create-only: no API call changes it after create.
+    :param model_approval_status: Approval status of a versioned package; updating it approves
+        or rejects the version in place (same ARN). Defaults to PendingManualApproval in SageMaker.
+        Requires ModelPackageGroupName (the schema says so): unversioned packages have no approval.
+    :param approval_description: Why the version was approved or rejected. SageMaker only takes
+        it through UpdateModelPackage, so at create it is applied right after the package completes.
+        Requires ModelPackageGroupName (the schema says so).
+    :param metadata_properties: Lineage metadata (create-only).
+    :param model_metrics: Model metrics (create-only).
+    :param client_token: Idempotency token for the create call (create-only, write-only). Best
+        left unset: the handler then derives one from CloudFormation's request token, so a retried
+        create never registers a second version, and a replacement (a new create) gets a new token.
+        A fixed token makes SageMaker answer a replacement's create with the existing package, or
+        reject it.
+    :param domain: Machine learning domain of the model (create-only).
+    :param task: Machine learning task of the model (create-only).
+    :param sample_payload_url: S3 URI of a sample payload (create-only).
+    :param customer_metadata_properties: Your own key-value metadata (up to 50 pairs). Updatable
+        in place on versioned packages: changed keys are written and removed keys deleted, all in
+        one UpdateModelPackage call.
+    :param drift_check_baselines: Drift check baselines (create-only).
+    :param skip_model_validation: All to skip model validation, None to run it. Create-only:
+        only CreateModelPackage takes it.
+    :param source_uri: URI of the model's origin. Conditionally create-only: updatable in place
+        on versioned packages through UpdateModelPackage; a change on an unversioned package fails
+        with NotUpdatable.
+    :param security_config: KMS key for the package's metadata (create-only).
+    :param model_card: Model card of the package. Conditionally create-only: updatable in place
+        on versioned packages through UpdateModelPackage; a change on an unversioned package fails
+        with NotUpdatable. ModelCardContent is never logged.
+    :param model_life_cycle: Life cycle stage of the model. Updatable in place on versioned
+        packages through UpdateModelPackage; a change on an unversioned package fails with
+        NotUpdatable.
+    :param managed_storage_type: Storage managed by SageMaker for the artifacts (create-only:
+        only CreateModelPackage takes it).
+    :param last_modified_time: Read-only: only SageMaker sets it and CloudFormation ignores a
+        value set in a template (cfn-lint W9001); accepted for compatibility with
+        aws_cdk.aws_sagemaker.CfnModelPackage. Read attr_last_modified_time. When the package was
+        last modified (read-only).
+    :param tags: Tags for an unversioned package (up to 50, keys not starting with aws:). A
+        versioned package takes its tags from its model package group: with ModelPackageGroupName,
+        Tags must be absent or empty (the schema says so).
+    """
+
+    _FIELDS: typing.ClassVar[dict[str, tuple[str, str]]] = {
+        "model_package_name": ("ModelPackageName", ""),
+        "model_package_group_name": ("ModelPackageGroupName", ""),
+        "model_package_version": ("ModelPackageVersion", ""),
+        "model_package_description": ("ModelPackageDescription", ""),
+        "model_package_status_details": (
+            "ModelPackageStatusDetails",
+            "struct:ModelPackageStatusDetails",
+        ),
+        "model_package_registration_type": ("ModelPackageRegistrationType", ""),
+        "inference_specification": ("InferenceSpecification", "struct:InferenceSpecification"),
+        "additional_inference_specifications": (
+            "AdditionalInferenceSpecifications",
+            "list:struct:AdditionalInferenceSpecificationDefinition",
+        ),
+        "additional_inference_specifications_to_add": (
+            "AdditionalInferenceSpecificationsToAdd",
+            "list:struct:AdditionalInferenceSpecificationDefinition",
+        ),
+        "validation_specification": ("ValidationSpecification", "struct:ValidationSpecification"),
+        "source_algorithm_specification": (
+            "SourceAlgorithmSpecification",
+            "struct:SourceAlgorithmSpecification",
+        ),
+        "certify_for_marketplace": ("CertifyForMarketplace", ""),
+        "model_approval_status": ("ModelApprovalStatus", ""),
+        "approval_description": ("ApprovalDescription", ""),
+        "metadata_properties": ("MetadataProperties", "struct:MetadataProperties"),
+        "model_metrics": ("ModelMetrics", "struct:ModelMetrics"),
+        "client_token": ("ClientToken", ""),
+        "domain": ("Domain", ""),
+        "task": ("Task", ""),
+        "sample_payload_url": ("SamplePayloadUrl", ""),
+        "customer_metadata_properties": ("CustomerMetadataProperties", ""),
+        "drift_check_baselines": ("DriftCheckBaselines", "struct:DriftCheckBaselines"),
+        "skip_model_validation": ("SkipModelValidation", ""),
+        "source_uri": ("SourceUri", ""),
+        "security_config": ("SecurityConfig", "struct:SecurityConfig"),
+        "model_card": ("ModelCard", "struct:ModelCard"),
+        "model_life_cycle": ("ModelLifeCycle", "struct:ModelLifeCycle"),
+        "managed_storage_type": ("ManagedStorageType", ""),
+        "last_modified_time": ("LastModifiedTime", ""),
+        "tags": ("Tags", "tags"),
+    }
+
+    def __init__(
+        self,
+        *,
+        model_package_name: str | None = None,
+        model_package_group_name: str | None = None,
+        model_package_version: int | aws_cdk.IResolvable | None = None,
+        model_package_description: str | None = None,
+        model_package_status_details: CfnModelPackage.ModelPackageStatusDetailsProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None = None,
+        model_package_registration_type: str | None = None,
+        inference_specification: CfnModelPackage.InferenceSpecificationProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None = None,
+        additional_inference_specifications: typing.Sequence[
+            CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
+            | typing.Mapping[str, typing.Any]
+            | aws_cdk.IResolvable
+        ]
+        | aws_cdk.IResolvable
+        | None = None,
+        additional_inference_specifications_to_add: typing.Sequence[
+            CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
+            | typing.Mapping[str, typing.Any]
+            | aws_cdk.IResolvable
+        ]
+        | aws_cdk.IResolvable
+        | None = None,
+        validation_specification: CfnModelPackage.ValidationSpecificationProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None = None,
+        source_algorithm_specification: CfnModelPackage.SourceAlgorithmSpecificationProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None = None,
+        certify_for_marketplace: bool | aws_cdk.IResolvable | None = None,
+        model_approval_status: str | None = None,
+        approval_description: str | None = None,
+        metadata_properties: CfnModelPackage.MetadataPropertiesProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None = None,
+        model_metrics: CfnModelPackage.ModelMetricsProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None = None,
+        client_token: str | None = None,
+        domain: str | None = None,
+        task: str | None = None,
+        sample_payload_url: str | None = None,
+        customer_metadata_properties: typing.Mapping[str, str] | aws_cdk.IResolvable | None = None,
+        drift_check_baselines: CfnModelPackage.DriftCheckBaselinesProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None = None,
+        skip_model_validation: str | None = None,
+        source_uri: str | None = None,
+        security_config: CfnModelPackage.SecurityConfigProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None = None,
+        model_card: CfnModelPackage.ModelCardProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None = None,
+        model_life_cycle: CfnModelPackage.ModelLifeCycleProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None = None,
+        managed_storage_type: str | None = None,
+        last_modified_time: str | None = None,
+        tags: typing.Sequence[aws_cdk.CfnTag | typing.Mapping[str, typing.Any]] | None = None,
+    ) -> None:
+        self._values = _runtime.given(
+            model_package_name=model_package_name,
+            model_package_group_name=model_package_group_name,
+            model_package_version=model_package_version,
+            model_package_description=model_package_description,
+            model_package_status_details=model_package_status_details,
+            model_package_registration_type=model_package_registration_type,
+            inference_specification=inference_specification,
+            additional_inference_specifications=additional_inference_specifications,
+            additional_inference_specifications_to_add=additional_inference_specifications_to_add,
+            validation_specification=validation_specification,
+            source_algorithm_specification=source_algorithm_specification,
+            certify_for_marketplace=certify_for_marketplace,
+            model_approval_status=model_approval_status,
+            approval_description=approval_description,
+            metadata_properties=metadata_properties,
+            model_metrics=model_metrics,
+            client_token=client_token,
+            domain=domain,
+            task=task,
+            sample_payload_url=sample_payload_url,
+            customer_metadata_properties=customer_metadata_properties,
+            drift_check_baselines=drift_check_baselines,
+            skip_model_validation=skip_model_validation,
+            source_uri=source_uri,
+            security_config=security_config,
+            model_card=model_card,
+            model_life_cycle=model_life_cycle,
+            managed_storage_type=managed_storage_type,
+            last_modified_time=last_modified_time,
+            tags=tags,
+        )
+
+    @property
+    def model_package_name(self) -> str | None:
+        """Name of an unversioned model package. Create-only. Give either this or
+        ModelPackageGroupName, never both (the schema says so); with neither, the handler generates
+        a unique name from the logical ID. Not returned for versioned packages.
+        """
+        return self._get("model_package_name")  # type: ignore[no-any-return]
+
+    @property
+    def model_package_group_name(self) -> str | None:
+        """Name or ARN of the model package group to register a new version in. Create-only. Makes the
+        package versioned; read returns the group's name, and the schema's propertyTransform lets
+        CloudFormation compare an ARN written in the template with it.
+        """
+        return self._get("model_package_group_name")  # type: ignore[no-any-return]
+
+    @property
+    def model_package_version(self) -> int | aws_cdk.IResolvable | None:
+        """Read-only: only SageMaker sets it and CloudFormation ignores a value set in a template
+        (cfn-lint W9001); accepted for compatibility with aws_cdk.aws_sagemaker.CfnModelPackage.
+        Read attr_model_package_version. Version number within the group, assigned by SageMaker
+        (read-only).
+        """
+        return self._get("model_package_version")  # type: ignore[no-any-return]
+
+    @property
+    def model_package_description(self) -> str | None:
+        """Description of the model package. Create-only: UpdateModelPackage cannot change it."""
+        return self._get("model_package_description")  # type: ignore[no-any-return]
+
+    @property
+    def model_package_status_details(
+        self,
+    ) -> (
+        CfnModelPackage.ModelPackageStatusDetailsProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None
+    ):
+        """Read-only: only SageMaker sets it and CloudFormation ignores a value set in a template
+        (cfn-lint W9001); accepted for compatibility with aws_cdk.aws_sagemaker.CfnModelPackage.
+        Read attr_model_package_status_details. Validation and image scan status with failure
+        reasons, reported by SageMaker (read-only).
+        """
+        return self._get("model_package_status_details")  # type: ignore[no-any-return]
+
+    @property
+    def model_package_registration_type(self) -> str | None:
+        """Logged or Registered. Updatable in place on versioned packages (UpdateModelPackage accepts
+        it); a change on an unversioned package fails with NotUpdatable.
+        """
+        return self._get("model_package_registration_type")  # type: ignore[no-any-return]
+
+    @property
+    def inference_specification(
+        self,
+    ) -> (
+        CfnModelPackage.InferenceSpecificationProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None
+    ):
+        """Containers and supported instance and content types for inference. Create-only, as in
+        AWS::SageMaker::ModelPackage.
+        """
+        return self._get("inference_specification")  # type: ignore[no-any-return]
+
+    @property
+    def additional_inference_specifications(
+        self,
+    ) -> (
+        typing.Sequence[
+            CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
+            | typing.Mapping[str, typing.Any]
+            | aws_cdk.IResolvable
+        ]
+        | aws_cdk.IResolvable
+        | None
+    ):
+        """Additional inference specifications given at create. Create-only: SageMaker can only append
+        specifications, never change or remove one, so a change here replaces the package. To add
+        specifications in place use AdditionalInferenceSpecificationsToAdd. Read returns every
+        specification the package has.
+        """
+        return self._get("additional_inference_specifications")  # type: ignore[no-any-return]
+
+    @property
+    def additional_inference_specifications_to_add(
+        self,
+    ) -> (
+        typing.Sequence[
+            CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
+            | typing.Mapping[str, typing.Any]
+            | aws_cdk.IResolvable
+        ]
+        | aws_cdk.IResolvable
+        | None
+    ):
+        """Additional inference specifications to append (write-only). Applied at create and on update;
+        only names the package does not have yet are sent, so re-applying the same list is a no-op.
+        A different specification under an existing name is rejected.
+        """
+        return self._get("additional_inference_specifications_to_add")  # type: ignore[no-any-return]
+
+    @property
+    def validation_specification(
+        self,
+    ) -> (
+        CfnModelPackage.ValidationSpecificationProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None
+    ):
+        """How SageMaker validates the package (create-only)."""
+        return self._get("validation_specification")  # type: ignore[no-any-return]
+
+    @property
+    def source_algorithm_specification(
+        self,
+    ) -> (
+        CfnModelPackage.SourceAlgorithmSpecificationProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None
+    ):
+        """The algorithm the model was trained with (create-only)."""
+        return self._get("source_algorithm_specification")  # type: ignore[no-any-return]
+
+    @property
+    def certify_for_marketplace(self) -> bool | aws_cdk.IResolvable | None:
+        """Whether to certify an unversioned package for AWS Marketplace. Create-only: no API call
+        changes it after create.
+        """
+        return self._get("certify_for_marketplace")  # type: ignore[no-any-return]
+
+    @property
+    def model_approval_status(self) -> str | None:
+        """Approval status of a versioned package; updating it approves or rejects the version in place
+        (same ARN). Defaults to PendingManualApproval in SageMaker. Requires ModelPackageGroupName
+        (the schema says so): unversioned packages have no approval.
+        """
+        return self._get("model_approval_status")  # type: ignore[no-any-return]
+
+    @property
+    def approval_description(self) -> str | None:
+        """Why the version was approved or rejected. SageMaker only takes it through
+        UpdateModelPackage, so at create it is applied right after the package completes. Requires
+        ModelPackageGroupName (the schema says so).
+        """
+        return self._get("approval_description")  # type: ignore[no-any-return]
+
+    @property
+    def metadata_properties(
+        self,
+    ) -> (
+        CfnModelPackage.MetadataPropertiesProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None
+    ):
+        """Lineage metadata (create-only)."""
+        return self._get("metadata_properties")  # type: ignore[no-any-return]
+
+    @property
+    def model_metrics(
+        self,
+    ) -> (
+        CfnModelPackage.ModelMetricsProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None
+    ):
+        """Model metrics (create-only)."""
+        return self._get("model_metrics")  # type: ignore[no-any-return]
+
+    @property
+    def client_token(self) -> str | None:
+        """Idempotency token for the create call (create-only, write-only). Best left unset: the
+        handler then derives one from CloudFormation's request token, so a retried create never
+        registers a second version, and a replacement (a new create) gets a new token. A fixed token
+        makes SageMaker answer a replacement's create with the existing package, or reject it.
+        """
+        return self._get("client_token")  # type: ignore[no-any-return]
+
+    @property
+    def domain(self) -> str | None:
+        """Machine learning domain of the model (create-only)."""
+        return self._get("domain")  # type: ignore[no-any-return]
+
+    @property
+    def task(self) -> str | None:
+        """Machine learning task of the model (create-only)."""
+        return self._get("task")  # type: ignore[no-any-return]
+
+    @property
+    def sample_payload_url(self) -> str | None:
+        """S3 URI of a sample payload (create-only)."""
+        return self._get("sample_payload_url")  # type: ignore[no-any-return]
+
+    @property
+    def customer_metadata_properties(self) -> typing.Mapping[str, str] | aws_cdk.IResolvable | None:
+        """Your own key-value metadata (up to 50 pairs). Updatable in place on versioned packages:
+        changed keys are written and removed keys deleted, all in one UpdateModelPackage call.
+        """
+        return self._get("customer_metadata_properties")  # type: ignore[no-any-return]
+
+    @property
+    def drift_check_baselines(
+        self,
+    ) -> (
+        CfnModelPackage.DriftCheckBaselinesProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None
+    ):
+        """Drift check baselines (create-only)."""
+        return self._get("drift_check_baselines")  # type: ignore[no-any-return]
+
+    @property
+    def skip_model_validation(self) -> str | None:
+        """All to skip model validation, None to run it. Create-only: only CreateModelPackage takes it."""
+        return self._get("skip_model_validation")  # type: ignore[no-any-return]
+
+    @property
+    def source_uri(self) -> str | None:
+        """URI of the model's origin. Conditionally create-only: updatable in place on versioned
+        packages through UpdateModelPackage; a change on an unversioned package fails with
+        NotUpdatable.
+        """
+        return self._get("source_uri")  # type: ignore[no-any-return]
+
+    @property
+    def security_config(
+        self,
+    ) -> (
+        CfnModelPackage.SecurityConfigProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None
+    ):
+        """KMS key for the package's metadata (create-only)."""
+        return self._get("security_config")  # type: ignore[no-any-return]
+
+    @property
+    def model_card(
+        self,
+    ) -> (
+        CfnModelPackage.ModelCardProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None
+    ):
+        """Model card of the package. Conditionally create-only: updatable in place on versioned
+        packages through UpdateModelPackage; a change on an unversioned package fails with
+        NotUpdatable. ModelCardContent is never logged.
+        """
+        return self._get("model_card")  # type: ignore[no-any-return]
+
+    @property
+    def model_life_cycle(
+        self,
+    ) -> (
+        CfnModelPackage.ModelLifeCycleProperty
+        | typing.Mapping[str, typing.Any]
+        | aws_cdk.IResolvable
+        | None
+    ):
+        """Life cycle stage of the model. Updatable in place on versioned packages through
+        UpdateModelPackage; a change on an unversioned package fails with NotUpdatable.
+        """
+        return self._get("model_life_cycle")  # type: ignore[no-any-return]
+
+    @property
+    def managed_storage_type(self) -> str | None:
+        """Storage managed by SageMaker for the artifacts (create-only: only CreateModelPackage takes
+        it).
+        """
+        return self._get("managed_storage_type")  # type: ignore[no-any-return]
+
+    @property
+    def last_modified_time(self) -> str | None:
+        """Read-only: only SageMaker sets it and CloudFormation ignores a value set in a template
+        (cfn-lint W9001); accepted for compatibility with aws_cdk.aws_sagemaker.CfnModelPackage.
+        Read attr_last_modified_time. When the package was last modified (read-only).
+        """
+        return self._get("last_modified_time")  # type: ignore[no-any-return]
+
+    @property
+    def tags(self) -> typing.Sequence[aws_cdk.CfnTag | typing.Mapping[str, typing.Any]] | None:
+        """Tags for an unversioned package (up to 50, keys not starting with aws:). A versioned package
+        takes its tags from its model package group: with ModelPackageGroupName, Tags must be absent
+        or empty (the schema says so).
+        """
+        return self._get("tags")  # type: ignore[no-any-return]
