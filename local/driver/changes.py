@@ -63,6 +63,22 @@ class ResourceChange:
             )
         return str(self.kind) + (f" ({self.why})" if self.why else "")
 
+    @classmethod
+    def removal(cls, resource: Resource, why: str, policy: str | None = None) -> ResourceChange:
+        """Take `resource` away: deleted, or retained where `policy` (default: its
+        DeletionPolicy) is Retain."""
+        chosen = policy or resource.deletion_policy
+        return cls(
+            resource.logical_id,
+            Kind.RETAIN if chosen == "Retain" else Kind.DELETE,
+            resource.type,
+            properties=resource.properties,
+            current=resource,
+            deletion_policy=resource.deletion_policy,
+            update_replace_policy=resource.update_replace_policy,
+            why=why,
+        )
+
 
 @dataclass
 class ChangeSet:

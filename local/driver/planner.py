@@ -67,7 +67,7 @@ def plan(
                     *(f"hint: {f.hint}" for f in findings if f.hint),
                 ]
     change_set.cleanup = [
-        _removal(current, "removed from the template")
+        ResourceChange.removal(current, "removed from the template")
         for logical_id, current in reversed(state.resources.items())
         if logical_id not in bindings.included
     ]
@@ -132,27 +132,13 @@ def _change(
     )
 
 
-def _removal(current: Resource, why: str, policy: str | None = None) -> ResourceChange:
-    chosen = policy or current.deletion_policy
-    return ResourceChange(
-        current.logical_id,
-        Kind.RETAIN if chosen == "Retain" else Kind.DELETE,
-        current.type,
-        properties=current.properties,
-        current=current,
-        deletion_policy=current.deletion_policy,
-        update_replace_policy=current.update_replace_policy,
-        why=why,
-    )
-
-
 def cleanup(change_set: ChangeSet, journal: Journal, state: StackState) -> ChangeSet:
     """After a successful update: what earlier failures left, the old physical resources of
     replacements (by `UpdateReplacePolicy`), then the removed resources (by `DeletionPolicy`)."""
     # in reverse dependency order: a version before the group that holds it
     superseded = [e.before for e in reversed(journal.of(Done.REPLACED)) if e.before is not None]
     changes = [
-        _removal(old, "superseded", old.update_replace_policy)
+        ResourceChange.removal(old, "superseded", old.update_replace_policy)
         for old in [*state.leftovers, *superseded]
     ]
     return ChangeSet(f"{change_set.name} cleanup", changes=changes + change_set.cleanup)
@@ -160,8 +146,11 @@ def cleanup(change_set: ChangeSet, journal: Journal, state: StackState) -> Chang
 
 def deletion(state: StackState) -> ChangeSet:
     """Delete the stack: leftovers first, then every resource in reverse order."""
-    changes = [_removal(old, "left over", old.update_replace_policy) for old in state.leftovers]
-    changes += [_removal(r, "") for r in reversed(state.resources.values())]
+    changes = [
+        ResourceChange.removal(old, "left over", old.update_replace_policy)
+        for old in state.leftovers
+    ]
+    changes += [ResourceChange.removal(r, "") for r in reversed(state.resources.values())]
     return ChangeSet("stack delete", changes=changes)
 
 

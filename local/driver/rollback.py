@@ -13,27 +13,13 @@ from __future__ import annotations
 from .changes import ChangeSet, Kind, ResourceChange
 from .journal import Done, Journal
 from .schema import changed_properties
-from .state import Resource
 
 ROLLBACK = "rollback"
 
 
-def _delete(resource: Resource, policy: str) -> ResourceChange:
-    return ResourceChange(
-        resource.logical_id,
-        Kind.RETAIN if policy == "Retain" else Kind.DELETE,
-        resource.type,
-        properties=resource.properties,
-        current=resource,
-        deletion_policy=resource.deletion_policy,
-        update_replace_policy=resource.update_replace_policy,
-        why=ROLLBACK,
-    )
-
-
 def undo_create(journal: Journal) -> ChangeSet:
     created = [e.after for e in reversed(journal.entries)]
-    return ChangeSet(ROLLBACK, changes=[_delete(r, r.deletion_policy) for r in created])
+    return ChangeSet(ROLLBACK, changes=[ResourceChange.removal(r, ROLLBACK) for r in created])
 
 
 def undo_update(journal: Journal) -> ChangeSet:
@@ -62,8 +48,11 @@ def undo_update(journal: Journal) -> ChangeSet:
                 ResourceChange(before.logical_id, Kind.RESTORE, before.type, current=before)
             )
     # a rollback deletes what the update created, whatever the replacement's policy
-    cleanup = [_delete(e.after, "Delete") for e in reversed(journal.of(Done.REPLACED))]
+    cleanup = [
+        ResourceChange.removal(e.after, ROLLBACK, "Delete")
+        for e in reversed(journal.of(Done.REPLACED))
+    ]
     cleanup += [
-        _delete(e.after, e.after.deletion_policy) for e in reversed(journal.of(Done.CREATED))
+        ResourceChange.removal(e.after, ROLLBACK) for e in reversed(journal.of(Done.CREATED))
     ]
     return ChangeSet(ROLLBACK, changes=changes, cleanup=cleanup)
