@@ -253,3 +253,21 @@ def test_bytecode_needs_the_flag_that_drops_column_ranges(monkeypatch: pytest.Mo
     package.compile_bytecode(contents)
     assert contents.problems == ["run as `python -X no_debug_ranges -m tools.package`"]
     assert package.runtime() == f"python{sys.version_info.major}.{sys.version_info.minor}"
+
+
+@pytest.mark.usefixtures("bytecode_flags")
+def test_the_build_fails_when_the_written_model_lacks_a_called_operation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check runs on the files as written, not on what the cut meant to write."""
+    cut = service_models.reduce
+
+    def losing_one(full: ServiceData, operations: Any) -> ServiceData:
+        return cut(full, set(operations) - {"DescribeModelPackage"})
+
+    monkeypatch.setattr(service_models, "reduce", losing_one)
+    _, contents = package.slim(_inner(OUR_CALL), tmp_path / "full")
+    assert contents.problems == [
+        "mlops_sagemaker_modelpackage/calls.py:2: calls sagemaker DescribeModelPackage, "
+        "which the shipped sagemaker model lacks"
+    ]
