@@ -8,15 +8,16 @@ the code.
 
 Which operations: `scan` reads the shipped sources (SCANNED) with `ast`, not a list kept by hand.
 Any attribute named like one of the service's client methods counts (`client.describe_x(...)`,
-a bound `client.describe_x`, `getattr(client, "describe_x")`), unless it is read from a module or
-from a compiled regex (`PATTERN.search` is not SageMaker's Search); so are the names given to
-`get_paginator`, `can_paginate`, `get_waiter` and `_make_api_call`. What the scan cannot resolve
-fails the build: a computed name given to one of those or to `getattr` (of anything but a
-module), or reading the service model itself (`meta.service_model`, `method_to_api_mapping`).
+a bound `client.describe_x`, `getattr(client, "describe_x")`), unless it is read from a name an
+import binds (clients are made per invocation, never imported) or a compiled regex
+(`PATTERN.search` is not SageMaker's Search); so do the names given to `get_paginator`,
+`can_paginate`, `get_waiter` and `_make_api_call`. What the scan cannot resolve fails the build:
+a computed name given to one of those or to `getattr` (of anything but an imported name), or
+reading the service model itself (`meta.service_model`, `method_to_api_mapping`).
 
 `check` then proves the model that ships serves that use: every operation, paginator and waiter
 the code names is there, botocore resolves every shape each operation reaches, each kept
-operation and shape is byte-for-byte the pinned one, every error shape is kept (so
+operation and shape is identical to the pinned one, every error shape is kept (so
 `client.exceptions` is unchanged), and paginators and waiters name only kept operations.
 """
 
