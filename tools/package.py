@@ -218,12 +218,13 @@ def runtime() -> str:
 def compile_bytecode(contents: Contents) -> None:
     """Lambda's /var/task is read-only, so Python cannot cache what it compiles: without
     bytecode in the package, every cold start compiles every module it imports from source
-    (about 250 ms of the ~450 ms a cold invocation takes in-process). So every module ships
-    compiled for the runtime's Python, unchecked-hash (no source timestamp to go stale in the
-    zip) and without column ranges (PEP 657 carets; a third smaller). SOURCE_KEPT packages keep
-    their source beside it in __pycache__/; the rest ships as bytecode alone, in place of the
-    source (Python imports a .pyc where the .py was), which keeps the package within its old
-    size: their tracebacks show file and line, not the line's text."""
+    (about 280 ms of the ~530 ms a cold invocation took in-process; docs/performance.md). So
+    every module ships compiled for the runtime's Python, unchecked-hash (no source timestamp
+    to go stale in the zip) and without column ranges (PEP 657 carets; a quarter smaller).
+    SOURCE_KEPT packages keep their source beside it in __pycache__/; the rest ships as
+    bytecode alone, in place of the source (Python imports a .pyc where the .py was), which
+    keeps the package within its old size: their tracebacks show file and line, not the
+    line's text."""
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     if version != runtime():
         contents.problems.append(f"bytecode needs {runtime()} to build, this is {version}")
