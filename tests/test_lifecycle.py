@@ -280,6 +280,31 @@ def test_removing_every_metadata_key(sagemaker: SageMakerClient, group: str) -> 
     assert described["CustomerMetadataProperties"] == {"a": "1", "b": "2"}
 
 
+def test_metadata_keys_set_outside_the_stack_stay(sagemaker: SageMakerClient, group: str) -> None:
+    """Removing keys (or the whole property) removes the keys the stack set, not a key a
+    reviewer added in Studio (the removal table, as for tags)."""
+    previous = versioned(group, CustomerMetadataProperties={"a": "1", "b": "2"})
+    arn = drive("CREATE", previous).model["ModelPackageArn"]
+    sagemaker.update_model_package(
+        ModelPackageArn=arn, CustomerMetadataProperties={"reviewer": "studio"}
+    )
+    desired = versioned(group, CustomerMetadataProperties={"a": "1"})
+    run = drive(
+        "UPDATE", {**desired, "ModelPackageArn": arn}, previous={**previous, "ModelPackageArn": arn}
+    )
+    assert run.last["status"] == "SUCCESS", run.last
+    described = sagemaker.describe_model_package(ModelPackageName=arn)
+    assert described["CustomerMetadataProperties"] == {"a": "1", "reviewer": "studio"}
+    run = drive(
+        "UPDATE",
+        {**versioned(group), "ModelPackageArn": arn},
+        previous={**desired, "ModelPackageArn": arn},
+    )
+    assert run.last["status"] == "SUCCESS", run.last
+    described = sagemaker.describe_model_package(ModelPackageName=arn)
+    assert described["CustomerMetadataProperties"] == {"reviewer": "studio"}
+
+
 @pytest.mark.defect(1)
 def test_specs_to_add_on_update_send_only_new_names(
     backend: BackendControl, sagemaker: SageMakerClient, group: str

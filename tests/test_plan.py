@@ -210,6 +210,30 @@ def test_metadata_the_template_never_managed_is_left_alone() -> None:
     assert not _plan(PENDING, PENDING, current)
 
 
+def test_metadata_keys_others_added_are_not_removed() -> None:
+    """The removal table: the keys the stack set are removed, keys others added stay (as tags)."""
+    studio = {"reviewer": "studio"}
+    current = {**_held(META), "CustomerMetadataProperties": {"a": "1", "b": "2", **studio}}
+    # the template drops one key, then the whole property: only the stack's keys go
+    dropped = _plan({**PENDING, "CustomerMetadataProperties": {"a": "1"}}, META, current)
+    assert dropped.update == {
+        "ModelPackageArn": VERSION_ARN,
+        "CustomerMetadataPropertiesToRemove": ["b"],
+    }
+    removed = _plan(PENDING, META, current)
+    assert removed.update == {
+        "ModelPackageArn": VERSION_ARN,
+        "CustomerMetadataPropertiesToRemove": ["a", "b"],
+    }
+    # a change to the stack's keys leaves the other key as it is
+    assert not _plan(META, META, current)
+    changed = _plan(META_CHANGED, META, current)
+    assert changed.update == {
+        "ModelPackageArn": VERSION_ARN,
+        "CustomerMetadataProperties": {"b": "20", "c": "3"},
+    }
+
+
 @pytest.mark.defect(2)
 def test_removing_all_metadata() -> None:
     plan = _plan(PENDING, META, _held(META))

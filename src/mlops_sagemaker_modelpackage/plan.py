@@ -131,14 +131,16 @@ def _in_place_changes(
 
 
 def _metadata_changes(desired: Plain, previous: Plain, current: Plain) -> Plain:
-    """Keys to set and to remove, when the template manages the metadata (now or before)."""
+    """Keys to set, and keys the previous template set that the desired one drops (keys others
+    added, like tags others added, are not the stack's to remove)."""
     if "CustomerMetadataProperties" not in desired and "CustomerMetadataProperties" not in previous:
         return {}  # never the template's: what SageMaker holds stays
     want: dict[str, str] = desired.get("CustomerMetadataProperties") or {}
     have: dict[str, str] = current.get("CustomerMetadataProperties") or {}
+    managed: dict[str, str] = previous.get("CustomerMetadataProperties") or {}
     changes: Plain = {}
     changed = {k: v for k, v in want.items() if have.get(k) != v}
-    removed = sorted(have.keys() - want.keys())
+    removed = sorted((managed.keys() & have.keys()) - want.keys())
     if changed:
         changes["CustomerMetadataProperties"] = changed
     if removed:
