@@ -298,6 +298,16 @@ def test_an_unversioned_package_refuses_what_only_versions_can_change() -> None:
     assert not _plan(before, after, _held(before))  # its rollback: nothing changed
 
 
+def test_an_unversioned_refusal_names_the_template_property() -> None:
+    """Keys dropped from CustomerMetadataProperties: the message names the property the user
+    edited, not the API parameter (CustomerMetadataPropertiesToRemove) they never wrote."""
+    before = unversioned(CustomerMetadataProperties={"a": "1", "b": "2"})
+    after = unversioned(CustomerMetadataProperties={"a": "1"})
+    with pytest.raises(exceptions.NotUpdatable) as refused:
+        _plan(after, before, _held(before))
+    assert str(refused.value).startswith("CustomerMetadataProperties cannot be changed"), refused
+
+
 def test_a_previous_state_read_back_carries_defaults_the_template_leaves_out() -> None:
     """Cloud Control and cfn test send the read model as the previous state."""
     read = {**_held(TAGGED), "CertifyForMarketplace": False, "SkipModelValidation": "None"}

@@ -98,8 +98,10 @@ def plan_update(
             request["ModelPackageArn"] = arn
     else:
         if request:
+            # Named as the template names them (metadata keys dropped: CustomerMetadataProperties).
+            edited = sorted({key.removesuffix("ToRemove") for key in request})
             raise exceptions.NotUpdatable(
-                f"{', '.join(sorted(request))} cannot be changed on an unversioned model "
+                f"{', '.join(edited)} cannot be changed on an unversioned model "
                 "package: SageMaker's UpdateModelPackage updates versioned packages only."
             )
         delta = _tag_changes(desired, previous, current, stack_tags, previous_stack_tags)
