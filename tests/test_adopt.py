@@ -783,6 +783,18 @@ def test_generate_on_the_command_line_after_a_registration_script(
     assert f"--import ChurnModelsVersion2={arn_of('churn-models', 2)}" in err
 
 
+def test_a_resources_file_that_cannot_be_written_is_refused_before_anything_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for where in (tmp_path / "missing" / "resources.json", tmp_path):
+        code = driver_main(["--generate", arn_of("churn", 1), "--resources-to-import", str(where)])
+        out, err = capsys.readouterr()
+        assert code == 2, err
+        assert out == ""
+        assert f"--resources-to-import: cannot write {where}" in err
+        assert "Traceback" not in err
+
+
 def test_generate_of_what_the_embedded_sagemaker_lacks_fails_with_a_hint(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

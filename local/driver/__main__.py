@@ -295,6 +295,12 @@ def generate_template(args: argparse.Namespace) -> int:
     redirected to a file); 1 if a package cannot be read."""
     if args.templates:
         raise Refused("--generate reads existing packages: give ARNs, not templates")
+    destination = args.resources_to_import
+    if destination and (destination.is_dir() or not destination.parent.is_dir()):
+        raise Refused(
+            f"--resources-to-import: cannot write {destination} "
+            f"({'a folder' if destination.is_dir() else 'its folder does not exist'})"
+        )
     environment = (
         aws_environment("--generate only reads packages (and --before runs your scripts).")
         if args.aws
@@ -314,12 +320,16 @@ def generate_template(args: argparse.Namespace) -> int:
             local = "" if args.aws else " (the embedded SageMaker holds what --before registered)"
             print(f"--generate: {error}{local}", file=sys.stderr)
             return 1
+    if destination:
+        try:  # before the template, so that a failure leaves nothing half done
+            destination.write_text(
+                json.dumps(generate.resources_to_import(adopted), indent=2) + "\n"
+            )
+        except OSError as error:
+            print(f"--resources-to-import: cannot write {destination}: {error}", file=sys.stderr)
+            return 1
+        print(f"Resources to import: {destination}", file=sys.stderr)
     sys.stdout.write(generate.render(generate.template_for(adopted)))
-    if args.resources_to_import:
-        args.resources_to_import.write_text(
-            json.dumps(generate.resources_to_import(adopted), indent=2) + "\n"
-        )
-        print(f"Resources to import: {args.resources_to_import}", file=sys.stderr)
     flags = " ".join(f"--import {item.logical_id}={item.arn}" for item in adopted)
     print(f"Import locally: python -m local.driver FOLDER {flags}", file=sys.stderr)
     return 0
