@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -70,6 +71,8 @@ LOCAL_CREDENTIALS = {
 LOCAL_LIFECYCLE = {"pending_describes": 1, "in_progress_describes": 3, "deleting_describes": 1}
 LOCAL_POLL_BUDGET = "2"
 FAST_WAIT = 0.2
+# CloudFormation's CreateStack StackName: a letter, then letters, digits and hyphens; 128 at most
+STACK_NAME = re.compile(r"[a-zA-Z][-a-zA-Z0-9]{0,127}")
 
 
 class Refused(Exception):
@@ -172,12 +175,15 @@ def calls_made(backend_url: str | None) -> int | None:
     return None if backend_url is None else len(BackendControl(backend_url).calls())
 
 
-def summary(stack: Stack, templates: list[Path], started: float, calls: int | None) -> str:
+def summary(
+    stack: Stack, templates: list[Path], started: float, calls: int | None, *, kept: bool = False
+) -> str:
+    """The end of a run; `kept`: --keep, the stack was not deleted."""
     history = stack.history
     lines = [
         "",
         f"Summary of stack {stack.name}: {len(templates)} template revision(s) in "
-        f"{time.monotonic() - started:.1f} s, final status {stack.status}",
+        f"{time.monotonic() - started:.1f} s, final status {stack.status or '(never created)'}",
         f"  resources created {history['created']}, "
         f"updated in place {history['updated in place']}, "
         f"replaced {history['replaced']}, deleted {history['deleted']}"
@@ -195,7 +201,11 @@ def summary(stack: Stack, templates: list[Path], started: float, calls: int | No
         ),
         *(
             f"  left in the account (a delete failed): {r.logical_id} {r.physical_id}"
-            for r in [*stack.state.leftovers, *stack.resources.values()]
+            for r in [*stack.state.leftovers, *([] if kept else stack.resources.values())]
+        ),
+        *(
+            f"  left in the stack (--keep): {r.logical_id} {r.physical_id}"
+            for r in (stack.resources.values() if kept else [])
         ),
     ]
     return "\n".join(lines)
@@ -206,6 +216,21 @@ def pairs(values: list[str], option: str) -> dict[str, str]:
     if bad:
         raise Refused(f"{option} takes KEY=VALUE, not {bad[0]!r}")
     return dict(value.split("=", 1) for value in values)
+
+
+def stack_name_of(given: str | None, first: Path) -> str:
+    """`--stack-name` as CloudFormation checks it; by default `demo-<folder>`, made a name
+    CloudFormation accepts (my_templates.v2: demo-my-templates-v2)."""
+    if given is None:
+        folder = re.sub(r"[^-a-zA-Z0-9]+", "-", first.parent.resolve().name).strip("-")
+        return f"demo-{folder or 'stack'}"[:128].rstrip("-")
+    if not STACK_NAME.fullmatch(given):
+        raise Refused(
+            f"--stack-name: 1 validation error detected: Value '{given}' at 'stackName' "
+            "failed to satisfy constraint: Member must satisfy regular expression pattern: "
+            "[a-zA-Z][-a-zA-Z0-9]* (and have length less than or equal to 128)"
+        )
+    return given
 
 
 def log_path(stack_name: str) -> Path:
@@ -442,7 +467,7 @@ def run(args: argparse.Namespace) -> int:
     paths = templates_of(args.templates)
     overrides = pairs(args.parameter, "--parameter")
     tags = pairs(args.tag, "--tag")
-    stack_name = args.stack_name or f"demo-{paths[0].parent.resolve().name or 'stack'}"
+    stack_name = stack_name_of(args.stack_name, paths[0])
     if args.validate:
         return validate(paths, overrides, stack_name, imports)
     started = time.monotonic()
@@ -486,9 +511,9 @@ def run(args: argparse.Namespace) -> int:
                 break
             if args.drift and stack.status not in STUCK:
                 deployed.append(drift.detect(stack))
-        if not args.keep:
+        if not args.keep and stack.status:  # no status: every revision was refused, no stack
             deployed.append(stack.delete())
-        print(summary(stack, paths, started, calls_made(backend_url)))
+        print(summary(stack, paths, started, calls_made(backend_url), kept=args.keep))
     if not all(deployed):
         print(f"\n{deployed.count(False)} stack operation(s) failed", file=sys.stderr)
     return 0 if all(deployed) else 1

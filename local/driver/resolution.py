@@ -99,16 +99,18 @@ class Bindings:
                 unsupported = sorted(set(spec.get("Properties", {})) - GROUP_PROPERTIES)
                 if unsupported:
                     errors.append(f"{logical_id}: {', '.join(unsupported)} not supported locally")
-        if errors:
-            raise TemplateErrors(errors)
+        # every error at once, as a linter reports them: one check failing does not hide the next
+        included, order = template.declared, []
         try:
-            conditions = template.conditions(identity.pseudo)
-            included = template.resources(conditions)
+            included = template.resources(template.conditions(identity.pseudo))
+        except TemplateError as error:
+            errors += error.errors if isinstance(error, TemplateErrors) else [str(error)]
+        try:
             order = template.order(included)
         except TemplateError as error:
-            raise TemplateErrors([str(error)]) from error
+            errors += error.errors if isinstance(error, TemplateErrors) else [str(error)]
         bindings = cls(template, identity, types, included, order)
-        errors = bindings._reference_errors()
+        errors += bindings._reference_errors()
         if errors:
             raise TemplateErrors(errors)
         return bindings
@@ -152,6 +154,8 @@ class Bindings:
         return errors
 
     def get_att_problem(self, logical_id: str, attribute: str) -> str | None:
+        if logical_id not in self.types and logical_id in self.template.declared:
+            return None  # a type the driver does not support: refused by name already
         if logical_id not in self.types:
             return (
                 f"Template error: instance of Fn::GetAtt references undefined resource {logical_id}"

@@ -41,6 +41,8 @@ LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
 PARAMETER_TYPES = ("String", "Number", "CommaDelimitedList", "List<Number>")
 # e.g. the BootstrapVersion parameter of every CDK-synthesized template
 SSM_PARAMETER = regex.compile(r"AWS::SSM::Parameter::Value<(String|List<String>)>")
+# an integer or a float in decimal digits: not float()'s nan, inf or 1_000
+NUMBER = regex.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 class TemplateErrors(TemplateError):
@@ -134,7 +136,8 @@ class Template:
         }
 
     def order(self, included: dict[str, Json]) -> list[str]:
-        """Logical IDs of `included` with every resource after the ones it refers to."""
+        """Logical IDs of `included` with every resource after the ones it refers to;
+        TemplateErrors naming every cycle and unresolved dependency."""
         graph: dict[str, set[str]] = {}
         for name, spec in included.items():
             graph[name] = references(spec) & set(self.declared)
@@ -142,20 +145,24 @@ class Template:
             graph[name] |= {depends} if isinstance(depends, str) else set(depends)
         ordered: list[str] = []
         path: list[str] = []
+        errors: dict[str, None] = {}  # in the order found, each once
 
         def visit(name: str, by: str) -> None:
             if name in ordered:
                 return
             if name in path:
                 cycle = sorted(path[path.index(name) :])
-                raise TemplateError(f"Circular dependency between resources: [{', '.join(cycle)}]")
+                errors[f"Circular dependency between resources: [{', '.join(cycle)}]"] = None
+                return
             if name not in self.declared:
-                raise TemplateError(
+                errors[
                     f"Template format error: Unresolved resource dependencies [{name}] in the "
                     f"Resources block of the template ({by} depends on it)"
-                )
+                ] = None
+                return
             if name not in included:
-                raise TemplateError(f"{by} refers to {name}, which its condition leaves out")
+                errors[f"{by} refers to {name}, which its condition leaves out"] = None
+                return
             path.append(name)
             for dependency in sorted(graph[name]):
                 visit(dependency, name)
@@ -164,6 +171,8 @@ class Template:
 
         for name in included:
             visit(name, name)
+        if errors:
+            raise TemplateErrors(list(errors))
         return ordered
 
 
@@ -285,10 +294,9 @@ def parameter_problem(name: str, spec: Json, kind: str, text: str) -> str | None
     constraint = spec.get("ConstraintDescription")
     for item in items:
         if numeric:
-            try:
-                number = float(item)
-            except ValueError:
+            if not NUMBER.fullmatch(item):
                 return f"Parameter '{name}' must be a number"
+            number = float(item)
         problem = None
         if "AllowedValues" in spec and item not in [_text(v) for v in spec["AllowedValues"]]:
             problem = f"Parameter '{name}' must be one of AllowedValues"

@@ -1,0 +1,164 @@
+"""The local driver where a review found it differing from CloudFormation: stack names, the
+summary of a kept stack, numbers in parameters, every error of a template in --validate, and a
+stack that was never created.
+
+Each test runs the driver's command line against the backend and asserts on what it prints and
+its exit status (SageMaker's state where something is deployed).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local.driver.__main__ import main as driver_main
+from local.driver.template import Template
+from tests.support.models import IMAGE
+
+Json = dict[str, Any]
+OURS = "MLOps::SageMaker::ModelPackage"
+GROUP_TYPE = "AWS::SageMaker::ModelPackageGroup"
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = driver_main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def unversioned(**properties: Any) -> Json:
+    return {
+        "Type": OURS,
+        "Properties": {
+            "InferenceSpecification": {
+                "Containers": [{"Image": IMAGE, "ModelDataUrl": "s3://models/m.tar.gz"}],
+                "SupportedContentTypes": ["text/csv"],
+                "SupportedResponseMIMETypes": ["text/csv"],
+            },
+            **properties,
+        },
+    }
+
+
+def write(folder: Path, name: str, resources: Json, **sections: Any) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(json.dumps({"Resources": resources, **sections}))
+    return path
+
+
+@pytest.mark.parametrize("name", ["my_stack", "2fast", "with space", "a" * 129])
+def test_a_stack_name_cloudformation_refuses_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    write(tmp_path, "1.json", {"Model": unversioned()})
+
+    code, out, err = run([str(tmp_path), "--stack-name", name, "--fast"], capsys)
+
+    assert code == 2
+    assert out == ""
+    (line,) = err.splitlines()
+    assert f"Value '{name}' at 'stackName' failed to satisfy constraint" in line
+
+
+def test_the_default_stack_name_of_a_folder_is_one_cloudformation_accepts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "my_templates.v2"
+    write(folder, "1.json", {"Model": unversioned()})
+
+    code, out, _ = run([str(folder), "--fast"], capsys)
+
+    assert code == 0
+    assert "Summary of stack demo-my-templates-v2:" in out
+
+
+def test_keep_says_the_resources_stay_in_the_stack_not_that_a_delete_failed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, "1.json", {"Model": unversioned()})
+
+    code, out, _ = run([str(tmp_path), "--fast", "--keep"], capsys)
+
+    assert code == 0
+    assert "a delete failed" not in out
+    assert "final status CREATE_COMPLETE" in out
+    (kept,) = [line for line in out.splitlines() if "left in the stack (--keep): Model" in line]
+    assert "arn:aws:sagemaker:" in kept
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-Infinity", "1_0", "0x1"])
+def test_a_number_parameter_is_a_number_as_cloudformation_reads_one(
+    tmp_path: Path, value: str
+) -> None:
+    """Python's float() takes most of these (a NaN passes every MinValue/MaxValue
+    comparison); a CloudFormation Number is an integer or a float in decimal digits."""
+    path = write(
+        tmp_path,
+        "p.json",
+        {"M": {"Type": GROUP_TYPE, "Properties": {"ModelPackageGroupName": "g"}}},
+        Parameters={"P": {"Type": "Number", "MinValue": 1, "MaxValue": 9}},
+    )
+
+    with pytest.raises(ValueError, match=r"Parameter 'P' must be a number$"):
+        Template.load(path, {"P": value})
+
+
+@pytest.mark.parametrize("value", ["5", "-1.5e1", "+2", ".5", "3."])
+def test_a_number_parameter_takes_what_cloudformation_takes(tmp_path: Path, value: str) -> None:
+    path = write(
+        tmp_path,
+        "p.json",
+        {"M": {"Type": GROUP_TYPE, "Properties": {"ModelPackageGroupName": "g"}}},
+        Parameters={"P": {"Type": "Number"}},
+    )
+
+    assert Template.load(path, {"P": value}).parameters["P"] == value
+
+
+def test_validate_reports_a_cycle_a_dangling_depends_on_and_a_bad_get_att_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    group = {"Type": GROUP_TYPE, "Properties": {"ModelPackageGroupName": "g"}}
+    write(
+        tmp_path,
+        "1.json",
+        {
+            "A": {**group, "DependsOn": "B"},
+            "B": {**group, "DependsOn": ["A"]},
+            "Old": {"Type": "AWS::SageMaker::ModelPackage", "Properties": {}},
+            "Model": {
+                **unversioned(ModelPackageDescription={"Fn::GetAtt": ["A", "Nope"]}),
+                "DependsOn": "Missing",
+            },
+        },
+    )
+
+    code, out, _ = run([str(tmp_path), "--validate"], capsys)
+
+    assert code == 1
+    errors = [line for line in out.splitlines() if line.startswith("  ERROR ")]
+    assert any("Old: resource type AWS::SageMaker::ModelPackage" in e for e in errors)
+    assert any("Circular dependency between resources: [A, B]" in e for e in errors)
+    assert any("Unresolved resource dependencies [Missing]" in e for e in errors)
+    assert any("resource A does not support attribute type Nope" in e for e in errors)
+    assert f"{len(errors)} error(s) in 1 template revision(s)" in out
+
+
+def test_a_stack_that_was_never_created_is_not_deleted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every revision refused before any change: CloudFormation never created the stack, so
+    there is nothing to delete and no DELETE event."""
+    write(tmp_path, "1.json", {"Model": unversioned(ModelApprovalStatus={"Ref": "Nope"})})
+
+    code, out, _ = run([str(tmp_path), "--fast"], capsys)
+
+    assert code == 1
+    assert "VALIDATION_FAILED" in out
+    assert "DELETE_IN_PROGRESS" not in out
+    assert "DELETE_COMPLETE" not in out
+    assert "final status (never created)" in out
