@@ -570,6 +570,42 @@ def test_the_approval_is_an_ordinary_update_after_the_import(  # noqa: PLR0917 -
     assert drift.detect(stack)
 
 
+def test_an_imported_approval_goes_when_the_template_stops_granting_it(  # noqa: PLR0917
+    env: Environment,
+    logs: HandlerLogs,
+    stack: Stack,
+    sagemaker: SageMakerClient,
+    backend: BackendControl,
+    tmp_path: Path,
+) -> None:
+    """Approved in Studio before the import: the generated template grants it, so the stack
+    manages it from then on; an update that drops the line (and changes the life cycle in the
+    same revision) returns it to PendingManualApproval in one UpdateModelPackage."""
+    script.run(str(REGISTER), env, backend.url, io.StringIO())
+    arn = arn_of("churn-models", 2)
+    sagemaker.update_model_package(
+        ModelPackageArn=arn, ModelApprovalStatus="Approved", ApprovalDescription="in Studio"
+    )
+    template, imports = generated_for(env, logs, tmp_path, arn)
+    assert template.body["Resources"]["ChurnModelsVersion2"]["Properties"][
+        "ModelApprovalStatus"
+    ] == ("Approved")
+    assert stack.deploy(template, imports=imports)
+    dropped = json.loads(json.dumps(template.body))
+    properties = dropped["Resources"]["ChurnModelsVersion2"]["Properties"]
+    del properties["ModelApprovalStatus"], properties["ApprovalDescription"]
+    properties["ModelLifeCycle"] = {"Stage": "Staging", "StageStatus": "InProgress"}
+    backend.reset_calls()
+    assert stack.deploy(write(tmp_path, "2-drop.json", dropped))
+    assert stack.status == "UPDATE_COMPLETE"
+    assert backend.operations().count("UpdateModelPackage") == 1
+    now = described(sagemaker, arn)
+    assert now["ModelApprovalStatus"] == "PendingManualApproval"
+    assert not now.get("ApprovalDescription")
+    assert now["ModelLifeCycle"] == properties["ModelLifeCycle"]
+    assert drift.detect(stack)
+
+
 def test_import_of_an_arn_that_does_not_exist_fails_and_changes_nothing(  # noqa: PLR0917 - fixtures
     env: Environment,
     logs: HandlerLogs,
