@@ -9,6 +9,7 @@ its exit status (SageMaker's state where something is deployed).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import pytest
 from local.driver.__main__ import main as driver_main
 from local.driver.template import Template
 from tests.support.models import IMAGE
+from tests.test_lint_rules import lint
 
 Json = dict[str, Any]
 OURS = "MLOps::SageMaker::ModelPackage"
@@ -162,3 +164,19 @@ def test_a_stack_that_was_never_created_is_not_deleted(
     assert "DELETE_IN_PROGRESS" not in out
     assert "DELETE_COMPLETE" not in out
     assert "final status (never created)" in out
+
+
+def test_the_read_only_warning_names_the_lint_rule_that_reports_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """cfn-lint's own E3040 never sees a registry type: a user looking for the id the driver
+    names finds it in what the README's lint command reports on the same template."""
+    path = write(tmp_path, "1.json", {"Model": unversioned(ModelPackageVersion=3)})
+
+    code, out, _ = run([str(tmp_path), "--validate"], capsys)
+    _, findings = lint(path)
+
+    assert code == 0
+    (warning,) = [line for line in out.splitlines() if "WARNING Model: read-only" in line]
+    (named,) = re.findall(r"cfn-lint[^)]*?\b([EW]\d{4})\)", warning)
+    assert named in {finding["Rule"]["Id"] for finding in findings}

@@ -16,7 +16,7 @@ from . import adopt
 from .changes import ChangeSet, Kind, ResourceChange
 from .intrinsics import TemplateError
 from .journal import Done, Journal
-from .resolution import Bindings, Identity, placeholder
+from .resolution import OUR_TYPE, Bindings, Identity, placeholder
 from .schema import changed_properties, type_schema
 from .state import Resource, StackState
 from .template import Template, TemplateErrors
@@ -56,7 +56,9 @@ def plan(
             change_set.warnings.append(
                 f"{logical_id}: read-only propert{'ies' if len(ignored[logical_id]) > 1 else 'y'} "
                 f"{', '.join(ignored[logical_id])} ignored: CloudFormation does not send "
-                "read-only properties to the handler (cfn-lint: E3040)"
+                "read-only properties to the handler "
+                # cfn-lint's E3040 sees AWS's types only; this type's rules (cfn-lint-rules/) warn
+                f"(cfn-lint: {'W9001' if change.type == OUR_TYPE else 'E3040'})"
             )
         if change.kind in (Kind.CREATE, Kind.UPDATE, Kind.REPLACE):
             findings = type_schema(change.type).findings(change.properties)
