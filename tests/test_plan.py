@@ -191,6 +191,15 @@ def test_removed_properties_do_what_the_field_table_says() -> None:
             assert plan.update is None, key
 
 
+def test_an_empty_description_is_the_description_sagemaker_holds_when_it_holds_none() -> None:
+    """`ApprovalDescription: ""` and a package read back without one are the same state (READ
+    leaves an empty description out): nothing to send, so an update or its replay is a no-op."""
+    empty = {**APPROVED, "ApprovalDescription": ""}
+    held = {k: v for k, v in _held(APPROVED).items() if k != "ApprovalDescription"}
+    assert not _plan(empty, empty, held)
+    assert not _plan(empty, APPROVED, held)
+
+
 def test_content_already_there_is_nothing_to_do() -> None:
     assert not _plan(APPROVED, PENDING, _held(APPROVED))
 

@@ -117,13 +117,14 @@ def _in_place_changes(
     request: Plain = {}
     kept: list[str] = []
     for key in IN_PLACE:
+        field = FIELDS[key]
         if key in desired:
-            if desired[key] != current.get(key):
+            # A package without the value holds its default (an empty description is none).
+            if desired[key] != current.get(key, field.default):
                 request[key] = desired[key]
             continue
         if key not in previous or not applies(key, versioned=versioned):
             continue  # never the stack's to manage: what SageMaker holds stays
-        field = FIELDS[key]
         if field.removal is Removal.RESET:
             if current.get(key, field.default) != field.default:
                 request[key] = field.default
