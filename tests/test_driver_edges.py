@@ -180,3 +180,27 @@ def test_the_read_only_warning_names_the_lint_rule_that_reports_it(
     (warning,) = [line for line in out.splitlines() if "WARNING Model: read-only" in line]
     (named,) = re.findall(r"cfn-lint[^)]*?\b([EW]\d{4})\)", warning)
     assert named in {finding["Rule"]["Id"] for finding in findings}
+
+
+@pytest.mark.parametrize(
+    ("tag", "words"),
+    [
+        ("aws:team=x", "aws: prefixed tag key names are not allowed for external use"),
+        ("=x", "Value '' at 'tags.1.member.key' failed to satisfy constraint"),
+        ("k" * 129 + "=x", "at 'tags.1.member.key' failed to satisfy constraint"),
+        ("k=" + "v" * 257, "at 'tags.1.member.value' failed to satisfy constraint"),
+    ],
+)
+def test_a_stack_tag_cloudformation_refuses_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tag: str, words: str
+) -> None:
+    """CreateStack refuses these before anything; the handler would drop an aws: tag silently
+    and SageMaker refuse an empty key after the stack started."""
+    write(tmp_path, "1.json", {"Model": unversioned()})
+
+    code, out, err = run([str(tmp_path), "--fast", "--tag", "ok=1", "--tag", tag], capsys)
+
+    assert code == 2
+    assert out == ""
+    (line,) = err.splitlines()
+    assert words.replace("tags.1", "tags.2") in line

@@ -218,6 +218,29 @@ def pairs(values: list[str], option: str) -> dict[str, str]:
     return dict(value.split("=", 1) for value in values)
 
 
+def stack_tags(values: list[str]) -> dict[str, str]:
+    """`--tag` values, refused in CreateStack's words where CloudFormation refuses them."""
+    tags = pairs(values, "--tag")
+    for index, (key, value) in enumerate(tags.items(), start=1):
+        if key.lower().startswith("aws:"):
+            raise Refused(
+                f"--tag {key}: aws: prefixed tag key names are not allowed for external use."
+            )
+        for member, text, low, high in (("key", key, 1, 128), ("value", value, 0, 256)):
+            if not low <= len(text) <= high:
+                bound = (
+                    "greater than or equal to 1"
+                    if len(text) < low
+                    else f"less than or equal to {high}"
+                )
+                raise Refused(
+                    f"--tag: 1 validation error detected: Value '{text}' at "
+                    f"'tags.{index}.member.{member}' failed to satisfy constraint: Member must "
+                    f"have length {bound}"
+                )
+    return tags
+
+
 def stack_name_of(given: str | None, first: Path) -> str:
     """`--stack-name` as CloudFormation checks it; by default `demo-<folder>`, made a name
     CloudFormation accepts (my_templates.v2: demo-my-templates-v2)."""
@@ -466,7 +489,7 @@ def run(args: argparse.Namespace) -> int:
     imports = imports_of(args)
     paths = templates_of(args.templates)
     overrides = pairs(args.parameter, "--parameter")
-    tags = pairs(args.tag, "--tag")
+    tags = stack_tags(args.tag)
     stack_name = stack_name_of(args.stack_name, paths[0])
     if args.validate:
         return validate(paths, overrides, stack_name, imports)
