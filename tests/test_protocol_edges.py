@@ -177,6 +177,31 @@ def test_awaiting_the_end_of_a_delete_never_sent_deletes(
     assert _packages(sagemaker) == []
 
 
+@pytest.mark.usefixtures("clock")
+@pytest.mark.parametrize("action", ["UPDATE", "DELETE"])
+def test_a_context_naming_another_package_acts_on_the_requests_own(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str, action: str
+) -> None:
+    """The request names the resource; a context (damaged, or another operation's) that names
+    another ARN must not turn an update or a delete onto that package."""
+    mine = drive("CREATE", versioned(group)).model["ModelPackageArn"]
+    other = drive("CREATE", versioned(group)).model["ModelPackageArn"]
+    desired = {**versioned(group, ModelApprovalStatus="Approved"), "ModelPackageArn": mine}
+    run = drive(
+        action,
+        desired,
+        previous={**versioned(group), "ModelPackageArn": mine},
+        context={"phase": "", "arn": other},
+    )
+    assert run.last["status"] == "SUCCESS", run.last
+    left = {p["ModelPackageArn"]: p.get("ModelApprovalStatus") for p in _packages(sagemaker)}
+    if action == "DELETE":
+        assert left == {other: "PendingManualApproval"}
+    else:
+        assert run.model["ModelPackageArn"] == mine
+        assert left == {mine: "Approved", other: "PendingManualApproval"}
+
+
 # ------------------------------------------------------------------ 6: identifiers
 
 

@@ -207,6 +207,9 @@ def run(
     invocation = Invocation.begin(clock, policy, request.deadline)
     invocation.budget.require_a_call()
     context = Context.load(raw_context, invocation.started)
+    if needs_identifier and request.arn:
+        # The request names the resource: a context naming another package cannot move it.
+        context.arn = request.arn
     context.arn = context.arn or request.arn
     if needs_identifier and not context.arn:
         raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")
