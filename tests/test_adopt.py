@@ -897,6 +897,9 @@ def test_command_line_refuses_what_cannot_run(capsys: pytest.CaptureFixture[str]
     assert "--import takes LOGICAL_ID=ARN" in capsys.readouterr().err
     assert driver_main([str(EXAMPLE), "--generate", arn_of("a")]) == 2
     assert "give ARNs, not templates" in capsys.readouterr().err
+    # --import with --generate would be silently ignored: the import needs the templates
+    assert driver_main(["--generate", arn_of("a"), "--import", f"A={arn_of('a')}"]) == 2
+    assert "--import goes with templates" in capsys.readouterr().err
 
 
 def test_generate_with_aws_reads_your_account_and_says_it_only_reads(

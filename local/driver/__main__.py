@@ -343,6 +343,10 @@ def generate_template(args: argparse.Namespace) -> int:
     redirected to a file); 1 if a package cannot be read."""
     if args.templates:
         raise Refused("--generate reads existing packages: give ARNs, not templates")
+    if args.imports:
+        raise Refused(
+            "--import goes with templates (a deploy); --generate only prints the template to import"
+        )
     destination = args.resources_to_import
     if destination and (destination.is_dir() or not destination.parent.is_dir()):
         raise Refused(
