@@ -204,3 +204,38 @@ def test_a_stack_tag_cloudformation_refuses_is_one_line(
     assert out == ""
     (line,) = err.splitlines()
     assert words.replace("tags.1", "tags.2") in line
+
+
+def test_validate_names_every_function_the_driver_does_not_emulate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = unversioned(
+        ModelPackageDescription={"Fn::ToJsonString": {"a": 1}},
+        CustomerMetadataProperties={
+            "b": {"Fn::Base64": "x"},
+            "i": {"Fn::If": ["C", {"Fn::ImportValue": "other-stack-export"}, "y"]},
+        },
+    )
+    write(tmp_path, "1.json", {"Model": model}, Conditions={"C": {"Fn::Equals": ["a", "a"]}})
+
+    code, out, _ = run([str(tmp_path), "--validate"], capsys)
+
+    assert code == 1
+    for function in ("Fn::ToJsonString", "Fn::Base64", "Fn::ImportValue"):
+        assert f"ERROR Model: {function} is not supported by the local driver" in out
+
+
+def test_fn_for_each_is_refused_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    loop = ["Name", ["a", "b"], {"Group${Name}": {"Type": GROUP_TYPE, "Properties": {}}}]
+    write(
+        tmp_path,
+        "1.json",
+        {"Model": unversioned(), "Fn::ForEach::Groups": loop},
+        Transform="AWS::LanguageExtensions",
+    )
+
+    code, out, _ = run([str(tmp_path), "--validate"], capsys)
+
+    assert code == 1
+    assert "Resources Fn::ForEach::Groups: Fn::ForEach is not supported by the local driver" in out
+    assert "Every Resources object must contain a Type member" not in out

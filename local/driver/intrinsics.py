@@ -19,10 +19,26 @@ ParameterValue = str | list[str]
 NO_VALUE = object()
 SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
 CONDITION_FUNCTIONS = ("Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or", "Condition")
+# what Resolver.resolve handles in a property or an output (its method for each); any other
+# Fn:: is refused by name
+FUNCTIONS = {
+    "Ref": "_ref",
+    "Fn::Sub": "_sub",
+    "Fn::GetAtt": "_get_att",
+    "Fn::Join": "_join",
+    "Fn::Select": "_select",
+    "Fn::Split": "_split",
+    "Fn::If": "_if",
+    "Fn::FindInMap": "_find_in_map",
+}
 
 
 class TemplateError(ValueError):
     """The template uses something the driver cannot do, or refers to what does not exist."""
+
+
+def unsupported(function: str) -> str:
+    return f"{function} is not supported by the local driver"
 
 
 def references(value: Any) -> set[str]:
@@ -149,20 +165,13 @@ class Resolver:
         if isinstance(value, dict):
             if len(value) == 1:
                 ((key, argument),) = value.items()
-                handler = {
-                    "Ref": self._ref,
-                    "Fn::Sub": self._sub,
-                    "Fn::GetAtt": self._get_att,
-                    "Fn::Join": self._join,
-                    "Fn::Select": self._select,
-                    "Fn::Split": self._split,
-                    "Fn::If": self._if,
-                    "Fn::FindInMap": self._find_in_map,
-                }.get(key)
+                handler: Callable[[Any], Any] | None = (
+                    getattr(self, FUNCTIONS[key]) if key in FUNCTIONS else None
+                )
                 if handler is not None:
                     return handler(argument)
                 if key.startswith("Fn::") or key == "Condition":
-                    raise TemplateError(f"{key} is not supported by the local driver")
+                    raise TemplateError(unsupported(key))
             resolved = {k: self.resolve(v) for k, v in value.items()}
             return {k: v for k, v in resolved.items() if v is not NO_VALUE}
         if isinstance(value, list):

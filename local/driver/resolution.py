@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .intrinsics import Resolver, TemplateError
+from .intrinsics import FUNCTIONS, Resolver, TemplateError, unsupported
 from .schema import CDK_METADATA_TYPE, GROUP_TYPE, type_schema
 from .state import StackState
 from .template import Template, TemplateErrors
@@ -132,6 +132,10 @@ class Bindings:
                     problem = self.get_att_problem(str(name), str(attribute))
                     if problem:
                         errors.append(f"{where}: {problem}")
+                    return
+                (key,) = value if len(value) == 1 else [""]
+                if (key.startswith("Fn::") or key == "Condition") and key not in FUNCTIONS:
+                    errors.append(f"{where}: {unsupported(key)}")
                     return
                 if set(value) == {"Ref"} and isinstance(value["Ref"], str):
                     name = value["Ref"]

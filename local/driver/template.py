@@ -212,6 +212,8 @@ def _not_emulated(body: Json, parameters: dict[str, ParameterValue]) -> list[str
 
 
 def _resource_errors(logical_id: str, spec: Any) -> list[str]:
+    if logical_id.startswith("Fn::ForEach::"):
+        return [f"Resources {logical_id}: Fn::ForEach is not supported by the local driver"]
     if not isinstance(spec, dict) or "Type" not in spec:
         return [
             f"Template format error: [/Resources/{logical_id}] Every Resources object "
