@@ -239,3 +239,32 @@ def test_fn_for_each_is_refused_by_name(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 1
     assert "Resources Fn::ForEach::Groups: Fn::ForEach is not supported by the local driver" in out
     assert "Every Resources object must contain a Type member" not in out
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [({"Ref": "Types"}, "List"), ({"Fn::Split": [",", "a,b"]}, "List"), ({"A": "b"}, "Map")],
+)
+def test_an_output_that_is_not_a_string_is_refused_before_any_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: Any, kind: str
+) -> None:
+    write(
+        tmp_path,
+        "1.json",
+        {"Model": unversioned()},
+        Parameters={"Types": {"Type": "CommaDelimitedList", "Default": "a,b"}},
+        Outputs={"Listed": {"Value": value}},
+    )
+    words = (
+        "Outputs Listed: Template format error: The Value field of every Outputs member must "
+        f"evaluate to a String and not a {kind}."
+    )
+
+    code, out, _ = run([str(tmp_path), "--validate"], capsys)
+    assert code == 1
+    assert f"ERROR {words}" in out
+
+    code, out, _ = run([str(tmp_path), "--fast"], capsys)
+    assert code == 1
+    assert words in out
+    assert "CREATE_IN_PROGRESS" not in out

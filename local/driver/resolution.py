@@ -260,9 +260,19 @@ class Bindings:
             if "Condition" in output and not resolver.condition(output["Condition"]):
                 continue
             try:
-                value = resolver.resolve(output["Value"])
+                value = _output_value(resolver.resolve(output["Value"]))
                 export = resolver.resolve(output.get("Export", {}).get("Name"))
             except TemplateError as error:
                 raise TemplateError(f"Outputs {name}: {error}") from error
             found.append((name, value, export))
         return found
+
+
+def _output_value(value: Any) -> Any:
+    if isinstance(value, (list, dict)):
+        kind = "List" if isinstance(value, list) else "Map"
+        raise TemplateError(
+            "Template format error: The Value field of every Outputs member must evaluate to a "
+            f"String and not a {kind}."
+        )
+    return value
