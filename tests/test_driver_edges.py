@@ -8,17 +8,26 @@ its exit status (SageMaker's state where something is deployed).
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from local.driver.__main__ import main as driver_main
+from local.driver.events import Events
+from local.driver.provisioners import Environment
+from local.driver.stack import Stack
 from local.driver.template import Template
+from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
+from tests.support.clock import VirtualClock
 from tests.support.models import IMAGE
 from tests.test_lint_rules import lint
+
+if TYPE_CHECKING:
+    from mypy_boto3_sagemaker import SageMakerClient
 
 Json = dict[str, Any]
 OURS = "MLOps::SageMaker::ModelPackage"
@@ -268,3 +277,29 @@ def test_an_output_that_is_not_a_string_is_refused_before_any_change(
     assert code == 1
     assert words in out
     assert "CREATE_IN_PROGRESS" not in out
+
+
+def test_a_group_tag_the_stack_also_sets_is_sent_once_with_the_resource_value(
+    sagemaker: SageMakerClient, clock: VirtualClock, tmp_path: Path
+) -> None:
+    """As for our type (tags.effective_tags): the resource's own value wins over the stack's,
+    and SageMaker is never sent the same key twice."""
+    environment = Environment(ACCOUNT, REGION, CREDENTIALS, sagemaker)
+    stack = Stack(
+        "edges", environment, Events(io.StringIO()), wait=clock.sleep, tags={"team": "stack"}
+    )
+    group = {
+        "Type": GROUP_TYPE,
+        "Properties": {
+            "ModelPackageGroupName": "edges-tagged",
+            "Tags": [{"Key": "team", "Value": "resource"}, {"Key": "own", "Value": "1"}],
+        },
+    }
+    path = write(tmp_path, "1.json", {"Models": group})
+
+    assert stack.deploy(Template.load(path))
+
+    arn = stack.resources["Models"].physical_id
+    tags = sagemaker.list_tags(ResourceArn=arn)["Tags"]
+    assert sorted((t["Key"], t["Value"]) for t in tags) == [("own", "1"), ("team", "resource")]
+    assert stack.delete()

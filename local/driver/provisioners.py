@@ -244,7 +244,7 @@ class GroupProvisioner:
         arguments: Json = {"ModelPackageGroupName": name}
         if "ModelPackageGroupDescription" in properties:
             arguments["ModelPackageGroupDescription"] = properties["ModelPackageGroupDescription"]
-        tags = [*properties.get("Tags", []), *_tag_list(self.context.stack_tags)]
+        tags = _tag_list(self._tags(properties))
         if tags:
             arguments["Tags"] = tags
         _api(
@@ -257,8 +257,7 @@ class GroupProvisioner:
         resource.physical_id = resource.model["ModelPackageGroupArn"]
 
     def update(self, resource: Resource, desired: Json, previous: Json) -> None:
-        wanted = {t["Key"]: t["Value"] for t in desired.get("Tags", [])}
-        had = {t["Key"]: t["Value"] for t in previous.get("Tags", [])}
+        wanted, had = self._tags(desired), self._tags(previous)
         arn = resource.physical_id
         removed = sorted(set(had) - set(wanted))
         if removed:
@@ -266,6 +265,11 @@ class GroupProvisioner:
         changed = _tag_list({k: v for k, v in wanted.items() if had.get(k) != v})
         if changed:
             _api("AddTags", lambda: self.sagemaker.add_tags(ResourceArn=arn, Tags=changed))
+
+    def _tags(self, properties: Json) -> dict[str, str]:
+        """The stack's tags, overridden by the group's own (each key sent once)."""
+        own = {t["Key"]: t["Value"] for t in properties.get("Tags", [])}
+        return {**self.context.stack_tags, **own}
 
     def delete(self, resource: Resource) -> None:
         name = resource.model["ModelPackageGroupName"]
