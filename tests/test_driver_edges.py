@@ -303,3 +303,34 @@ def test_a_group_tag_the_stack_also_sets_is_sent_once_with_the_resource_value(
     tags = sagemaker.list_tags(ResourceArn=arn)["Tags"]
     assert sorted((t["Key"], t["Value"]) for t in tags) == [("own", "1"), ("team", "resource")]
     assert stack.delete()
+
+
+def test_validate_shows_no_made_up_value_for_an_output_that_depends_on_a_resource(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Nothing exists in --validate: an ARN or version it printed would be invented (and shaped
+    unlike SageMaker's); a value the template alone decides is shown."""
+    write(
+        tmp_path,
+        "1.json",
+        {"Model": unversioned()},
+        Mappings={"Stages": {"prod": {"Approval": "Approved"}}},
+        Outputs={
+            "Arn": {
+                "Value": {"Ref": "Model"},
+                "Export": {"Name": {"Fn::Sub": "${AWS::StackName}-arn"}},
+            },
+            "Status": {"Value": {"Fn::Sub": "${Model.ModelPackageStatus} in ${AWS::Region}"}},
+            "Approval": {"Value": {"Fn::FindInMap": ["Stages", "prod", "Approval"]}},
+        },
+    )
+
+    code, out, _ = run([str(tmp_path), "--validate", "--stack-name", "edges"], capsys)
+
+    assert code == 0
+    lines = [line.strip() for line in out.splitlines() if line.strip().startswith("output ")]
+    assert lines == [
+        "output Arn = (known once deployed: from Model) (export edges-arn)",
+        "output Status = (known once deployed: from Model)",
+        "output Approval = Approved",
+    ]

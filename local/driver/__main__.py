@@ -46,7 +46,7 @@ from .events import Events
 from .intrinsics import TemplateError
 from .logs import HandlerLogs
 from .provisioners import Environment
-from .report import output_lines
+from .report import planned_output_lines
 from .resolution import Identity
 from .stack import Stack
 from .state import STUCK, StackState
@@ -292,7 +292,7 @@ def validate(
                 else "  (would fail and roll back: the next revision starts from the same stack)"
             )
             continue
-        print("\n".join(f"  {line}" for line in output_lines(change_set.outputs)))
+        print("\n".join(f"  {line}" for line in planned_output_lines(change_set)))
         state = planner.simulate(change_set, state)
     if state.resources:
         print("stack delete")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .changes import ChangeSet
+from .intrinsics import references
 from .resolution import OUR_TYPE
 from .state import StackState
 
@@ -38,3 +40,18 @@ def output_lines(outputs: dict[str, dict[str, Any]]) -> list[str]:
         export = output.get("Export")
         lines.append(f"output {name} = {shown}" + (f" (export {export})" if export else ""))
     return lines
+
+
+def planned_output_lines(change_set: ChangeSet) -> list[str]:
+    """`--validate`'s outputs: the value where the template alone decides it; where it comes
+    from a resource, which one (nothing exists to read: a value would be invented)."""
+    if change_set.bindings is None:
+        return output_lines(change_set.outputs)
+    template = change_set.bindings.template
+    specs = template.body.get("Outputs") or {}
+    shown: dict[str, dict[str, Any]] = {}
+    for name, output in change_set.outputs.items():
+        resources = sorted(references(specs[name]["Value"]) & set(template.declared))
+        value = f"(known once deployed: from {', '.join(resources)})" if resources else None
+        shown[name] = {**output, "Value": output["Value"] if value is None else value}
+    return output_lines(shown)
