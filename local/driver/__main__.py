@@ -266,10 +266,21 @@ def validate(
     overrides: dict[str, str],
     stack_name: str,
     imports: dict[str, str] | None = None,
+    account: Environment | None = None,
 ) -> int:
     """Print each revision's change set, planned against the state the stack would be in
-    (`imports`: the first revision is an IMPORT change set)."""
-    identity = Identity.planned(stack_name)
+    (`imports`: the first revision is an IMPORT change set; `account`: --aws, whose account and
+    region AWS::AccountId, AWS::Region and the maps keyed by them resolve to)."""
+    identity = (
+        Identity.planned(stack_name)
+        if account is None
+        else Identity(
+            stack_name,
+            f"arn:aws:cloudformation:{account.region}:{account.account}:stack/{stack_name}/id",
+            account.account,
+            account.region,
+        )
+    )
     state = StackState()
     errors = 0
     for index, path in enumerate(paths):
@@ -496,7 +507,8 @@ def run(args: argparse.Namespace) -> int:
     tags = stack_tags(args.tag)
     stack_name = stack_name_of(args.stack_name, paths[0])
     if args.validate:
-        return validate(paths, overrides, stack_name, imports)
+        account = real_aws("--validate only reads your account and region.") if args.aws else None
+        return validate(paths, overrides, stack_name, imports, account)
     started = time.monotonic()
     events = Events(sys.stdout)
     environment = aws_environment() if args.aws else embedded()
