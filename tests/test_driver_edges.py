@@ -368,3 +368,25 @@ def test_validate_with_aws_plans_for_your_account_and_region(
     code, out, _ = run([str(tmp_path), "--validate"], capsys)  # the local stand-in: us-east-1
     assert code == 1
     assert "Unable to get mapping for Buckets::us-east-1::Name" in out
+
+
+def test_a_template_that_is_not_utf8_is_refused_naming_the_file_and_the_run_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A description saved as Latin-1 by an editor: one line, no traceback."""
+    (tmp_path / "1.yaml").write_bytes(
+        "Description: Modèle\nResources:\n  G:\n    Type: AWS::SageMaker::ModelPackageGroup\n"
+        "    Properties:\n      ModelPackageGroupName: edges-latin1\n".encode("latin-1")
+    )
+    write(tmp_path, "2.json", {"Model": unversioned()})
+
+    code, out, _ = run([str(tmp_path), "--validate"], capsys)
+    assert code == 1
+    assert "ERROR Template format error: YAML not well-formed." in out
+    assert "not UTF-8" in out
+    assert "Model                        create" in out
+
+    code, out, _ = run([str(tmp_path), "--fast"], capsys)
+    assert code == 1
+    assert f"{tmp_path / '1.yaml'}: Template format error: YAML not well-formed." in out
+    assert "final status DELETE_COMPLETE" in out

@@ -57,7 +57,16 @@ def decoded(path: Path) -> Json:
     """The template's body; TemplateErrors in CloudFormation's words if it is not well-formed."""
     if not path.is_file():
         raise TemplateErrors([f"{path}: no such template file"])
-    text = path.read_text()
+    kind = "JSON" if path.suffix == ".json" else "YAML"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:  # e.g. saved as Latin-1: CloudFormation reads UTF-8
+        raise TemplateErrors(
+            [
+                f"Template format error: {kind} not well-formed. (byte {error.start}): "
+                "not UTF-8 text; save the file as UTF-8"
+            ]
+        ) from error
     if text.lstrip().startswith("{"):  # JSON, strictly: cfn-lint would read it as YAML too
         try:
             json.loads(text)
@@ -70,7 +79,6 @@ def decoded(path: Path) -> Json:
             ) from error
     body, matches = decode(str(path))
     if matches or body is None:
-        kind = "JSON" if path.suffix == ".json" else "YAML"
         where = matches[0] if matches else None
         place = f" (line {where.linenumber}, column {where.columnnumber})" if where else ""
         detail = f": {where.message}" if where else ""
