@@ -437,7 +437,10 @@ def parser() -> argparse.ArgumentParser:
         help=f"where handler logs go (default: a new file in {LOG_FOLDER.relative_to(ROOT)}/)",
     )
     parser.add_argument(
-        "--aws", action="store_true", help="use your AWS credentials, not the local backend"
+        "--aws",
+        action="store_true",
+        help="use your AWS credentials, not the local backend (with --validate: only your "
+        "account and region are read, for AWS::Region, AWS::AccountId and maps keyed by them)",
     )
     parser.add_argument(
         "--drift",
