@@ -390,3 +390,49 @@ def test_a_template_that_is_not_utf8_is_refused_naming_the_file_and_the_run_goes
     assert code == 1
     assert f"{tmp_path / '1.yaml'}: Template format error: YAML not well-formed." in out
     assert "final status DELETE_COMPLETE" in out
+
+
+def test_conditions_that_refer_to_each_other_are_a_cycle_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    group = {"Type": GROUP_TYPE, "Condition": "A", "Properties": {"ModelPackageGroupName": "g"}}
+    write(
+        tmp_path,
+        "1.json",
+        {"Models": group},
+        Conditions={
+            "A": {"Fn::Not": [{"Condition": "B"}]},
+            "B": {"Fn::Not": [{"Condition": "A"}]},
+        },
+    )
+
+    code, out, _ = run([str(tmp_path), "--validate"], capsys)
+
+    assert code == 1
+    assert "ERROR Circular dependency between conditions: [A, B]" in out
+
+
+def test_validate_reports_every_condition_error_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    group = {
+        "Type": GROUP_TYPE,
+        "Condition": "Missing",
+        "Properties": {"ModelPackageGroupName": {"Fn::If": ["Other", "a", "b"]}},
+    }
+    write(
+        tmp_path,
+        "1.json",
+        {"Models": group, "Model": unversioned()},
+        Conditions={"Bad": {"Fn::Equals": [{"Ref": "Nope"}, "x"]}},
+    )
+
+    code, out, _ = run([str(tmp_path), "--validate"], capsys)
+
+    assert code == 1
+    errors = [line for line in out.splitlines() if line.startswith("  ERROR ")]
+    assert errors == [
+        "  ERROR condition Bad: Ref to Nope, which is not a parameter",
+        "  ERROR condition Missing is not defined in Conditions",
+        "  ERROR Models: Template error: unresolved condition dependency Other in Fn::If",
+    ]

@@ -75,12 +75,20 @@ class Conditions:
     pseudo: dict[str, str]
     mappings: Json = field(default_factory=dict)
     values: dict[str, bool] = field(default_factory=dict)
+    evaluating: list[str] = field(default_factory=list)  # a cycle would never end
 
     def __call__(self, name: str) -> bool:
         if name not in self.definitions:
             raise TemplateError(f"condition {name} is not defined in Conditions")
+        if name in self.evaluating:
+            cycle = sorted(self.evaluating[self.evaluating.index(name) :])
+            raise TemplateError(f"Circular dependency between conditions: [{', '.join(cycle)}]")
         if name not in self.values:
-            self.values[name] = self._evaluate(self.definitions[name], name)
+            self.evaluating.append(name)
+            try:
+                self.values[name] = self._evaluate(self.definitions[name], name)
+            finally:
+                self.evaluating.pop()
         return self.values[name]
 
     def _evaluate(self, expression: Any, context: str) -> bool:

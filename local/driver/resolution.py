@@ -100,11 +100,18 @@ class Bindings:
                 if unsupported:
                     errors.append(f"{logical_id}: {', '.join(unsupported)} not supported locally")
         # every error at once, as a linter reports them: one check failing does not hide the next
-        included, order = template.declared, []
-        try:
-            included = template.resources(template.conditions(identity.pseudo))
-        except TemplateError as error:
-            errors += error.errors if isinstance(error, TemplateErrors) else [str(error)]
+        conditions = template.conditions(identity.pseudo)
+
+        def holds(name: str) -> bool:  # a condition that cannot be evaluated: said, kept in
+            try:
+                return conditions(name)
+            except TemplateError as error:
+                errors.append(str(error))
+                return True
+
+        for name in template.body.get("Conditions") or {}:
+            holds(name)
+        included, order = template.resources(holds), []
         try:
             order = template.order(included)
         except TemplateError as error:
@@ -112,7 +119,7 @@ class Bindings:
         bindings = cls(template, identity, types, included, order)
         errors += bindings._reference_errors()
         if errors:
-            raise TemplateErrors(errors)
+            raise TemplateErrors(list(dict.fromkeys(errors)))
         return bindings
 
     # ---------------------------------------------------------------- checks
@@ -121,6 +128,7 @@ class Bindings:
         """Every Fn::GetAtt and Ref of the template that names nothing it may name."""
         errors: list[str] = []
         known = set(self.template.parameters) | set(self.identity.pseudo) | {"AWS::NoValue"}
+        declared_conditions = self.template.body.get("Conditions") or {}
 
         def walk(value: Any, where: str) -> None:
             if isinstance(value, dict):
@@ -137,6 +145,13 @@ class Bindings:
                 if (key.startswith("Fn::") or key == "Condition") and key not in FUNCTIONS:
                     errors.append(f"{where}: {unsupported(key)}")
                     return
+                argument = value[key] if key == "Fn::If" else None
+                condition = argument[0] if isinstance(argument, list) and argument else None
+                if isinstance(condition, str) and condition not in declared_conditions:
+                    errors.append(
+                        f"{where}: Template error: unresolved condition dependency "
+                        f"{condition} in Fn::If"
+                    )
                 if set(value) == {"Ref"} and isinstance(value["Ref"], str):
                     name = value["Ref"]
                     if name not in known and name not in self.template.declared:
