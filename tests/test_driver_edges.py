@@ -436,3 +436,101 @@ def test_validate_reports_every_condition_error_together(
         "  ERROR condition Missing is not defined in Conditions",
         "  ERROR Models: Template error: unresolved condition dependency Other in Fn::If",
     ]
+
+
+GROUP_NAMED: Json = {"ModelPackageGroupName": "g"}
+
+
+@pytest.mark.parametrize(
+    ("template", "words"),
+    [
+        (
+            {"Resources": {"G": {"Type": GROUP_TYPE, "Properties": None}}},
+            "[/Resources/G/Properties] 'null' values are not allowed in templates",
+        ),
+        (
+            {"Resources": {"V": {"Type": OURS, "Properties": "x"}}},
+            "[/Resources/V/Properties] must be an object",
+        ),
+        (
+            {"Resources": {"G": {"Type": GROUP_TYPE, "Properties": GROUP_NAMED, "DependsOn": 3}}},
+            "[/Resources/G/DependsOn] DependsOn must be a logical ID or a list of them",
+        ),
+        (
+            {
+                "Resources": {"G": {"Type": GROUP_TYPE, "Properties": GROUP_NAMED}},
+                "Outputs": {"O": {"Value": "x", "Export": "name"}},
+            },
+            "[/Outputs/O/Export] an Export is an object with a Name",
+        ),
+        (
+            {
+                "Mappings": {"M": "x"},
+                "Resources": {"G": {"Type": GROUP_TYPE, "Properties": GROUP_NAMED}},
+            },
+            "[/Mappings/M] every Mappings member must be a map of maps",
+        ),
+        (
+            {"Transform": 5, "Resources": {"G": {"Type": GROUP_TYPE, "Properties": GROUP_NAMED}}},
+            "[/Transform] must be a name or a list of names",
+        ),
+        (
+            {
+                "Resources": {
+                    "G": {
+                        "Type": GROUP_TYPE,
+                        "Properties": {"ModelPackageGroupName": {"Fn::GetAtt": 5}},
+                    }
+                }
+            },
+            "every Fn::GetAtt object requires two non-empty parameters",
+        ),
+        (
+            {
+                "Resources": {
+                    "G": {
+                        "Type": GROUP_TYPE,
+                        "Properties": {"ModelPackageGroupName": {"Fn::GetAtt": "G"}},
+                    }
+                }
+            },
+            "every Fn::GetAtt object requires two non-empty parameters",
+        ),
+        (
+            {
+                "Resources": {
+                    "G": {
+                        "Type": GROUP_TYPE,
+                        "Properties": {"ModelPackageGroupName": {"Fn::Sub": ["${x}", "y"]}},
+                    }
+                }
+            },
+            "One or more Fn::Sub intrinsic functions don't specify expected arguments",
+        ),
+        (
+            {
+                "Resources": {
+                    "G": {
+                        "Type": GROUP_TYPE,
+                        "Properties": {"ModelPackageGroupName": {"Fn::Select": ["a", ["x"]]}},
+                    }
+                }
+            },
+            "Fn::Select requires a list argument with two elements: an integer index and a list",
+        ),
+    ],
+)
+def test_a_malformed_template_is_one_error_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], template: Json, words: str
+) -> None:
+    (tmp_path / "1.json").write_text(json.dumps(template))
+
+    code, out, _ = run([str(tmp_path), "--validate"], capsys)
+    assert code == 1
+    (error,) = [line for line in out.splitlines() if line.startswith("  ERROR ")]
+    assert words in error
+
+    code, out, _ = run([str(tmp_path), "--fast"], capsys)
+    assert code == 1
+    assert words in out
+    assert "final status (never created)" in out

@@ -41,23 +41,58 @@ def unsupported(function: str) -> str:
     return f"{function} is not supported by the local driver"
 
 
+def get_att_target(argument: Any) -> tuple[str, str]:
+    """`Fn::GetAtt`'s (logical id, attribute), from `A.B` or `[A, B]`, in CloudFormation's words
+    if it is neither."""
+    parts = argument.split(".", 1) if isinstance(argument, str) else argument
+    if not (
+        isinstance(parts, list)
+        and len(parts) == 2  # a logical id and an attribute
+        and all(isinstance(p, str) and p for p in parts)
+    ):
+        raise TemplateError(
+            "Template error: every Fn::GetAtt object requires two non-empty parameters"
+        )
+    return parts[0], parts[1]
+
+
+def sub_arguments(argument: Any) -> tuple[str, Json]:
+    """`Fn::Sub`'s (text, variables), in CloudFormation's words if it is malformed."""
+    text: Any = argument
+    variables: Any = {} if isinstance(argument, str) else None
+    if isinstance(argument, list) and len(argument) == 2:  # the text, its variables
+        text, variables = argument
+    if not isinstance(text, str) or not isinstance(variables, dict):
+        raise TemplateError(
+            "Template error: One or more Fn::Sub intrinsic functions don't specify expected "
+            "arguments. Specify a string as first argument, and an optional second argument "
+            "to specify a mapping of values to replace in the string"
+        )
+    return text, variables
+
+
 def references(value: Any) -> set[str]:
-    """Names a value refers to with Ref, Fn::GetAtt or Fn::Sub (parameters included)."""
-    if isinstance(value, dict):
-        if set(value) == {"Ref"}:
-            return {value["Ref"]}
-        if set(value) == {"Fn::GetAtt"}:
-            target = value["Fn::GetAtt"]
-            return {target.split(".")[0] if isinstance(target, str) else target[0]}
-        if set(value) == {"Fn::Sub"}:
-            argument = value["Fn::Sub"]
-            text = argument if isinstance(argument, str) else argument[0]
-            found = {v.split(".")[0] for v in SUB_VARIABLE.findall(text)}
-            return found | (references(argument[1]) if isinstance(argument, list) else set())
-        return set().union(*(references(v) for v in value.values())) if value else set()
+    """Names a value refers to with Ref, Fn::GetAtt or Fn::Sub (parameters included); a
+    malformed one refers to nothing (resolving or checking it says why)."""
     if isinstance(value, list):
         return set().union(*(references(v) for v in value)) if value else set()
-    return set()
+    if not isinstance(value, dict):
+        return set()
+    found: set[str] = set()
+    try:
+        if set(value) == {"Ref"}:
+            found = {value["Ref"]} if isinstance(value["Ref"], str) else set()
+        elif set(value) == {"Fn::GetAtt"}:
+            found = {get_att_target(value["Fn::GetAtt"])[0]}
+        elif set(value) == {"Fn::Sub"}:
+            text, variables = sub_arguments(value["Fn::Sub"])
+            named = {v.split(".")[0] for v in SUB_VARIABLE.findall(text)} - set(variables)
+            found = named | references(variables)
+        else:
+            found = set().union(*(references(v) for v in value.values())) if value else set()
+    except TemplateError:
+        return set()
+    return found
 
 
 def _arguments(name: str, argument: Any, count: int) -> list[Any]:
@@ -196,11 +231,10 @@ class Resolver:
         return self.ref(name)
 
     def _get_att(self, argument: Any) -> Any:
-        logical_id, attribute = argument.split(".", 1) if isinstance(argument, str) else argument
-        return self.get_att(logical_id, attribute)
+        return self.get_att(*get_att_target(argument))
 
     def _sub(self, argument: Any) -> str:
-        text, variables = (argument, {}) if isinstance(argument, str) else argument
+        text, variables = sub_arguments(argument)
         local = {k: self.resolve(v) for k, v in variables.items()}
 
         def replace(match: re.Match[str]) -> str:
@@ -220,7 +254,13 @@ class Resolver:
     def _select(self, argument: Any) -> Any:
         index, values = _arguments("Fn::Select", argument, 2)
         items = self.resolve(values)
-        position = int(self.resolve(index))
+        try:
+            position = int(self.resolve(index))
+        except (TypeError, ValueError) as error:
+            raise TemplateError(
+                "Template error: Fn::Select requires a list argument with two elements: an "
+                f"integer index and a list (index {index!r})"
+            ) from error
         if not isinstance(items, list) or not 0 <= position < len(items):
             raise TemplateError(f"Fn::Select index {position} is outside {items!r}")
         return items[position]

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .intrinsics import FUNCTIONS, Resolver, TemplateError, unsupported
+from .intrinsics import FUNCTIONS, Resolver, TemplateError, get_att_target, unsupported
 from .schema import CDK_METADATA_TYPE, GROUP_TYPE, type_schema
 from .state import StackState
 from .template import Template, TemplateErrors
@@ -133,11 +133,10 @@ class Bindings:
         def walk(value: Any, where: str) -> None:
             if isinstance(value, dict):
                 if set(value) == {"Fn::GetAtt"}:
-                    target = value["Fn::GetAtt"]
-                    name, attribute = (
-                        target.split(".", 1) if isinstance(target, str) else [*target, "", ""][:2]
-                    )
-                    problem = self.get_att_problem(str(name), str(attribute))
+                    try:
+                        problem = self.get_att_problem(*get_att_target(value["Fn::GetAtt"]))
+                    except TemplateError as error:
+                        problem = str(error)
                     if problem:
                         errors.append(f"{where}: {problem}")
                     return

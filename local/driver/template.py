@@ -109,6 +109,9 @@ class Template:
         if not isinstance(body.get("Resources"), dict) or not body["Resources"]:
             errors.append("Template format error: At least one Resources member must be defined.")
             raise TemplateErrors(errors)
+        shape = _shape_errors(body)
+        if shape:  # what follows reads the template by its shape
+            raise TemplateErrors(errors + shape)
         errors += _transform_errors(body)
         parameters, parameter_errors = check_parameters(
             body.get("Parameters") or {}, overrides or {}
@@ -217,6 +220,66 @@ def _not_emulated(body: Json, parameters: dict[str, ParameterValue]) -> list[str
                 "its Ref gives the parameter's name"
             )
     return warnings
+
+
+def _shape_errors(body: Json) -> list[str]:
+    """Where a section, a resource or an output is not the kind of value CloudFormation reads
+    there (a null, a string for a map, ...), in its words where it has them."""
+
+    def kind(where: str, value: Any, wanted: type | tuple[type, ...], what: str) -> list[str]:
+        if value is None:
+            return [f"Template format error: [{where}] 'null' values are not allowed in templates"]
+        if not isinstance(value, wanted):
+            return [f"Template format error: [{where}] must be {what}"]
+        return []
+
+    def names(value: Any) -> bool:
+        return isinstance(value, str) or (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        )
+
+    errors: list[str] = []
+    for section in sorted(SECTIONS & set(body) - {"AWSTemplateFormatVersion", "Transform"}):
+        errors += kind(
+            f"/{section}",
+            body[section],
+            str if section == "Description" else dict,
+            "a string" if section == "Description" else "an object",
+        )
+    if "Transform" in body and not names(body["Transform"]):
+        errors.append("Template format error: [/Transform] must be a name or a list of names")
+    for name, entries in (body.get("Mappings") or {}).items():
+        if not isinstance(entries, dict) or not all(isinstance(e, dict) for e in entries.values()):
+            errors.append(
+                f"Template format error: [/Mappings/{name}] every Mappings member must be a map "
+                "of maps"
+            )
+    for logical_id, spec in body["Resources"].items():
+        if not isinstance(spec, dict):
+            continue  # _resource_errors: no Type member
+        if "Properties" in spec:
+            errors += kind(
+                f"/Resources/{logical_id}/Properties", spec["Properties"], dict, "an object"
+            )
+        if "DependsOn" in spec and not names(spec["DependsOn"]):
+            errors.append(
+                f"Template format error: [/Resources/{logical_id}/DependsOn] DependsOn must be "
+                "a logical ID or a list of them"
+            )
+        if "Condition" in spec and not isinstance(spec["Condition"], str):
+            errors.append(
+                f"Template format error: [/Resources/{logical_id}/Condition] must be the name "
+                "of a condition"
+            )
+    for name, output in (body.get("Outputs") or {}).items():
+        errors += kind(f"/Outputs/{name}", output, dict, "an object")
+        export = output.get("Export") if isinstance(output, dict) else None
+        if export is not None and not (isinstance(export, dict) and "Name" in export):
+            errors.append(
+                f"Template format error: [/Outputs/{name}/Export] an Export is an object with "
+                "a Name"
+            )
+    return errors
 
 
 def _resource_errors(logical_id: str, spec: Any) -> list[str]:
