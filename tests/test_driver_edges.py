@@ -518,6 +518,28 @@ GROUP_NAMED: Json = {"ModelPackageGroupName": "g"}
             },
             "Fn::Select requires a list argument with two elements: an integer index and a list",
         ),
+        (
+            {
+                "Resources": {
+                    "G": {
+                        "Type": GROUP_TYPE,
+                        "Properties": {"ModelPackageGroupName": {"Ref": ["G"]}},
+                    }
+                }
+            },
+            "Every Ref object must have a single String value.",
+        ),
+        (
+            {
+                "Resources": {
+                    "G": {
+                        "Type": GROUP_TYPE,
+                        "Properties": {"ModelPackageGroupName": {"Fn::Join": [",", 5]}},
+                    }
+                }
+            },
+            "every Fn::Join object requires two parameters, (1) a string delimiter and (2) a list",
+        ),
     ],
 )
 def test_a_malformed_template_is_one_error_not_a_traceback(

@@ -221,7 +221,11 @@ class Resolver:
             return [v for v in (self.resolve(v) for v in value) if v is not NO_VALUE]
         return value
 
-    def _ref(self, name: str) -> Any:
+    def _ref(self, name: Any) -> Any:
+        if not isinstance(name, str):
+            raise TemplateError(
+                "Template format error: Every Ref object must have a single String value."
+            )
         if name == "AWS::NoValue":
             return NO_VALUE
         if name in self.parameters:
@@ -249,7 +253,14 @@ class Resolver:
 
     def _join(self, argument: Any) -> str:
         delimiter, values = _arguments("Fn::Join", argument, 2)
-        return str(delimiter).join(str(v) for v in self.resolve(values))
+        items = self.resolve(values)
+        if not isinstance(delimiter, str) or not isinstance(items, list):
+            raise TemplateError(
+                "Template error: every Fn::Join object requires two parameters, (1) a string "
+                "delimiter and (2) a list of strings to be joined or a function that returns a "
+                "list of strings (such as Fn::GetAZs) to be joined."
+            )
+        return delimiter.join(str(v) for v in items)
 
     def _select(self, argument: Any) -> Any:
         index, values = _arguments("Fn::Select", argument, 2)
