@@ -195,7 +195,6 @@ def test_the_read_only_warning_names_the_lint_rule_that_reports_it(
     ("tag", "words"),
     [
         ("aws:team=x", "aws: prefixed tag key names are not allowed for external use"),
-        ("=x", "Value '' at 'tags.1.member.key' failed to satisfy constraint"),
         ("k" * 129 + "=x", "at 'tags.1.member.key' failed to satisfy constraint"),
         ("k=" + "v" * 257, "at 'tags.1.member.value' failed to satisfy constraint"),
     ],
@@ -556,3 +555,37 @@ def test_a_malformed_template_is_one_error_not_a_traceback(
     assert code == 1
     assert words in out
     assert "final status (never created)" in out
+
+
+@pytest.mark.parametrize(
+    ("declaration", "words"),
+    [
+        ({"MinLength": "abc"}, "Parameter 'P': MinLength must be a non-negative integer"),
+        ({"Type": "Number", "MaxValue": "x"}, "Parameter 'P': MaxValue must be a number"),
+        ({"AllowedPattern": "["}, "Parameter 'P': AllowedPattern '[' is not a pattern"),
+        ({"AllowedValues": "abc"}, "Parameter 'P': AllowedValues must be a list"),
+    ],
+)
+def test_a_malformed_parameter_declaration_is_one_error_not_a_traceback(
+    tmp_path: Path, declaration: Json, words: str
+) -> None:
+    path = write(
+        tmp_path,
+        "p.json",
+        {"M": {"Type": GROUP_TYPE, "Properties": {"ModelPackageGroupName": "g"}}},
+        Parameters={"P": {"Type": "String", "Default": "1", **declaration}},
+    )
+
+    with pytest.raises(ValueError, match=re.escape(words)):
+        Template.load(path)
+
+
+def test_a_parameter_or_tag_without_a_key_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, "1.json", {"Model": unversioned()})
+
+    for option in ("--parameter", "--tag"):
+        code, _, err = run([str(tmp_path), "--validate", option, "=x"], capsys)
+        assert code == 2
+        assert f"{option} takes KEY=VALUE, not '=x'" in err

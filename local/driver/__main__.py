@@ -212,7 +212,7 @@ def summary(
 
 
 def pairs(values: list[str], option: str) -> dict[str, str]:
-    bad = [value for value in values if "=" not in value]
+    bad = [value for value in values if "=" not in value or value.startswith("=")]
     if bad:
         raise Refused(f"{option} takes KEY=VALUE, not {bad[0]!r}")
     return dict(value.split("=", 1) for value in values)

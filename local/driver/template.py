@@ -335,6 +335,10 @@ def check_parameters(
                 f"(only {', '.join(PARAMETER_TYPES)})"
             )
             continue
+        malformed = declaration_problem(name, spec)
+        if malformed:
+            errors.append(malformed)
+            continue
         if name in overrides:
             text = overrides[name]
         elif "Default" in spec:
@@ -358,6 +362,27 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def declaration_problem(name: str, spec: Json) -> str | None:
+    """What is wrong with the parameter's own declaration (its constraints), or None."""
+    where = f"Template format error: Parameter '{name}'"
+    for key in ("MinLength", "MaxLength"):
+        if key in spec and not regex.fullmatch(r"[0-9]+", _text(spec[key])):
+            return f"{where}: {key} must be a non-negative integer, not {spec[key]!r}"
+    for key in ("MinValue", "MaxValue"):
+        if key in spec and not NUMBER.fullmatch(_text(spec[key])):
+            return f"{where}: {key} must be a number, not {spec[key]!r}"
+    if "AllowedValues" in spec and not isinstance(spec["AllowedValues"], list):
+        return f"{where}: AllowedValues must be a list"
+    if "Default" in spec and isinstance(spec["Default"], dict):
+        return f"{where}: Default must be a string"
+    if "AllowedPattern" in spec:
+        try:
+            regex.compile(str(spec["AllowedPattern"]))
+        except regex.error as error:
+            return f"{where}: AllowedPattern {spec['AllowedPattern']!r} is not a pattern ({error})"
+    return None
 
 
 def parameter_problem(name: str, spec: Json, kind: str, text: str) -> str | None:
