@@ -589,3 +589,30 @@ def test_a_parameter_or_tag_without_a_key_is_refused(
         code, _, err = run([str(tmp_path), "--validate", option, "=x"], capsys)
         assert code == 2
         assert f"{option} takes KEY=VALUE, not '=x'" in err
+
+
+def test_an_output_of_an_object_attribute_is_refused_before_any_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The schema says ModelPackageStatusDetails is an object: known before anything is
+    created (it was found after the create, blamed on the resource, and rolled back)."""
+    write(
+        tmp_path,
+        "1.json",
+        {"Model": unversioned()},
+        Outputs={"Details": {"Value": {"Fn::GetAtt": ["Model", "ModelPackageStatusDetails"]}}},
+    )
+    words = (
+        "Outputs Details: Template format error: The Value field of every Outputs member must "
+        "evaluate to a String and not a Map."
+    )
+
+    code, out, _ = run([str(tmp_path), "--validate"], capsys)
+    assert code == 1
+    assert f"ERROR {words}" in out
+
+    code, out, _ = run([str(tmp_path), "--fast"], capsys)
+    assert code == 1
+    assert words in out
+    assert "CREATE_IN_PROGRESS" not in out
+    assert "failed to create" not in out

@@ -169,6 +169,19 @@ class Bindings:
             walk(spec.get("Properties", {}), logical_id)
         for name, output in (self.template.body.get("Outputs") or {}).items():
             walk(output, f"Outputs {name}")
+            value = output.get("Value")
+            if isinstance(value, dict) and set(value) == {"Fn::GetAtt"}:  # its type is known
+                try:
+                    target, attribute = get_att_target(value["Fn::GetAtt"])
+                    kind = (
+                        type_schema(self.types[target]).attribute_kind(attribute)
+                        if target in self.types
+                        else "string"
+                    )
+                    if kind in NOT_A_STRING:
+                        raise not_a_string(NOT_A_STRING[kind])
+                except TemplateError as error:
+                    errors.append(f"Outputs {name}: {error}")
         return errors
 
     def get_att_problem(self, logical_id: str, attribute: str) -> str | None:
@@ -282,11 +295,17 @@ class Bindings:
         return found
 
 
+NOT_A_STRING = {"array": "List", "object": "Map"}  # JSON type -> CloudFormation's word
+
+
+def not_a_string(kind: str) -> TemplateError:
+    return TemplateError(
+        "Template format error: The Value field of every Outputs member must evaluate to a "
+        f"String and not a {kind}."
+    )
+
+
 def _output_value(value: Any) -> Any:
     if isinstance(value, (list, dict)):
-        kind = "List" if isinstance(value, list) else "Map"
-        raise TemplateError(
-            "Template format error: The Value field of every Outputs member must evaluate to a "
-            f"String and not a {kind}."
-        )
+        raise not_a_string("List" if isinstance(value, list) else "Map")
     return value

@@ -190,6 +190,16 @@ class TypeSchema:
         """What Fn::GetAtt may name: the read-only properties."""
         return self.read_only
 
+    def attribute_kind(self, attribute: str) -> str:
+        """The JSON type of an attribute's value ("object", "array", "string", ...)."""
+        spec: Json = self.document.get("properties", {}).get(attribute, {})
+        reference = str(spec.get("$ref", ""))
+        if reference.startswith("#/definitions/"):
+            name = reference.removeprefix("#/definitions/")
+            spec = self.document.get("definitions", {}).get(name, {})
+        kind = spec.get("type", "string")
+        return str(kind[0] if isinstance(kind, list) else kind)
+
     @property
     def transforms(self) -> dict[str, str]:
         """`propertyTransform`: property path (a/b) → JSONata expression."""
