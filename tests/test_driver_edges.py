@@ -616,3 +616,17 @@ def test_an_output_of_an_object_attribute_is_refused_before_any_change(
     assert words in out
     assert "CREATE_IN_PROGRESS" not in out
     assert "failed to create" not in out
+
+
+def test_a_folder_of_ten_revisions_runs_them_in_numeric_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """1-, 2-, ..., 10-: "10-" is the tenth revision, not the second."""
+    for number in (1, 2, 10):
+        write(tmp_path, f"{number}-revision.json", {"Model": unversioned()})
+
+    code, out, _ = run([str(tmp_path), "--validate"], capsys)
+
+    assert code == 0
+    names = [line for line in out.splitlines() if line.endswith("-revision.json")]
+    assert names == ["1-revision.json", "2-revision.json", "10-revision.json"]

@@ -1,7 +1,7 @@
 """Run templates through the real handlers, as CloudFormation would, and print its events.
 
-Each file is a template revision; a folder's files are revisions in name order. Every revision
-is planned (a change set), then executed; the stack is deleted at the end.
+Each file is a template revision; a folder's files are revisions in name order (2- before
+10-). Every revision is planned (a change set), then executed; the stack is deleted at the end.
 
 examples:
   python -m local.driver examples/registry-flow
@@ -79,11 +79,20 @@ class Refused(Exception):
     """The command cannot start: one line for the user, no traceback."""
 
 
+def revision_order(path: Path) -> list[tuple[int, str]]:
+    """Name order with numbers compared as numbers: 2-approve before 10-retrain."""
+    return [
+        (int(part), "") if part.isdigit() else (-1, part) for part in re.split(r"(\d+)", path.name)
+    ]
+
+
 def templates_of(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            inside = sorted(p for p in path.iterdir() if p.suffix in TEMPLATE_SUFFIXES)
+            inside = sorted(
+                (p for p in path.iterdir() if p.suffix in TEMPLATE_SUFFIXES), key=revision_order
+            )
             if not inside:
                 raise Refused(
                     f"{path}: no templates in this folder ({', '.join(TEMPLATE_SUFFIXES)})"
