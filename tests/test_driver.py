@@ -473,6 +473,63 @@ def test_retain_policies_leave_packages_in_sagemaker(
     assert stack.events.statuses("Models")[-1] == "DELETE_SKIPPED"
 
 
+def test_retain_except_on_create_deletes_an_approved_version_when_its_create_rolls_back(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    """CloudFormation's RetainExceptOnCreate: the rollback of the operation that created the
+    resource deletes it (an approval never outlives the template that granted it), any later
+    removal retains it. With plain Retain the approved version would stay behind."""
+    guarded = {"DeletionPolicy": "RetainExceptOnCreate"}
+    approved = version(**APPROVED) | guarded
+    assert (
+        stack.deploy(revision({"Models": group_resource(**guarded), "Version": approved})) is True
+    )
+    kept = stack.resources["Version"].physical_id
+    # an update that adds a second guarded version and fails: the new one is deleted
+    second = version("s3://models/churn/2/model.tar.gz", **APPROVED) | guarded
+    failed = {
+        "Models": group_resource(**guarded),
+        "Version": approved,
+        "Next": second,
+        "Bad": failing(),
+    }
+    failed["Next"]["DependsOn"] = "Version"
+    failed["Bad"]["DependsOn"] = "Next"
+
+    assert stack.deploy(revision(failed)) is False
+
+    assert stack.status == "UPDATE_ROLLBACK_COMPLETE"
+    assert list(packages(sagemaker)) == [kept]
+    assert stack.events.statuses("Next")[-2:] == ["DELETE_IN_PROGRESS", "DELETE_COMPLETE"]
+    # a stack delete is not a create's rollback: the version and its group are retained
+    assert stack.delete()
+    assert list(packages(sagemaker)) == [kept]
+    assert groups(sagemaker) == [GROUP]
+    assert stack.events.statuses("Version")[-1] == "DELETE_SKIPPED"
+
+
+def test_retain_except_on_create_deletes_what_a_failed_new_stack_created(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    guarded = {"DeletionPolicy": "RetainExceptOnCreate"}
+    template = {
+        "Models": group_resource(**guarded),
+        "Version": version(**APPROVED) | guarded,
+        "Bad": failing(),
+    }
+
+    assert stack.deploy(revision(template)) is False
+
+    assert stack.status == "ROLLBACK_COMPLETE"
+    assert packages(sagemaker) == {}
+    assert groups(sagemaker) == []
+
+
+def test_retain_except_on_create_is_no_update_replace_policy(revision: Writer) -> None:
+    with pytest.raises(ValueError, match="UpdateReplacePolicy RetainExceptOnCreate is not"):
+        revision({"Models": group_resource(UpdateReplacePolicy="RetainExceptOnCreate")})
+
+
 def test_an_unknown_policy_is_refused_by_name(revision: Writer) -> None:
     with pytest.raises(ValueError, match="DeletionPolicy Snapshot is not supported"):
         revision({"Models": group_resource(DeletionPolicy="Snapshot")})

@@ -64,13 +64,22 @@ class ResourceChange:
         return str(self.kind) + (f" ({self.why})" if self.why else "")
 
     @classmethod
-    def removal(cls, resource: Resource, why: str, policy: str | None = None) -> ResourceChange:
+    def removal(
+        cls,
+        resource: Resource,
+        why: str,
+        policy: str | None = None,
+        *,
+        undoing_create: bool = False,
+    ) -> ResourceChange:
         """Take `resource` away: deleted, or retained where `policy` (default: its
-        DeletionPolicy) is Retain."""
+        DeletionPolicy) is Retain, or RetainExceptOnCreate unless this undoes the operation
+        that created the resource."""
         chosen = policy or resource.deletion_policy
+        retained = chosen == "Retain" or (chosen == "RetainExceptOnCreate" and not undoing_create)
         return cls(
             resource.logical_id,
-            Kind.RETAIN if chosen == "Retain" else Kind.DELETE,
+            Kind.RETAIN if retained else Kind.DELETE,
             resource.type,
             properties=resource.properties,
             current=resource,

@@ -19,7 +19,10 @@ ROLLBACK = "rollback"
 
 def undo_create(journal: Journal) -> ChangeSet:
     created = [e.after for e in reversed(journal.entries)]
-    return ChangeSet(ROLLBACK, changes=[ResourceChange.removal(r, ROLLBACK) for r in created])
+    return ChangeSet(
+        ROLLBACK,
+        changes=[ResourceChange.removal(r, ROLLBACK, undoing_create=True) for r in created],
+    )
 
 
 def undo_update(journal: Journal) -> ChangeSet:
@@ -53,6 +56,7 @@ def undo_update(journal: Journal) -> ChangeSet:
         for e in reversed(journal.of(Done.REPLACED))
     ]
     cleanup += [
-        ResourceChange.removal(e.after, ROLLBACK) for e in reversed(journal.of(Done.CREATED))
+        ResourceChange.removal(e.after, ROLLBACK, undoing_create=True)
+        for e in reversed(journal.of(Done.CREATED))
     ]
     return ChangeSet(ROLLBACK, changes=changes, cleanup=cleanup)

@@ -22,8 +22,13 @@ from cfnlint.decode import decode
 from .intrinsics import Conditions, ParameterValue, TemplateError, references
 
 Json = dict[str, Any]
-POLICIES = ("DeletionPolicy", "UpdateReplacePolicy")
-POLICY_VALUES = ("Delete", "Retain")
+# The values CloudFormation accepts for each policy that a type without snapshots can honour
+# (RetainExceptOnCreate: retained, except by the rollback of the operation that created it).
+POLICY_VALUES = {
+    "DeletionPolicy": ("Delete", "Retain", "RetainExceptOnCreate"),
+    "UpdateReplacePolicy": ("Delete", "Retain"),
+}
+POLICIES = tuple(POLICY_VALUES)
 RESOURCE_KEYS = {"Type", "Properties", "DependsOn", "Condition", "Metadata", *POLICIES}
 SECTIONS = {
     "AWSTemplateFormatVersion",
@@ -294,11 +299,11 @@ def _resource_errors(logical_id: str, spec: Any) -> list[str]:
     unsupported = sorted(set(spec) - RESOURCE_KEYS)
     if unsupported:
         errors.append(f"{logical_id}: {', '.join(unsupported)} not supported locally")
-    for policy in POLICIES:
-        if spec.get(policy, "Delete") not in POLICY_VALUES:
+    for policy, values in POLICY_VALUES.items():
+        if spec.get(policy, "Delete") not in values:
             errors.append(
                 f"{logical_id}: {policy} {spec[policy]} is not supported locally "
-                f"(only {' and '.join(POLICY_VALUES)})"
+                f"(only {', '.join(values)})"
             )
     return errors
 
