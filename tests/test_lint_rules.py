@@ -100,17 +100,17 @@ def _line(text: str, needle: str) -> int:
 
 
 # (properties of Version, extra template text, expected findings: rule, line marker, words)
-CASES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
+CASES: dict[str, tuple[str, str, list[tuple[str, ...]]]] = {
     "misspelt-enum": (
         "      ModelPackageGroupName: !Ref Group\n      ModelApprovalStatus: Aproved\n",
         "",
-        [("E3030", "Aproved", "'Aproved' is not one of ['Approved'")],
+        [("E9001", "Aproved", "'Aproved' is not one of ['Approved'", "E3030")],
     ),
     "misspelt-property": (
         "      ModelPackageGroupName: !Ref Group\n"
         "      InferenceSpecificaton:\n        Containers: [{Image: x}]\n",
         "",
-        [("E3002", "InferenceSpecificaton", "Did you mean 'InferenceSpecification'")],
+        [("E9001", "InferenceSpecificaton", "Did you mean 'InferenceSpecification'", "E3002")],
     ),
     "unknown-attribute": (
         "      ModelPackageGroupName: !Ref Group\n",
@@ -130,26 +130,26 @@ CASES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
     "pattern": (
         '      ModelPackageName: "-bad-"\n',
         "",
-        [("E3031", "-bad-", "does not match")],
+        [("E9001", "-bad-", "does not match", "E3031")],
     ),
     "type-and-length": (
         "      ModelPackageName: ok\n      CertifyForMarketplace: [x]\n"
         f"      ClientToken: {'t' * 40}\n",
         "",
         [
-            ("E3012", "CertifyForMarketplace", "is not of type"),
-            ("E3033", "ClientToken", "is longer than 36"),
+            ("E9001", "CertifyForMarketplace", "is not of type", "E3012"),
+            ("E9001", "ClientToken", "is longer than 36", "E3033"),
         ],
     ),
     "required-member": (
         "      ModelPackageName: ok\n      SecurityConfig: {}\n",
         "",
-        [("E3003", "SecurityConfig", "'KmsKeyId' is a required property")],
+        [("E9001", "SecurityConfig", "'KmsKeyId' is a required property", "E3003")],
     ),
 }
 
 
-def _cross_property_cases() -> dict[str, tuple[str, str, list[tuple[str, str, str]]]]:
+def _cross_property_cases() -> dict[str, tuple[str, str, list[tuple[str, ...]]]]:
     """One bad template per rule across properties, from the schema's root allOf."""
     cases = {}
     for rule in our_schema()["allOf"]:
@@ -201,13 +201,31 @@ def test_rule_fires_on_a_bad_template_at_its_line(
         for f in findings[case]
     ]
     assert len(got) == len(expected), got
-    for rule_id, marker, words in expected:
+    for rule_id, marker, words, *mirrored in expected:
         line = _line(text, marker)
-        assert any(g[0] == rule_id and g[1] == line and words in g[2] for g in got), (
-            rule_id,
-            line,
-            got,
+        # E9001 runs cfn-lint's own property checks and names the one it mirrors
+        words_in = [words, *(f"(cfn-lint's {m} for AWS types)" for m in mirrored)]
+        assert any(
+            g[0] == rule_id and g[1] == line and all(w in g[2] for w in words_in) for g in got
+        ), (rule_id, line, got)
+
+
+def test_a_template_can_ignore_the_property_checks_by_their_id(tmp_path: Path) -> None:
+    """A finding of E9001 is governed by E9001, as a rule id of its own should be."""
+    bad = HEAD + "      ModelPackageGroupName: !Ref Group\n      ModelApprovalStatus: Aproved\n"
+    template = tmp_path / "ignored.yaml"
+    template.write_text(bad)
+    code, found = lint(template)
+    assert code != 0
+    assert [f["Rule"]["Id"] for f in found] == ["E9001"]
+    template.write_text(
+        bad.replace(
+            "    Type: MLOps::SageMaker::ModelPackage\n",
+            "    Type: MLOps::SageMaker::ModelPackage\n"
+            "    Metadata:\n      cfn-lint:\n        config:\n          ignore_checks: [E9001]\n",
         )
+    )
+    assert lint(template) == (0, [])
 
 
 CONDITIONAL = """AWSTemplateFormatVersion: "2010-09-09"
@@ -272,7 +290,7 @@ def test_rules_stand_aside_when_cfn_lint_itself_sees_the_type(
         + "Outputs:\n  Bad:\n    Value: !GetAtt Version.NoSuchAttr\n"
     )
     enum_line, getatt_line = _line(text, "Aproved"), _line(text, "NoSuchAttr")
-    assert _lint_in_process(text) == [("E3030", enum_line), ("E9003", getatt_line)]
+    assert _lint_in_process(text) == [("E9001", enum_line), ("E9003", getatt_line)]
 
     original = PROVIDER_SCHEMA_MANAGER.get_resource_schemas_by_regions
 
@@ -287,5 +305,6 @@ def test_rules_stand_aside_when_cfn_lint_itself_sees_the_type(
     )
     found = _lint_in_process(text)
     assert ("E9003", getatt_line) not in found
+    assert ("E9001", enum_line) not in found
     assert found.count(("E3030", enum_line)) == 1
     assert any(line == getatt_line for _, line in found)  # reported by cfn-lint's own rules

@@ -8,7 +8,8 @@ nothing of it. These rules close that gap:
 
 - E9001 runs cfn-lint's own property validation (the same keywords and child rules as E3002: E3002
   unknown property, E3003 required, E3012 type, E3030 enum, E3031 pattern, E3032/E3033 counts
-  and lengths, ...) with the registry schema; the root `allOf` is left to E9002 (its messages
+  and lengths, ...) with the registry schema, reported under its own id, each message naming the
+  check it mirrors; the root `allOf` is left to E9002 (its messages
   say why) and `readOnlyProperties` to W9001 (a warning, not cfn-lint's E3040 error).
 - E9002 checks the schema's rules across properties (root `allOf` of `dependencies`) and words
   each failure with the rule's own description.
@@ -101,8 +102,8 @@ class ModelPackageProperties(_properties.Properties):  # type: ignore[misc]
         f"Validates the properties of each {TYPE_NAME} against the schema loaded with "
         "--registry-schemas, as cfn-lint's E3002 does for AWS types (which skips registry "
         "types): unknown or misspelt properties, types, enums, patterns, lengths, counts and "
-        "required members, reported under cfn-lint's own ids (E3002, E3003, E3012, E3030, "
-        "E3031, E3032, E3033, ...)."
+        "required members; each message names the cfn-lint check it mirrors (E3002, E3003, "
+        "E3012, E3030, E3031, E3032, E3033, ...)."
     )
     source_url = (
         "https://github.com/aws-cloudformation/cfn-lint/blob/main/docs/getting_started/rules.md"
@@ -130,8 +131,20 @@ class ModelPackageProperties(_properties.Properties):  # type: ignore[misc]
             )
             for err in self._validate(region_validator, properties):
                 err.path.appendleft("Properties")
-                yield err
+                yield self._as_ours(err)
             return  # one schema for every region: a registry schema is not regional
+
+    def _as_ours(self, err: ValidationError) -> ValidationError:
+        """Report a property finding under E9001 (so `--ignore-checks E9001` and a template's
+        `ignore_checks` govern it), naming the cfn-lint check it mirrors for AWS types; findings
+        of the intrinsic-function rules (E1xxx) keep their own ids."""
+        mirrored = getattr(err.rule, "id", None)
+        if err.rule is self or err.rule in self.child_rules.values():
+            if mirrored and mirrored != self.id:
+                err.message = f"{err.message} (cfn-lint's {mirrored} for AWS types)"
+            err.rule = self
+        err.context = [self._as_ours(c) for c in err.context]
+        return err
 
 
 class ModelPackageCrossPropertyRules(_properties.CfnLintJsonSchema):  # type: ignore[misc]
