@@ -151,7 +151,7 @@ CASES: dict[str, tuple[str, str, list[tuple[str, ...]]]] = {
 
 def _cross_property_cases() -> dict[str, tuple[str, str, list[tuple[str, ...]]]]:
     """One bad template per rule across properties, from the schema's root allOf."""
-    cases = {}
+    cases: dict[str, tuple[str, str, list[tuple[str, ...]]]] = {}
     for rule in our_schema()["allOf"]:
         for trigger, dependency in rule["dependencies"].items():
             if isinstance(dependency, list):
