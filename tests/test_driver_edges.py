@@ -23,8 +23,8 @@ from local.driver.stack import Stack
 from local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
+from tests.support.lint import lint
 from tests.support.models import IMAGE
-from tests.test_lint_rules import lint
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -630,3 +630,26 @@ def test_a_folder_of_ten_revisions_runs_them_in_numeric_order(
     assert code == 0
     names = [line for line in out.splitlines() if line.endswith("-revision.json")]
     assert names == ["1-revision.json", "2-revision.json", "10-revision.json"]
+
+
+def test_a_reader_that_stops_early_does_not_stop_the_run() -> None:
+    """`python -m local.driver ... | head`: once the pipe closes, the run goes on to its end
+    (with --aws the final delete is what removes real packages) and exits as it would have."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.Popen(
+        [sys.executable, "-m", "local.driver", "examples/registry-flow", "--fast", "--verbose"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert run.stdout is not None
+    run.stdout.readline()
+    run.stdout.close()  # the reader is gone before the first revision is done
+    _, err = run.communicate(timeout=300)
+
+    assert run.returncode == 0, err.decode()
+    assert b"Traceback" not in err
+    assert b"BrokenPipe" not in err

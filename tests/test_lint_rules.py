@@ -8,19 +8,15 @@ same one `make lint-templates` runs, from the project root where .cfnlintrc is.
 from __future__ import annotations
 
 import importlib.util
-import json
-import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.lint import lint, readme_command
 from tests.support.schema import ROOT, our_schema
 
 RULES_FILE = ROOT / "cfn-lint-rules/mlops_sagemaker_modelpackage_cfnlint/rules/modelpackage.py"
-CFN_LINT = str(Path(sys.executable).with_name("cfn-lint"))
 TEMPLATES = [
     *sorted((ROOT / "examples").glob("*/*.yaml")),
     ROOT / "test" / "setup.yml",
@@ -37,25 +33,6 @@ Resources:
     Type: MLOps::SageMaker::ModelPackage
     Properties:
 """
-
-
-def readme_command() -> str:
-    """The CI command of the README's "Linting templates" section."""
-    text = (ROOT / "README.md").read_text()
-    section = text.split("## Linting templates", 1)[1].split("\n## ", 1)[0]
-    (command,) = re.findall(r"^(cfn-lint .*)$", section, flags=re.MULTILINE)
-    return str(command)
-
-
-def lint(*templates: Path) -> tuple[int, list[dict[str, Any]]]:
-    """Run the README's command (templates in place of its glob) and cfn-lint's JSON findings."""
-    args = readme_command().split()
-    args = [CFN_LINT, *args[1 : args.index("--")], "--format", "json", "--"]
-    result = subprocess.run(
-        [*args, *map(str, templates)], capture_output=True, text=True, check=False, cwd=ROOT
-    )
-    assert result.stderr == "", result.stderr
-    return result.returncode, json.loads(result.stdout or "[]")
 
 
 def test_make_lint_templates_runs_the_readme_command() -> None:

@@ -570,5 +570,39 @@ def run(args: argparse.Namespace) -> int:
     return 0 if all(deployed) else 1
 
 
+class _ReaderGone:
+    """stdout that outlives its reader (`... | head`): once the pipe is closed, the rest of the
+    output is dropped and the run goes on to its end (the final delete included), instead of a
+    BrokenPipeError stopping it halfway with resources left behind."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                self._drop()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._drop()
+
+    def _drop(self) -> None:
+        self.gone = True
+        # the interpreter flushes the real stdout at exit: point it at nothing
+        os.dup2(os.open(os.devnull, os.O_WRONLY), self.stream.fileno())
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
+
+
 if __name__ == "__main__":
+    sys.stdout = _ReaderGone(sys.stdout)
     sys.exit(main())
