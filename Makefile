@@ -11,16 +11,17 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: demo bench soak package test lint format typecheck validate generated check-generated unit contract-test constraints clean lint-templates generated-companions
 
 # One stamp per set of pinned files: changing a pin rebuilds the environment.
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+# The project itself is installed editable (pyproject.toml): `.venv/bin/modelpackage-rehearse`.
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -e . -c constraints.txt
 	@touch $@
 
 venv: $(STAMP)
 
 # The main job on an embedded SageMaker: register, approve in place, replace, delete.
 demo: $(STAMP)
-	$(BIN)/python -m local.driver examples/registry-flow
+	$(BIN)/modelpackage-rehearse examples/registry-flow
 
 test: $(STAMP) lint typecheck validate check-generated lint-templates package unit contract-test
 
@@ -95,7 +96,7 @@ contract-test: $(STAMP) package
 # Re-pin every transitive package from the current .venv.
 constraints: $(STAMP)
 	{ echo "# Full pin of every package in .venv (direct ones are in requirements*.txt). Regenerate: make constraints"; \
-	  $(BIN)/python -m pip freeze --all --exclude pip; } > constraints.txt
+	  $(BIN)/python -m pip freeze --all --exclude pip --exclude mlops-sagemaker-modelpackage; } > constraints.txt
 
 clean:
 	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache .hypothesis rpdk.log

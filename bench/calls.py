@@ -14,7 +14,7 @@ from typing import Any
 
 from bench.handler import Json, operate
 from bench.report import Row, Section
-from local.backend.control import BackendControl
+from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 
 GROUP = "bench"
 SPEC = {

@@ -10,8 +10,8 @@ import functools
 import uuid
 from typing import Any
 
-from local.driver import protocol
 from mlops_sagemaker_modelpackage.budget import SystemClock
+from mlops_sagemaker_modelpackage_local.driver import protocol
 
 Json = dict[str, Any]
 ACCOUNT = "123456789012"

@@ -14,7 +14,7 @@ from typing import Any
 from bench.handler import event
 from bench.measure import Spread, interleaved, known_within, per_round
 from bench.report import Row, Section
-from local.driver import protocol
+from mlops_sagemaker_modelpackage_local.driver import protocol
 
 PACKAGES = 2000
 LIST_RATIO = 1.10

@@ -20,7 +20,7 @@ def main(argv: list[str]) -> int:
     # Only once the package is on sys.path; the entry point's imports before tracing allocations.
     import mlops_sagemaker_modelpackage.handlers  # noqa: F401, PLC0415
     from bench.handler import event  # noqa: PLC0415
-    from local.driver import protocol  # noqa: PLC0415
+    from mlops_sagemaker_modelpackage_local.driver import protocol  # noqa: PLC0415
 
     tracemalloc.start()
     response = protocol.invoke(event("CREATE", json.loads(desired)))

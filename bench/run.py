@@ -16,8 +16,8 @@ from pathlib import Path
 from bench import calls, chart, cold_start, listing, memory, package_size, stabilization
 from bench.handler import CREDENTIALS, REGION
 from bench.report import Section, page, targets_met
-from local import serving
-from local.backend.control import BackendControl
+from mlops_sagemaker_modelpackage_local import serving
+from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from tools import package as lambda_package
 
 DOCS = lambda_package.ROOT / "docs"
@@ -36,7 +36,9 @@ def main() -> int:
     sections: list[Section] = []
     with (
         tempfile.TemporaryDirectory() as workdir,
-        serving.service("local.backend.server", dict(os.environ), Path(workdir)) as url,
+        serving.service(
+            "mlops_sagemaker_modelpackage_local.backend.server", dict(os.environ), Path(workdir)
+        ) as url,
         serving.environment(AWS_ENDPOINT_URL_SAGEMAKER=url),
     ):
         control = BackendControl(url)

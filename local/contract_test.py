@@ -20,8 +20,8 @@ from xml.etree import ElementTree
 
 import boto3
 
-from local.backend.control import BackendControl
-from local.serving import service
+from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
+from mlops_sagemaker_modelpackage_local.serving import service
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
@@ -100,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        with service("local.backend.server", base_env, workdir) as backend:
+        with service(
+            "mlops_sagemaker_modelpackage_local.backend.server", base_env, workdir
+        ) as backend:
             BackendControl(backend).configure(lifecycle=LIFECYCLE)
             _deploy_setup(backend)
             handler_env = {

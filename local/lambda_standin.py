@@ -26,7 +26,7 @@ from typing import IO, Any
 
 from werkzeug.wrappers import Request, Response
 
-from local import serving
+from mlops_sagemaker_modelpackage_local import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNTIME = ROOT / "local" / "lambda_runtime.py"

@@ -23,10 +23,10 @@ for _path in (str(_ROOT / "src"), str(_ROOT)):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
-from local import serving
-from local.backend.control import BackendControl
-from local.backend.server import Backend
 from mlops_sagemaker_modelpackage import budget, handlers
+from mlops_sagemaker_modelpackage_local import serving
+from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
+from mlops_sagemaker_modelpackage_local.backend.server import Backend
 from tests.support.cfn import CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
 from tests.support.figures import FIGURES

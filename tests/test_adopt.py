@@ -18,16 +18,16 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from cfn_flip import load_yaml
 
-from local.backend.control import BackendControl
-from local.driver import adopt, drift, generate, script
-from local.driver.__main__ import main as driver_main
-from local.driver.events import Events
-from local.driver.generate import Adopted, GenerateError
-from local.driver.logs import HandlerLogs
-from local.driver.provisioners import Environment
-from local.driver.schema import property_names, type_schema
-from local.driver.stack import Stack
-from local.driver.template import Template
+from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
+from mlops_sagemaker_modelpackage_local.driver import adopt, drift, generate, script
+from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
+from mlops_sagemaker_modelpackage_local.driver.events import Events
+from mlops_sagemaker_modelpackage_local.driver.generate import Adopted, GenerateError
+from mlops_sagemaker_modelpackage_local.driver.logs import HandlerLogs
+from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
+from mlops_sagemaker_modelpackage_local.driver.schema import property_names, type_schema
+from mlops_sagemaker_modelpackage_local.driver.stack import Stack
+from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
 from tests.support.models import IMAGE

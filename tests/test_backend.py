@@ -9,8 +9,8 @@ from botocore.exceptions import ClientError
 from moto.sagemaker.exceptions import ConflictException
 from moto.sagemaker.models import sagemaker_backends
 
-from local.backend.control import BackendControl
-from local.backend.packages import RegistryBackend
+from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
+from mlops_sagemaker_modelpackage_local.backend.packages import RegistryBackend
 from tests.support.cfn import CREDENTIALS, REGION
 from tests.support.models import additional_spec, inference_specification
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from local.backend.control import BackendControl
+from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from tests.support.cfn import drive, invoke
 from tests.support.clock import VirtualClock
 from tests.support.models import additional_spec, inference_specification, unversioned, versioned

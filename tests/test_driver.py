@@ -1,6 +1,7 @@
 """The local driver plays CloudFormation: rollback paths, request shapes, checks, policies.
 
-Every test deploys templates through `local.driver` against the backend and asserts on
+Every test deploys templates through the driver (mlops_sagemaker_modelpackage_local.driver)
+against the backend and asserts on
 SageMaker's state read back (and on what the handlers were sent), not only on printed events.
 """
 
@@ -14,17 +15,17 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from local.backend.control import BackendControl
-from local.driver import drift, planner
-from local.driver.__main__ import main as driver_main
-from local.driver.events import Events
-from local.driver.logs import HandlerLogs
-from local.driver.provisioners import Environment
-from local.driver.resolution import Identity
-from local.driver.schema import TypeSchema, type_schema
-from local.driver.stack import Stack
-from local.driver.state import StackState
-from local.driver.template import Template
+from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
+from mlops_sagemaker_modelpackage_local.driver import drift, planner
+from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
+from mlops_sagemaker_modelpackage_local.driver.events import Events
+from mlops_sagemaker_modelpackage_local.driver.logs import HandlerLogs
+from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
+from mlops_sagemaker_modelpackage_local.driver.resolution import Identity
+from mlops_sagemaker_modelpackage_local.driver.schema import TypeSchema, type_schema
+from mlops_sagemaker_modelpackage_local.driver.stack import Stack
+from mlops_sagemaker_modelpackage_local.driver.state import StackState
+from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
 from tests.support.models import IMAGE
@@ -237,7 +238,10 @@ def test_a_handler_failure_during_rollback_leaves_update_rollback_failed(
 
     assert stack.status == "UPDATE_ROLLBACK_FAILED"
     final = [r for _, status, r in stack.events.lines if status == "UPDATE_ROLLBACK_FAILED"]
-    assert "AccessDenied" in final[0]
+    reasons = [
+        r for n, status, r in stack.events.lines if (n, status) == ("Version", "UPDATE_FAILED")
+    ]
+    assert "AccessDenied" in reasons[-1]  # the resource's event says why; the stack's names it
     assert "[Version]" in final[0]
     (described,) = packages(sagemaker).values()
     assert described["ModelApprovalStatus"] == "Approved"  # the update back never happened
@@ -889,7 +893,7 @@ def test_a_missing_path_or_an_empty_folder_is_one_line(
     assert code == 2
     assert out == ""
     (line,) = err.splitlines()
-    assert line.startswith(f"python -m local.driver: error: {path}: no ")
+    assert line.startswith(f"modelpackage-rehearse: error: {path}: no ")
 
 
 def test_parameters_are_checked_before_any_change(
@@ -1024,21 +1028,22 @@ def test_outputs_and_the_reason_of_a_failed_revision_are_in_the_summary(
     ) in summary
 
 
-def test_handler_logs_are_kept_out_of_build(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_handler_logs_go_under_the_folder_the_command_runs_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`make package` (`cfn submit --dry-run`) empties build/: the logs live elsewhere."""
-    Writer(tmp_path)({"Models": group_resource()})
+    """Installed, the rehearsal runs in a team's repository: its logs go to that folder's
+    .local/ (not the installed package's, and not build/, which `make package` empties)."""
+    work = tmp_path / "team-repo"
+    (work / "stack").mkdir(parents=True)
+    Writer(work / "stack")({"Models": group_resource()})
+    monkeypatch.chdir(work)
 
-    code, out, _ = run([str(tmp_path), "--fast", "--stack-name", "logs-test"], capsys)
+    code, out, _ = run(["stack", "--fast", "--stack-name", "logs-test"], capsys)
 
     assert code == 0, out
     log = Path(out.splitlines()[0].removeprefix("Handler logs: "))
     assert log.is_file()
-    root = Path(__file__).resolve().parents[1]
-    assert log.is_relative_to(root / ".local" / "driver-logs")
-    assert not log.is_relative_to(root / "build")
-    log.unlink()
+    assert log.is_relative_to(work / ".local" / "rehearsal-logs")
 
 
 def aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -1084,7 +1089,7 @@ def test_aws_reads_the_region_as_the_cli_does_and_reports_no_network_in_one_line
 
     assert code == 2
     (line,) = err.splitlines()
-    assert line.startswith("python -m local.driver: error: --aws: cannot reach AWS: "), line
+    assert line.startswith("modelpackage-rehearse: error: --aws: cannot reach AWS: "), line
     assert "127.0.0.1:9" in line
     assert not log.exists()
 
@@ -1153,8 +1158,8 @@ def test_help_names_the_module_and_keeps_examples_on_their_lines(
         driver_main(["--help"])
 
     out = capsys.readouterr().out
-    assert out.startswith("usage: python -m local.driver ")
-    assert "\n  python -m local.driver examples/registry-flow\n" in out
+    assert out.startswith("usage: modelpackage-rehearse ")
+    assert "\n  modelpackage-rehearse examples/registry-flow\n" in out
     assert "\n      every revision in order, then delete the stack\n" in out
     assert "--stack-name" in out
     assert "--log-file" in out
@@ -1288,7 +1293,7 @@ def driver_imports() -> dict[str, set[str]]:
     """Each module of local/driver and the driver modules it imports (TYPE_CHECKING included)."""
     import ast  # noqa: PLC0415
 
-    folder = Path(__file__).resolve().parents[1] / "local" / "driver"
+    folder = Path(planner.__file__).parent
     modules = {p.stem for p in folder.glob("*.py")}
     graph: dict[str, set[str]] = {}
     for path in folder.glob("*.py"):
@@ -1300,7 +1305,7 @@ def driver_imports() -> dict[str, set[str]]:
                 else:
                     found |= {alias.name for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
-                "local.driver."
+                "mlops_sagemaker_modelpackage_local.driver."
             ):
                 found.add((node.module or "").split(".")[2])
         graph[path.stem] = found & modules
@@ -1326,7 +1331,7 @@ def test_the_driver_imports_no_circle() -> None:
 def test_one_place_decides_what_changes() -> None:
     """The replacement rule is applied by the planner only; the diff of properties is taken by
     the planner (a revision) and rollback (a journal) only, and defined in schema.py."""
-    folder = Path(__file__).resolve().parents[1] / "local" / "driver"
+    folder = Path(planner.__file__).parent
     texts = {p.stem: p.read_text() for p in folder.glob("*.py")}
     assert {m for m, text in texts.items() if ".replacing(" in text} == {"planner"}
     diffing = {m for m, text in texts.items() if "changed_properties(" in text}

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from local.driver.__main__ import main as driver_main
-from local.driver.events import Events
-from local.driver.provisioners import Environment
-from local.driver.stack import Stack
-from local.driver.template import Template
+from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
+from mlops_sagemaker_modelpackage_local.driver.events import Events
+from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
+from mlops_sagemaker_modelpackage_local.driver.stack import Stack
+from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
 from tests.support.lint import lint
@@ -633,14 +633,18 @@ def test_a_folder_of_ten_revisions_runs_them_in_numeric_order(
 
 
 def test_a_reader_that_stops_early_does_not_stop_the_run() -> None:
-    """`python -m local.driver ... | head`: once the pipe closes, the run goes on to its end
+    """`modelpackage-rehearse ... | head`: once the pipe closes, the run goes on to its end
     (with --aws the final delete is what removes real packages) and exits as it would have."""
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
     root = Path(__file__).resolve().parents[1]
     run = subprocess.Popen(
-        [sys.executable, "-m", "local.driver", "examples/registry-flow", "--fast", "--verbose"],
+        [
+            Path(sys.executable).with_name("modelpackage-rehearse"),
+            "examples/registry-flow",
+            "--fast",
+        ],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

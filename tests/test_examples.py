@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from local.driver import planner
-from local.driver.__main__ import main as driver_main
-from local.driver.resolution import Identity
-from local.driver.schema import type_schema
-from local.driver.state import StackState
-from local.driver.template import Template
+from mlops_sagemaker_modelpackage_local.driver import planner
+from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
+from mlops_sagemaker_modelpackage_local.driver.resolution import Identity
+from mlops_sagemaker_modelpackage_local.driver.schema import type_schema
+from mlops_sagemaker_modelpackage_local.driver.state import StackState
+from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.schema import ROOT, our_schema
 
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*") if p.is_dir())

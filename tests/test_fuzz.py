@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from local.backend.control import BackendControl
+from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from tests.support.cfn import drive, invoke
 from tests.support.figures import FIGURES
 from tests.support.models import MODEL_CARD_SECRET, additional_spec

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from local.backend.control import BackendControl
-from local.driver.__main__ import main as driver_main
+from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
+from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from tests.support.cfn import drive
 from tests.support.models import versioned
 

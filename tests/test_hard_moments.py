@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from local.backend.control import BackendControl
+from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from tests.support.cfn import Run, drive, invoke
 from tests.support.models import MODEL_CARD_SECRET, additional_spec, unversioned, versioned
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage import progress
+from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from tests.support.cfn import drive, invoke
 from tests.support.clock import VirtualClock
 from tests.support.models import additional_spec, unversioned, versioned

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from bench import calls, simulation, stabilization
-from local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage.progress import DEFAULT_POLICY
+from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from botocore.retries import standard
 
-from local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage import budget, handlers
+from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from tests.support.cfn import drive, invoke, payload
 from tests.support.clock import VirtualClock
 from tests.support.models import unversioned, versioned

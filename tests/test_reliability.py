@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from botocore.retries import standard
 
-from local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage import budget, progress
 from mlops_sagemaker_modelpackage import client as client_module
+from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from tests.support.cfn import Run, drive, invoke
 from tests.support.clock import VirtualClock
 from tests.support.figures import FIGURES

@@ -10,10 +10,10 @@ import boto3
 import pytest
 from cloudformation_cli_python_lib.utils import Credentials
 
-from local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage import budget, handlers
 from mlops_sagemaker_modelpackage import client as client_module
 from mlops_sagemaker_modelpackage.sessions import LazySession
+from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from tests.support.cfn import drive, invoke, payload
 from tests.support.models import unversioned, versioned
 

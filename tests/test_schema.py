@@ -11,10 +11,10 @@ import regex
 from cloudformation_cli_python_lib import exceptions
 from rpdk.core.data_loaders import load_resource_spec
 
-from local.driver.schema import ROOT_COMBINATORS
 from mlops_sagemaker_modelpackage import fields
 from mlops_sagemaker_modelpackage.models import ResourceModel
 from mlops_sagemaker_modelpackage.validation import validate_desired
+from mlops_sagemaker_modelpackage_local.driver.schema import ROOT_COMBINATORS
 from tests.support.models import additional_spec
 from tests.support.schema import (
     PATTERN_END,

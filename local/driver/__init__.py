@@ -1,1 +1,2 @@
-"""A local CloudFormation driver: plays CloudFormation's side of the handler protocol."""
+"""`python -m local.driver`: the rehearsal's old name in this repository, kept as an alias of
+`modelpackage-rehearse` (mlops_sagemaker_modelpackage_local.driver)."""

@@ -8,10 +8,10 @@ from typing import Any
 
 from cloudformation_cli_python_lib.utils import HandlerRequest
 
-from local.driver import protocol
 from mlops_sagemaker_modelpackage import handlers
 from mlops_sagemaker_modelpackage.budget import SystemClock
 from mlops_sagemaker_modelpackage.request import Request
+from mlops_sagemaker_modelpackage_local.driver import protocol
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -26,7 +26,7 @@ Json = dict[str, Any]
 
 
 def payload(action: str, desired: Json | None, **kwargs: Any) -> Json:
-    """The event CloudFormation sends for this test stack (see local.driver.protocol)."""
+    """The event CloudFormation sends for this test stack (see the driver's protocol.py)."""
     return protocol.payload(
         action,
         desired,

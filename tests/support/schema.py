@@ -84,7 +84,7 @@ def example_value(schema: JsonObject, node: JsonObject) -> Any:  # noqa: PLR0911
 def schema_errors(properties: JsonObject) -> list[str]:
     """Every way `properties` breaks our schema, root rules included, checked as CloudFormation
     checks them (Java's regex dialect, scalars as strings: local/driver/schema.py's validator)."""
-    from local.driver.schema import (  # noqa: PLC0415 - tests only
+    from mlops_sagemaker_modelpackage_local.driver.schema import (  # noqa: PLC0415 - tests only
         CloudFormationValidator,
         properties_document,
     )

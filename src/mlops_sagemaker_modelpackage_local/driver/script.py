@@ -71,3 +71,14 @@ def run(script: str, env: Caller, endpoint: str | None, stream: TextIO) -> None:
             print(f"  | {line.rstrip()}", file=stream, flush=True)
     if process.returncode != 0:
         raise ScriptFailed(f"{script} exited with status {process.returncode}")
+
+
+def run_all(scripts: list[str], env: Caller, endpoint: str | None, stream: TextIO) -> bool:
+    """Run each `--before` script in turn; False (said on `stream`) when one fails."""
+    for command in scripts:
+        try:
+            run(command, env, endpoint, stream)
+        except ScriptFailed as failed:
+            print(f"--before: {failed}; nothing else was run", file=stream)
+            return False
+    return True

@@ -11,7 +11,7 @@ compare the template's properties with the resource during the import; drift det
 that afterwards.
 
 `as_import` turns the change set the planner made for the revision (where every resource to
-import is a create) into that import, or into its refusal; `undo_import` is its rollback.
+import is a create) into that import, or into its refusal; its rollback is in rollback.py.
 """
 
 from __future__ import annotations
@@ -20,13 +20,11 @@ import dataclasses
 
 from .changes import ChangeSet, Kind, ResourceChange
 from .generate import ARN
-from .journal import Done, Journal
 from .state import Resource, StackState
 from .template import Template
 
 # What the driver can import: the types whose READ it runs through a handler.
 IMPORTABLE = ("MLOps::SageMaker::ModelPackage",)
-ROLLBACK = "import rollback"
 
 
 class ImportRefused(ValueError):
@@ -124,20 +122,3 @@ def _import(change: ResourceChange, identifier: str) -> ResourceChange:
         update_replace_policy=change.update_replace_policy,
     )
     return dataclasses.replace(change, kind=Kind.IMPORT, current=existing, why=identifier)
-
-
-def undo_import(journal: Journal) -> ChangeSet:
-    """The rollback of an import: every resource imported so far out of the stack again, in
-    reverse order, left in the account as it was (an import changed nothing in it)."""
-    changes = [
-        ResourceChange(
-            entry.after.logical_id,
-            Kind.UNDO_IMPORT,
-            entry.after.type,
-            properties=entry.after.properties,
-            current=entry.after,
-            why=ROLLBACK,
-        )
-        for entry in reversed(journal.of(Done.IMPORTED))
-    ]
-    return ChangeSet(ROLLBACK, changes=changes)

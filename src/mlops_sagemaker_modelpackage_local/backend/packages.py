@@ -371,7 +371,9 @@ class RegistryBackend(SageMakerModelBackend):
 
 def backend_for(account_id: str, region: str) -> RegistryBackend:
     backend = sagemaker_backends[account_id][region]
-    assert isinstance(backend, RegistryBackend), "local.backend.responses.install() first"
+    assert isinstance(backend, RegistryBackend), (
+        "mlops_sagemaker_modelpackage_local.backend.responses.install() first"
+    )
     return backend
 
 

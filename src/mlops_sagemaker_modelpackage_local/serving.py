@@ -17,8 +17,6 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 class QuietHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
@@ -80,13 +78,12 @@ def service(
     module: str, env: dict[str, str], workdir: Path, extra: tuple[str, ...] = ()
 ) -> Iterator[str]:
     """Run `python -m <module> --port 0 --port-file F ...` (a module serving with
-    `serve_until_signalled`), its output in `workdir`/<module>.log; yield its URL; always stop
-    it."""
+    `serve_until_signalled`) from the current folder, its output in `workdir`/<module>.log;
+    yield its URL; always stop it."""
     port_file = workdir / f"{module}.port"
     log = (workdir / f"{module}.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", module, "--port", "0", "--port-file", str(port_file), *extra],
-        cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

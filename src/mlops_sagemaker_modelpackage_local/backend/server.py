@@ -6,7 +6,7 @@ Control endpoints, all JSON, under /_local/:
   POST /_local/reset-calls  empty the call log
   POST /_local/reset      forget moto's state (packages, groups), settings, faults and calls
   GET  /_local/stats      {"injected": <faults injected so far>, "calls": <count>}
-Run: python -m local.backend.server --port 0 --port-file PATH
+Run: python -m mlops_sagemaker_modelpackage_local.backend.server --port 0 --port-file PATH
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import BaseWSGIServer
 from werkzeug.wrappers import Request, Response
 
-from local import serving
+from mlops_sagemaker_modelpackage_local import serving
 
 from .responses import install
 from .settings import CONTROL

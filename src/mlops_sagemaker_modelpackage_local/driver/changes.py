@@ -92,8 +92,10 @@ class ResourceChange:
 @dataclass
 class ChangeSet:
     """`changes` run in order; `cleanup` after they all succeed (removed resources, in reverse
-    dependency order). `errors` refuse the operation before it starts; `failures` are resources
-    whose properties break their schema (CloudFormation fails them when it reaches them)."""
+    dependency order). A rollback's change set says so (`rollback`) and carries the properties
+    it restores; a template's resolves them as it runs (`bindings`). `errors` refuse the
+    operation before it starts; `failures` are resources whose properties break their schema
+    (CloudFormation fails them when it reaches them)."""
 
     name: str
     changes: list[ResourceChange] = field(default_factory=list)
@@ -103,6 +105,7 @@ class ChangeSet:
     warnings: list[str] = field(default_factory=list)
     outputs: Json = field(default_factory=dict)
     bindings: Bindings | None = None  # resolves the template against the stack as it runs
+    rollback: bool = False  # undoes an operation (rollback.py): carries its properties
 
     @property
     def valid(self) -> bool:

@@ -14,15 +14,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import regex
 from jsonschema import Draft7Validator, ValidationError, validators
 
 Json = dict[str, Any]
-ROOT = Path(__file__).resolve().parents[2]
-OUR_SCHEMA = ROOT / "mlops-sagemaker-modelpackage.json"
+# The type's schema, installed with this package (in the repository: a link to the one schema)
+OUR_SCHEMA = (
+    resources.files("mlops_sagemaker_modelpackage_local")
+    / "schemas"
+    / "mlops-sagemaker-modelpackage.json"
+)
 GROUP_TYPE = "AWS::SageMaker::ModelPackageGroup"
 CDK_METADATA_TYPE = "AWS::CDK::Metadata"
 NUMERIC = {"integer": int, "number": float}

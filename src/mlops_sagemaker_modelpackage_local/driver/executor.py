@@ -99,7 +99,7 @@ class Executor:
         self, change: ResourceChange, change_set: ChangeSet, state: StackState, journal: Journal
     ) -> None:
         current = self._current(change)
-        rollback = change_set.bindings is None
+        rollback = change_set.rollback
         what = f"in place: {', '.join(change.changed)}"
         self.events(
             change.logical_id, "UPDATE_IN_PROGRESS", f"rollback {what}" if rollback else what

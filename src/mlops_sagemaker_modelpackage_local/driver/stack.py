@@ -15,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import adopt, planner, rollback
+from . import planner, rollback
 from .changes import ChangeSet, Kind
 from .events import Events
 from .executor import Executor, Failure
 from .intrinsics import TemplateError
-from .journal import Done, Journal
+from .journal import Journal
 from .logs import HandlerLogs
 from .provisioners import Context, Environment, Provisioner, provisioners
 from .report import describe, output_lines
@@ -157,8 +157,7 @@ class Stack:
             failure = failures[0]
             self.state.status = self._after_failure(action, journal, failure, roll_back)
             failed = failure.change.logical_id
-            verbs = {Kind.CREATE: "create", Kind.IMPORT: "import"}
-            verb = verbs.get(failure.change.kind, "update")
+            verb = rollback.VERBS.get(failure.change.kind, "update")
             reason = f"{failed} failed to {verb}: {failure.reason}"
             self.revisions.append(Revision(name, self.status, reason))
             self._tell(name, self.status, reason)
@@ -192,100 +191,48 @@ class Stack:
         """A resource a cleanup could not delete: out of the stack's template, still in the
         account; the next cleanup or the stack's delete tries again."""
         resource = failure.change.current
-        if resource is None:
-            return
-        if self.state.resources.get(resource.logical_id) is resource:
+        if resource is not None and self.state.resources.get(resource.logical_id) is resource:
             del self.state.resources[resource.logical_id]
-        if resource not in self.state.leftovers:
-            self.state.leftovers.append(resource)
+        rollback.leave_behind(self.state, [resource])
 
     def _after_failure(
         self, action: str, journal: Journal, failure: Failure, roll_back: bool
     ) -> str:
         """CloudFormation's response to a failed `action`; returns the stack's final status."""
-        failed = failure.change.logical_id
-        if action == "IMPORT":  # a stack has no IMPORT_FAILED status: an import always rolls back
-            self.history["rolled back"] += 1
-            self.events(
-                self.name,
-                "IMPORT_ROLLBACK_IN_PROGRESS",
-                f"The following resource(s) failed to import: [{failed}].",
-            )
-            self.executor.apply(adopt.undo_import(journal), self.state, journal, keep_going=True)
-            self.events(self.name, "IMPORT_ROLLBACK_COMPLETE")
-            return "IMPORT_ROLLBACK_COMPLETE"
-        created = failure.change.kind == Kind.CREATE
-        cause = (
-            f"The following resource(s) failed to {'create' if created else 'update'}: [{failed}]."
-        )
-        if not roll_back:
-            self.state.leftovers += [
-                e.before for e in journal.of(Done.REPLACED) if e.before is not None
-            ]
-            self.state.leftovers += [
-                e.after
-                for e in journal.of(Done.CREATED)
-                if self.state.resources.get(e.after.logical_id) is not e.after
-            ]
+        cause = rollback.failed_to([failure.change])
+        if not roll_back and action != "IMPORT":  # an import always rolls back
+            rollback.leave_behind(self.state, rollback.left_by(journal))
             self.events(
                 self.name, f"{action}_FAILED", f"{cause} Rollback disabled: {failure.reason}"
             )
             self.history["failed, kept (rollback disabled)"] += 1
             return f"{action}_FAILED"
         self.history["rolled back"] += 1
-        if action == "CREATE":
-            self.events(self.name, "ROLLBACK_IN_PROGRESS", f"{cause} Rollback requested by user.")
-            undo = rollback.undo_create(journal)
-            undeleted = self.executor.apply(undo, self.state, journal, keep_going=True)
-            for left in undeleted:  # stays the stack's; a later delete tries again
-                resource = left.change.current
-                if (
-                    resource is not None
-                    and self.state.resources.get(left.change.logical_id) is not resource
-                ):
-                    self.state.leftovers.append(resource)
-            if undeleted:
-                names = ", ".join(f.change.logical_id for f in undeleted)
-                self.events(
-                    self.name,
-                    "ROLLBACK_FAILED",
-                    f"The following resource(s) failed to delete: [{names}].",
-                )
-                return "ROLLBACK_FAILED"
-            self.events(self.name, "ROLLBACK_COMPLETE")
-            return "ROLLBACK_COMPLETE"
-        self.events(self.name, "UPDATE_ROLLBACK_IN_PROGRESS", cause)
-        undo = rollback.undo_update(journal)
-        failed_back = self.executor.apply(undo, self.state, journal, keep_going=True)
-        if failed_back:  # what this update created stays until the stack is deleted
-            for change in undo.cleanup:
-                current = change.current
-                if (
-                    current is not None
-                    and self.state.resources.get(change.logical_id) is not current
-                ):
-                    self.state.leftovers.append(current)
-            self.events(
-                self.name,
-                "UPDATE_ROLLBACK_FAILED",
-                " ".join(
-                    f"The following resource(s) failed to update: [{f.change.logical_id}]. "
-                    f"{f.reason}"
-                    for f in failed_back
-                ),
+        undo, statuses = rollback.UNDO[action]
+        change_set = undo(journal)
+        self.events(self.name, statuses.in_progress, cause + statuses.requested)
+        failed = self.executor.apply(change_set, self.state, journal, keep_going=True)
+        if failed:  # what could not be undone stays until the stack is deleted
+            rollback.leave_behind(
+                self.state,
+                [f.change.current for f in failed] + [c.current for c in change_set.cleanup],
             )
-            return "UPDATE_ROLLBACK_FAILED"
-        self.events(self.name, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
-        for change in undo.cleanup:  # out of the stack first: a failed delete leaves it behind
-            if (
-                change.current is not None
-                and self.state.resources.get(change.logical_id) is change.current
+            self.events(self.name, statuses.failed, rollback.failed_to(f.change for f in failed))
+            return statuses.failed
+        if statuses.cleanup:
+            self.events(self.name, statuses.cleanup)
+            for change in change_set.cleanup:  # out of the stack first: a failed delete leaves it
+                if (
+                    change.current is not None
+                    and self.state.resources.get(change.logical_id) is change.current
+                ):
+                    del self.state.resources[change.logical_id]
+            for left in self.executor.apply(
+                change_set, self.state, journal, cleanup=True, keep_going=True
             ):
-                del self.state.resources[change.logical_id]
-        for left in self.executor.apply(undo, self.state, journal, cleanup=True, keep_going=True):
-            self._leave(left)
-        self.events(self.name, "UPDATE_ROLLBACK_COMPLETE")
-        return "UPDATE_ROLLBACK_COMPLETE"
+                self._leave(left)
+        self.events(self.name, statuses.complete)
+        return statuses.complete
 
     def _tell(self, name: str, status: str, reason: str = "") -> None:
         if reason:

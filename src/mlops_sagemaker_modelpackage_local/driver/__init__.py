@@ -1,0 +1,1 @@
+"""A local CloudFormation driver: plays CloudFormation's side of the handler protocol."""

@@ -1,0 +1,236 @@
+"""Run templates through the real handlers, as CloudFormation would, and print its events.
+
+Each file is a template revision; a folder's files are revisions in name order (2- before
+10-). Every revision is planned (a change set), then executed; the stack is deleted at the end.
+
+examples:
+  modelpackage-rehearse examples/registry-flow
+      every revision in order, then delete the stack
+  modelpackage-rehearse a.yaml b.yaml --keep
+      leave the stack's resources at the end
+  modelpackage-rehearse examples/registry-flow --validate
+      check every revision and print its change set; nothing runs
+  modelpackage-rehearse examples/registry-flow --aws
+      YOUR account: real model packages
+  modelpackage-rehearse --before register.py --generate ARN [ARN ...] > adopt.yaml
+      a template for packages registered outside CloudFormation (here by register.py, run
+      first against the embedded SageMaker), from READ
+  modelpackage-rehearse FOLDER --before register.py --import LOGICAL_ID=ARN ...
+      the first revision imports those packages (an IMPORT change set); the others update
+
+By default a SageMaker is started in this process (the embedded backend, moto extended for
+model packages) and stopped at the end, so nothing leaves the machine. Paths are relative to the
+folder the command runs in; handler logs go to its .local/rehearsal-logs/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from . import adopt, adoption
+from .arguments import Refused, pairs, stack_name_of, stack_tags, templates_of
+from .deploy import FAST_WAIT, LOG_FOLDER, Options, rehearse
+from .environments import real_aws, target
+from .validate import validate
+
+
+def parser() -> argparse.ArgumentParser:
+    doc = __doc__ or ""
+    parser = argparse.ArgumentParser(
+        prog="modelpackage-rehearse",
+        description=doc.split("\n\n")[0],
+        epilog="\n\n".join(doc.split("\n\n")[1:]),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "templates", nargs="*", type=Path, help="template files, or folders of revisions"
+    )
+    parser.add_argument(
+        "--stack-name", default=None, help="the stack's name (default: demo-<folder>)"
+    )
+    parser.add_argument(
+        "--parameter", action="append", default=[], metavar="KEY=VALUE", help="a parameter value"
+    )
+    parser.add_argument(
+        "--tag", action="append", default=[], metavar="KEY=VALUE", help="a stack tag"
+    )
+    parser.add_argument(
+        "--fast", action="store_true", help=f"wait at most {FAST_WAIT} s between callbacks"
+    )
+    parser.add_argument("--keep", action="store_true", help="do not delete the stack at the end")
+    parser.add_argument(
+        "--disable-rollback",
+        action="store_true",
+        help="keep what a failed revision did (CREATE_FAILED / UPDATE_FAILED), as the AWS CLI does",
+    )
+    parser.add_argument(
+        "--verbose", action="store_true", help="handler logs inline instead of in the log file"
+    )
+    parser.add_argument(
+        "--log-file",
+        type=Path,
+        default=None,
+        help=f"where handler logs go (default: a new file in ./{LOG_FOLDER}/)",
+    )
+    parser.add_argument(
+        "--aws",
+        action="store_true",
+        help="use your AWS credentials, not the local backend (with --validate: only your "
+        "account and region are read, for AWS::Region, AWS::AccountId and maps keyed by them)",
+    )
+    parser.add_argument(
+        "--drift",
+        action="store_true",
+        help="detect drift after each revision (non-zero status if any resource drifted)",
+    )
+    parser.add_argument(
+        "--validate",
+        action="store_true",
+        help="check the templates and print each change set; no handler runs",
+    )
+    parser.add_argument(
+        "--import",
+        dest="imports",
+        action="append",
+        default=[],
+        metavar="LOGICAL_ID=ARN",
+        help="import this existing package as the first revision's LOGICAL_ID (an IMPORT "
+        "change set: only the named resources, each with a DeletionPolicy, nothing else "
+        "changed); the following revisions are ordinary updates",
+    )
+    parser.add_argument(
+        "--generate",
+        nargs="+",
+        default=[],
+        metavar="ARN",
+        help="print a template for these existing packages (READ by identifier), instead of "
+        "deploying templates",
+    )
+    parser.add_argument(
+        "--resources-to-import",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="with --generate: also write the JSON that `aws cloudformation create-change-set "
+        "--resources-to-import file://FILE` takes",
+    )
+    parser.add_argument(
+        "--before",
+        action="append",
+        default=[],
+        metavar="SCRIPT",
+        help="run this script first (e.g. 'register.py --group churn'), with the embedded "
+        "SageMaker in its environment (AWS_ENDPOINT_URL_SAGEMAKER), as a pipeline registers "
+        "packages; with --aws, with your credentials",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line, run in this process; returns the exit status."""
+    arguments = parser()
+    args = arguments.parse_args(argv)
+    try:
+        return run(args)
+    except Refused as refused:
+        print(f"{arguments.prog}: error: {refused}", file=sys.stderr)
+        return 2
+
+
+def console() -> int:
+    """The console command `modelpackage-rehearse`: `main` with an output that outlives its
+    reader (`| head`)."""
+    sys.stdout = _ReaderGone(sys.stdout)
+    return main()
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.generate:
+        return adoption.print_template(generate_request(args))
+    imports = imports_of(args)
+    paths = templates_of(args.templates)
+    options = Options(
+        stack_name_of(args.stack_name, paths[0]),
+        parameters=pairs(args.parameter, "--parameter"),
+        tags=stack_tags(args.tag),
+        imports=imports,
+        before=args.before,
+        fast=args.fast,
+        keep=args.keep,
+        roll_back=not args.disable_rollback,
+        drift=args.drift,
+        verbose=args.verbose,
+        log_file=args.log_file,
+    )
+    if args.validate:
+        account = real_aws("--validate only reads your account and region.") if args.aws else None
+        return validate(paths, options.parameters, options.stack_name, imports, account)
+    with target(aws=args.aws) as where:  # --aws refuses here, before any log file
+        return rehearse(paths, options, where)
+
+
+def generate_request(args: argparse.Namespace) -> adoption.Request:
+    """`--generate`'s arguments, checked: it reads packages, it deploys nothing."""
+    if args.templates:
+        raise Refused("--generate reads existing packages: give ARNs, not templates")
+    if args.imports:
+        raise Refused(
+            "--import goes with templates (a deploy); --generate only prints the template to import"
+        )
+    return adoption.Request(
+        args.generate,
+        before=args.before,
+        resources_to_import=args.resources_to_import,
+        aws=args.aws,
+        verbose=args.verbose,
+        log_file=args.log_file,
+    )
+
+
+def imports_of(args: argparse.Namespace) -> dict[str, str]:
+    """`--import` values, checked with the other arguments of a deploy."""
+    if args.resources_to_import:
+        raise Refused("--resources-to-import goes with --generate")
+    if not args.templates:
+        raise Refused("give templates (files or folders of revisions), or --generate ARN ...")
+    try:
+        return adopt.imports_of(args.imports)
+    except adopt.ImportRefused as refused:
+        raise Refused(str(refused)) from refused
+
+
+class _ReaderGone:
+    """stdout that outlives its reader (`... | head`): once the pipe is closed, the rest of the
+    output is dropped and the run goes on to its end (the final delete included), instead of a
+    BrokenPipeError stopping it halfway with resources left behind."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                self._drop()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._drop()
+
+    def _drop(self) -> None:
+        self.gone = True
+        # the interpreter flushes the real stdout at exit: point it at nothing
+        os.dup2(os.open(os.devnull, os.O_WRONLY), self.stream.fileno())
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)

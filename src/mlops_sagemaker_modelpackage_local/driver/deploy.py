@@ -1,0 +1,120 @@
+"""A deploy rehearsal: the `--before` scripts, then every revision applied to one stack in turn
+(planned, then executed; a failure rolled back), drift detected after each if asked, the stack
+deleted at the end unless kept, and the summary.
+
+The exit status is 0 when every stack operation succeeded, 1 when one failed (the run goes on
+to the next revision and the final delete).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from . import drift, planner, script
+from .environments import Target
+from .events import Events
+from .intrinsics import TemplateError
+from .logs import HandlerLogs
+from .stack import Stack
+from .state import STUCK
+from .summary import summary
+from .template import Template
+
+# Handler logs: where no build step cleans, under the folder the command runs in
+LOG_FOLDER = Path(".local") / "rehearsal-logs"
+FAST_WAIT = 0.2
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to run the revisions (the command line's options, checked)."""
+
+    stack_name: str
+    parameters: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+    imports: dict[str, str] = field(default_factory=dict)  # the first revision imports these
+    before: list[str] = field(default_factory=list)
+    fast: bool = False
+    keep: bool = False
+    roll_back: bool = True
+    drift: bool = False
+    verbose: bool = False
+    log_file: Path | None = None
+
+
+def log_path(stack_name: str) -> Path:
+    """A new handler log file for this run, under the current folder's `.local/`."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    return (LOG_FOLDER / f"{stack_name}-{stamp}.log").absolute()
+
+
+def handler_logs(
+    stream: TextIO, name: str, *, verbose: bool = False, log_file: Path | None = None
+) -> HandlerLogs:
+    """Inline on `stream` with --verbose; else in `log_file` or a new file for the run `name`,
+    whose path is said on `stream` first."""
+    if verbose:
+        return HandlerLogs(stream=stream)
+    logs = HandlerLogs(path=log_file or log_path(name))
+    print(f"Handler logs: {logs.path}", file=stream)
+    return logs
+
+
+def rehearse(paths: list[Path], options: Options, target: Target) -> int:
+    """Deploy each revision in `paths` to one stack in `target`, then delete it."""
+    started = time.monotonic()
+    wait: Callable[[float], None] = (
+        (lambda s: time.sleep(min(s, FAST_WAIT))) if options.fast else time.sleep
+    )
+    stack = Stack(
+        options.stack_name,
+        target.env,
+        Events(sys.stdout),
+        wait=wait,
+        longest_wait=FAST_WAIT if options.fast else None,
+        logs=handler_logs(
+            sys.stdout, options.stack_name, verbose=options.verbose, log_file=options.log_file
+        ),
+        tags=options.tags,
+    )
+    if not script.run_all(options.before, target.env, target.endpoint, sys.stdout):
+        return 1
+    outcomes = apply_revisions(stack, paths, options)
+    if not options.keep and stack.status:  # no status: every revision was refused, no stack
+        outcomes.append(stack.delete())
+    print(summary(stack, len(paths), started, target.calls_made(), kept=options.keep))
+    if not all(outcomes):
+        print(f"\n{outcomes.count(False)} stack operation(s) failed", file=sys.stderr)
+    return 0 if all(outcomes) else 1
+
+
+def apply_revisions(stack: Stack, paths: list[Path], options: Options) -> list[bool]:
+    """Each revision in turn (and drift after it, if asked); whether each operation succeeded."""
+    outcomes: list[bool] = []
+    for index, path in enumerate(paths):
+        imports = options.imports if index == 0 else None
+        deployed = False
+        try:
+            template = Template.load(path, options.parameters)
+        except TemplateError as error:
+            errors = [f"{path}: {e}" for e in planner.errors_of(error)]
+            outcomes.append(stack.refuse(path.name, errors))
+        else:
+            outcomes.append(stack.deploy(template, roll_back=options.roll_back, imports=imports))
+            deployed = True
+        if imports and not outcomes[-1]:
+            # the later revisions were written for the imported packages: applied to a stack
+            # without them they would create new ones
+            stack.story.append(
+                "later revisions not applied: the import failed, and they would create"
+            )
+            stack.story.append("  the packages they were written to adopt")
+            break
+        if deployed and options.drift and stack.status not in STUCK:
+            outcomes.append(drift.detect(stack))
+    return outcomes

@@ -1,0 +1,75 @@
+"""`--validate`: every revision planned in turn, each change set printed, nothing run.
+
+Each revision is planned against the state the previous ones leave (a failing revision's
+rollback included), as a deploy would meet it; every error of every revision is reported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import planner
+from .intrinsics import TemplateError
+from .provisioners import Environment
+from .report import planned_output_lines
+from .resolution import Identity
+from .state import StackState
+from .template import Template
+
+REFUSED = "  (refused before any change: the stack stays as it was)"
+ROLLED_BACK = "  (would fail and roll back: the next revision starts from the same stack)"
+
+
+def identity_for(stack_name: str, account: Environment | None) -> Identity:
+    """The stack as planned: in `account` (--aws: its account and region, so that
+    AWS::AccountId, AWS::Region and the maps keyed by them resolve as a deploy there would),
+    else in the embedded SageMaker's."""
+    if account is None:
+        return Identity.planned(stack_name)
+    return Identity(
+        stack_name,
+        f"arn:aws:cloudformation:{account.region}:{account.account}:stack/{stack_name}/id",
+        account.account,
+        account.region,
+    )
+
+
+def validate(
+    paths: list[Path],
+    overrides: dict[str, str],
+    stack_name: str,
+    imports: dict[str, str] | None = None,
+    account: Environment | None = None,
+) -> int:
+    """Print each revision's change set; the exit status (1 on any error). `imports`: the first
+    revision is an IMPORT change set."""
+    identity = identity_for(stack_name, account)
+    state = StackState()
+    errors = 0
+    for index, path in enumerate(paths):
+        print(path.name)
+        try:
+            template = Template.load(path, overrides)
+            change_set = planner.plan(template, state, identity, imports if index == 0 else None)
+        except TemplateError as error:
+            problems = planner.errors_of(error)
+            print("\n".join(f"  ERROR {problem}" for problem in problems))
+            errors += len(problems)
+            print(REFUSED)
+            continue
+        print("\n".join(change_set.lines()))
+        if not change_set.valid:
+            errors += len(change_set.errors) + len(change_set.failures)
+            print(REFUSED if change_set.errors else ROLLED_BACK)
+            continue
+        print("\n".join(f"  {line}" for line in planned_output_lines(change_set)))
+        state = planner.simulate(change_set, state)
+    if state.resources:
+        print("stack delete")
+        print(
+            "\n".join(
+                f"  {c.logical_id:<28} {c.describe()}" for c in planner.deletion(state).changes
+            )
+        )
+    print(f"\n{errors} error(s) in {len(paths)} template revision(s)")
+    return 1 if errors else 0
