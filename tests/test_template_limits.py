@@ -18,14 +18,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from mlops_sagemaker_modelpackage_local.driver import limits
-from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.events import Events
 from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
 from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
-from tests.support.models import IMAGE
+from tests.support.rehearsal import run, unversioned
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -33,26 +32,6 @@ if TYPE_CHECKING:
 Json = dict[str, Any]
 GROUP_TYPE = "AWS::SageMaker::ModelPackageGroup"
 ROCKET = "\N{ROCKET}"  # U+1F680, beyond the Basic Multilingual Plane
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = driver_main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def package(**properties: Any) -> Json:
-    return {
-        "Type": "MLOps::SageMaker::ModelPackage",
-        "Properties": {
-            "InferenceSpecification": {
-                "Containers": [{"Image": IMAGE, "ModelDataUrl": "s3://models/m.tar.gz"}],
-                "SupportedContentTypes": ["text/csv"],
-                "SupportedResponseMIMETypes": ["text/csv"],
-            },
-            **properties,
-        },
-    }
 
 
 def group(name: str) -> Json:
@@ -155,7 +134,7 @@ def test_escaped_astral_characters_in_json_are_accepted_and_reach_sagemaker(
     path = tmp_path / "1.json"
     path.write_text(
         json.dumps(  # ensure_ascii: the rocket is written as its surrogate pair
-            {"Resources": {"Model": package(ModelPackageDescription=f"Churn model {ROCKET}")}}
+            {"Resources": {"Model": unversioned(ModelPackageDescription=f"Churn model {ROCKET}")}}
         )
     )
     assert "\\ud83d\\ude80" in path.read_text()
