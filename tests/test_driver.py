@@ -29,6 +29,7 @@ from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
 from tests.support.models import IMAGE
+from tests.support.rehearsal import run
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -744,12 +745,6 @@ def test_drift_applies_the_schemas_property_transform() -> None:
 
 
 # ---------------------------------------------------------------- issue 17: as CloudFormation does
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = driver_main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_read_only_properties_are_ignored_with_a_warning(

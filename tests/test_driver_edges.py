@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.events import Events
 from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
@@ -24,7 +23,7 @@ from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
 from tests.support.lint import lint
-from tests.support.models import IMAGE
+from tests.support.rehearsal import run, unversioned
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -32,26 +31,6 @@ if TYPE_CHECKING:
 Json = dict[str, Any]
 OURS = "MLOps::SageMaker::ModelPackage"
 GROUP_TYPE = "AWS::SageMaker::ModelPackageGroup"
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = driver_main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def unversioned(**properties: Any) -> Json:
-    return {
-        "Type": OURS,
-        "Properties": {
-            "InferenceSpecification": {
-                "Containers": [{"Image": IMAGE, "ModelDataUrl": "s3://models/m.tar.gz"}],
-                "SupportedContentTypes": ["text/csv"],
-                "SupportedResponseMIMETypes": ["text/csv"],
-            },
-            **properties,
-        },
-    }
 
 
 def write(folder: Path, name: str, resources: Json, **sections: Any) -> Path:

@@ -8,7 +8,6 @@ validates them (local/driver/schema.py: CloudFormation's regex dialect, its word
 from __future__ import annotations
 
 import io
-import json
 import re
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -22,7 +21,7 @@ from mlops_sagemaker_modelpackage_local.driver.resolution import Identity
 from mlops_sagemaker_modelpackage_local.driver.schema import type_schema
 from mlops_sagemaker_modelpackage_local.driver.state import StackState
 from mlops_sagemaker_modelpackage_local.driver.template import Template
-from tests.support.schema import ROOT, our_schema
+from tests.support.schema import ROOT
 
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*") if p.is_dir())
 TEMPLATES = sorted((ROOT / "examples").glob("*/*.yaml"))
@@ -144,31 +143,3 @@ def test_example_runs_through_the_driver(example: Path, tmp_path: Path) -> None:
     squeezed = re.sub(" +", " ", text)  # the event table's columns fit the longest name
     for words in expected:
         assert re.sub(" +", " ", words) in squeezed, text
-
-
-def test_deploy_role_grants_exactly_the_handler_permissions() -> None:
-    from cfn_flip import load_yaml  # noqa: PLC0415
-
-    schema = our_schema()
-    wanted = set().union(*(set(h["permissions"]) for h in schema["handlers"].values()))
-    template = json.loads(
-        json.dumps(load_yaml((ROOT / "deploy" / "register-type.yml").read_text()))
-    )
-    role = template["Resources"]["ExecutionRole"]["Properties"]
-    statements = role["Policies"][0]["PolicyDocument"]["Statement"]
-    actions = [
-        a
-        for s in statements
-        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
-    ]
-    assert sorted(actions) == sorted(wanted)  # each permission once
-    # iam:PassRole only to SageMaker (issue 16), every other action unconditioned
-    (pass_role,) = [s for s in statements if s["Action"] == "iam:PassRole"]
-    assert pass_role["Condition"] == {
-        "StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}
-    }
-    assert all("Condition" not in s for s in statements if s is not pass_role)
-    trust = role["AssumeRolePolicyDocument"]["Statement"][0]
-    assert set(trust["Condition"]) == {"StringEquals", "StringLike"}
-    assert "aws:SourceAccount" in trust["Condition"]["StringEquals"]
-    assert "aws:SourceArn" in trust["Condition"]["StringLike"]

@@ -123,9 +123,10 @@ def parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="SCRIPT",
-        help="run this script first (e.g. 'register.py --group churn'), with the embedded "
-        "SageMaker in its environment (AWS_ENDPOINT_URL_SAGEMAKER), as a pipeline registers "
-        "packages; with --aws, with your credentials",
+        help="run this script first (e.g. 'register.py --group churn'), as a pipeline registers "
+        "packages: isolated, every service it calls (STS, S3, ...) is the embedded backend, "
+        "with local credentials, whatever profile it names; with --aws, in your environment, "
+        "with your credentials",
     )
     return parser
 

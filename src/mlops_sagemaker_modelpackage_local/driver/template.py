@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import regex
-from cfnlint.decode import decode
+from cfnlint.decode import cfn_json, decode
 
+from . import limits
 from .intrinsics import Conditions, ParameterValue, TemplateError, references
 
 Json = dict[str, Any]
@@ -59,12 +60,17 @@ class TemplateErrors(TemplateError):
 
 
 def decoded(path: Path) -> Json:
-    """The template's body; TemplateErrors in CloudFormation's words if it is not well-formed."""
+    """The template's body; TemplateErrors in CloudFormation's words if it is not well-formed
+    or breaks one of its limits on a body (limits.py)."""
     if not path.is_file():
         raise TemplateErrors([f"{path}: no such template file"])
     kind = "JSON" if path.suffix == ".json" else "YAML"
+    raw = path.read_bytes()
+    errors = limits.body_errors(len(raw))
+    if errors:  # not decoded: CloudFormation reads no further
+        raise TemplateErrors(errors)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:  # e.g. saved as Latin-1: CloudFormation reads UTF-8
         raise TemplateErrors(
             [
@@ -72,26 +78,80 @@ def decoded(path: Path) -> Json:
                 "not UTF-8 text; save the file as UTF-8"
             ]
         ) from error
-    if text.lstrip().startswith("{"):  # JSON, strictly: cfn-lint would read it as YAML too
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as error:
-            raise TemplateErrors(
-                [
-                    "Template format error: JSON not well-formed. "
-                    f"(line {error.lineno}, column {error.colno}): {error.msg}"
-                ]
-            ) from error
+    json_text = text.lstrip().startswith("{")  # read as JSON, strictly
+    body = _json_body(text) if json_text else _yaml_body(path, kind)
+    if not isinstance(body, dict):
+        raise TemplateErrors(["Template format error: a template is a JSON object"])
+    too_deep = limits.depth_error(body)  # before anything else walks it
+    if too_deep:
+        raise TemplateErrors([too_deep])
+    plain: Json = json.loads(json.dumps(body))  # cfn-lint's nodes, as plain JSON values
+    return plain
+
+
+def _json_body(text: str) -> Any:
+    """JSON read as JSON, as CloudFormation reads it: cfn-lint's YAML reader refuses some valid
+    JSON, such as the escaped surrogate pairs that spell characters beyond the Basic
+    Multilingual Plane ("\\ud83d\\ude80"). Duplicate keys are refused (cfn-lint's JSON reader)."""
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise TemplateErrors(
+            [
+                "Template format error: JSON not well-formed. "
+                f"(line {error.lineno}, column {error.colno}): {error.msg}"
+            ]
+        ) from error
+    except RecursionError as error:  # the decoder recurses per level: locate it on the text
+        raise TemplateErrors([limits.json_depth_error(text) or _too_deep("JSON")]) from error
+    too_deep = limits.depth_error(body)  # cfn-lint's JSON decoder recurses deeper per level
+    if too_deep:
+        raise TemplateErrors([limits.json_depth_error(text) or too_deep])
+    unpaired = _unpaired_surrogate(body)
+    if unpaired:
+        raise TemplateErrors([f"Template format error: JSON not well-formed. {unpaired}"])
+    try:
+        return cfn_json.loads(text)
+    except cfn_json.JSONDecodeError as error:
+        first = error.matches[0]
+        # cfn-lint counts lines from 0 where it marks a key (duplicates), from 1 elsewhere
+        line = first.linenumber + (1 if first.message.startswith("Duplicate found") else 0)
+        raise TemplateErrors(
+            [
+                "Template format error: JSON not well-formed. "
+                f"(line {line}, column {first.columnnumber}): {first.message}"
+            ]
+        ) from error
+
+
+def _yaml_body(path: Path, kind: str) -> Any:
     body, matches = decode(str(path))
     if matches or body is None:
         where = matches[0] if matches else None
+        if where is not None and "maximum recursion depth" in where.message:
+            raise TemplateErrors([_too_deep(kind)])  # cfn-lint's YAML reader recurses per level
         place = f" (line {where.linenumber}, column {where.columnnumber})" if where else ""
         detail = f": {where.message}" if where else ""
         raise TemplateErrors([f"Template format error: {kind} not well-formed.{place}{detail}"])
-    plain: Json = json.loads(json.dumps(body))  # cfn-lint's nodes, as plain JSON values
-    if not isinstance(plain, dict):
-        raise TemplateErrors(["Template format error: a template is a JSON object"])
-    return plain
+    return body
+
+
+def _too_deep(kind: str) -> str:
+    return f"Template format error: {kind} not well-formed: {limits.TOO_DEEP}"
+
+
+def _unpaired_surrogate(body: Any) -> str | None:
+    """A string holding half of a surrogate pair ("\\ud83d" alone), which JSON's decoder takes
+    and no UTF-8 text can hold: refused by name, not when the handler sends it on."""
+    for value in limits.strings(body):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            return (
+                f"\\u{ord(value[error.start]):04x} is half of a surrogate pair, with no other "
+                f"half (in {value[: error.start][-20:]!r}...)"
+            )
+    return None
 
 
 @dataclass
@@ -105,6 +165,7 @@ class Template:
     def load(cls, path: Path, overrides: dict[str, str] | None = None) -> Template:
         """Decode and check `path`; TemplateErrors listing every problem found."""
         body = decoded(path)
+        warnings = limits.body_warnings(path.stat().st_size)
         errors: list[str] = []
         unknown = sorted(set(body) - SECTIONS)
         if unknown:
@@ -122,7 +183,8 @@ class Template:
             body.get("Parameters") or {}, overrides or {}
         )
         errors += parameter_errors
-        template = cls(path, body, parameters, _not_emulated(body, parameters))
+        template = cls(path, body, parameters, warnings + _not_emulated(body, parameters))
+        errors += limits.resource_errors(template.declared)
         for logical_id, spec in template.declared.items():
             errors += _resource_errors(logical_id, spec)
         if errors:
