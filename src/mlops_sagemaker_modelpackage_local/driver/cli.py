@@ -35,20 +35,21 @@ from pathlib import Path
 from typing import TextIO
 
 from . import adopt, adoption, hook
-from .arguments import Refused, pairs, stack_name_of, stack_tags, templates_of
+from .arguments import (
+    Refused,
+    documented_parser,
+    pairs,
+    stack_name_of,
+    stack_tags,
+    templates_of,
+)
 from .deploy import FAST_WAIT, LOG_FOLDER, Options, rehearse
 from .environments import real_aws, target
 from .validate import validate
 
 
 def parser() -> argparse.ArgumentParser:
-    doc = __doc__ or ""
-    parser = argparse.ArgumentParser(
-        prog="modelpackage-rehearse",
-        description=doc.split("\n\n")[0],
-        epilog="\n\n".join(doc.split("\n\n")[1:]),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = documented_parser("modelpackage-rehearse", __doc__)
     parser.add_argument(
         "templates", nargs="*", type=Path, help="template files, or folders of revisions"
     )

@@ -21,7 +21,7 @@ from typing import Any
 
 from mlops_sagemaker_modelpackage_local.guard import engine
 
-from .arguments import Refused
+from .arguments import Refused, existing
 from .events import Events
 from .protocol import TYPE_NAME
 from .provisioners import StackFailure
@@ -52,9 +52,7 @@ def guard_hook(
         return None
     if validate:
         raise Refused("--guard runs as a hook before each resource operation: not with --validate")
-    missing = [str(p) for p in [rules, *input_parameters] if not p.exists()]
-    if missing:
-        raise Refused(f"--guard: {missing[0]}: no such file or folder")
+    existing([rules, *input_parameters], "--guard")
     try:
         engine.version()
     except engine.GuardUnavailable as error:

@@ -26,19 +26,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-from mlops_sagemaker_modelpackage_local.driver.arguments import Refused, templates_of
+from mlops_sagemaker_modelpackage_local.driver.arguments import (
+    Refused,
+    documented_parser,
+    existing,
+    templates_of,
+)
 
 from .engine import GuardUnavailable, Report, validate, version
 
 
 def parser() -> argparse.ArgumentParser:
-    doc = __doc__ or ""
-    parser = argparse.ArgumentParser(
-        prog="modelpackage-guard",
-        description=doc.split("\n\n")[0],
-        epilog="\n\n".join(doc.split("\n\n")[1:]),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = documented_parser("modelpackage-guard", __doc__)
     parser.add_argument("templates", nargs="+", type=Path, help="template files, or folders")
     parser.add_argument(
         "--rules",
@@ -87,12 +86,6 @@ def run(args: argparse.Namespace) -> int:
             parameters.append(stack)
         reports = validate(rules, templates, parameters)
     return print_reports(templates, reports, rules, version())
-
-
-def existing(paths: list[Path]) -> None:
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise Refused(f"{missing[0]}: no such file or folder")
 
 
 def print_reports(
