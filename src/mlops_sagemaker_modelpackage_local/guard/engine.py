@@ -154,8 +154,12 @@ def validate(
         said = (run.stderr or run.stdout).strip() or f"exit status {run.returncode}"
         raise GuardUnavailable(f"cfn-guard failed: {said}")
     try:
-        reports = {str(Path(r["name"]).resolve()): r for r in json.loads(run.stdout)}
-        return [report_of(reports[str(Path(each).resolve())]) for each in data]
+        listed = json.loads(run.stdout)
+        by_name = {str(Path(r["name"]).resolve()): r for r in listed}
+        wanted = [str(Path(each).resolve()) for each in data]
+        if not all(name in by_name for name in wanted) and len(listed) == len(data):
+            return [report_of(r) for r in listed]  # cfn-guard reads them in the order given
+        return [report_of(by_name[name]) for name in wanted]
     except (ValueError, KeyError, TypeError) as error:
         raise GuardUnavailable(f"cfn-guard's report could not be read: {error}") from error
 
