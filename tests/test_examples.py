@@ -66,11 +66,13 @@ def test_property_validation_catches_what_cfn_lint_lets_through(
     assert any(words in e for e in property_errors(properties)), property_errors(properties)
 
 
-FAILING_EXAMPLES = {"failed-update-rolls-back"}
+FAILING_EXAMPLES = {"failed-update-rolls-back", "governed-approval"}
 ADOPTED = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models"
 # What an example needs besides its folder: adopt-pipeline-versions registers its versions with
-# its own script first, as a pipeline would, then imports them.
+# its own script first, as a pipeline would, then imports them; governed-approval runs the
+# Guard rules of guard/ as a hook.
 ARGUMENTS = {
+    "governed-approval": ["--guard", str(ROOT / "guard")],
     "adopt-pipeline-versions": [
         "--before",
         str(ROOT / "examples" / "adopt-pipeline-versions" / "register_versions.py"),
@@ -128,6 +130,18 @@ def test_example_runs_through_the_driver(example: Path, tmp_path: Path) -> None:
             f"{ADOPTED}/2 (Completed; Approved)",
             "updated in place 1, replaced 0, deleted 0, imported 2, retained 2",
             f"left in the account (Retain): ChurnModelsVersion1 {ADOPTED}/1",
+        ],
+        "governed-approval": [
+            "HOOK_COMPLETE_FAILED: Hook failed with message: Template failed validation, the "
+            "following rule(s) failed: MODEL_PACKAGE_APPROVAL_DESCRIPTION.",
+            "ChurnModelVersion UPDATE_FAILED The following hook(s) failed: "
+            "[Private::Guard::ModelRegistry]",
+            "after 2-approve-without-description.yaml (UPDATE_ROLLBACK_COMPLETE): "
+            "ChurnModelVersion arn:aws:sagemaker:us-east-1:123456789012:model-package/"
+            "demo-governed-approval-churn/1 (Completed; PendingManualApproval)",
+            "after 3-approve.yaml (UPDATE_COMPLETE): ChurnModelVersion arn:aws:sagemaker:"
+            "us-east-1:123456789012:model-package/demo-governed-approval-churn/1 "
+            "(Completed; Approved)",
         ],
         "failed-update-rolls-back": [
             "ChallengerModelVersion       CREATE_FAILED",

@@ -4,6 +4,7 @@ exit status 2."""
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -14,6 +15,25 @@ STACK_NAME = re.compile(r"[a-zA-Z][-a-zA-Z0-9]{0,127}")
 
 class Refused(Exception):
     """The command cannot start: one line for the user, no traceback."""
+
+
+def documented_parser(prog: str, doc: str | None) -> argparse.ArgumentParser:
+    """A command's parser whose help is its module's docstring: the first paragraph first, the
+    rest (examples, exit status) after the options."""
+    paragraphs = (doc or "").split("\n\n")
+    return argparse.ArgumentParser(
+        prog=prog,
+        description=paragraphs[0],
+        epilog="\n\n".join(paragraphs[1:]),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def existing(paths: list[Path], option: str = "") -> None:
+    """Refused unless every path exists (files or folders a command reads)."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise Refused(f"{option}{': ' if option else ''}{missing[0]}: no such file or folder")
 
 
 def revision_order(path: Path) -> list[tuple[int, str]]:

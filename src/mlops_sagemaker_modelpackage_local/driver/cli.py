@@ -17,6 +17,9 @@ examples:
       first against the embedded SageMaker), from READ
   modelpackage-rehearse FOLDER --before register.py --import LOGICAL_ID=ARN ...
       the first revision imports those packages (an IMPORT change set); the others update
+  modelpackage-rehearse examples/governed-approval --guard guard
+      the rules in guard/ run as a Guard hook before each create and update; a violation
+      fails that resource (nothing is called) and the stack rolls back
 
 By default a SageMaker is started in this process (the embedded backend, moto extended for
 model packages) and stopped at the end, so nothing leaves the machine. Paths are relative to the
@@ -31,21 +34,22 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from . import adopt, adoption
-from .arguments import Refused, pairs, stack_name_of, stack_tags, templates_of
+from . import adopt, adoption, hook
+from .arguments import (
+    Refused,
+    documented_parser,
+    pairs,
+    stack_name_of,
+    stack_tags,
+    templates_of,
+)
 from .deploy import FAST_WAIT, LOG_FOLDER, Options, rehearse
 from .environments import real_aws, target
 from .validate import validate
 
 
 def parser() -> argparse.ArgumentParser:
-    doc = __doc__ or ""
-    parser = argparse.ArgumentParser(
-        prog="modelpackage-rehearse",
-        description=doc.split("\n\n")[0],
-        epilog="\n\n".join(doc.split("\n\n")[1:]),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = documented_parser("modelpackage-rehearse", __doc__)
     parser.add_argument(
         "templates", nargs="*", type=Path, help="template files, or folders of revisions"
     )
@@ -128,6 +132,24 @@ def parser() -> argparse.ArgumentParser:
         "with local credentials, whatever profile it names; with --aws, in your environment, "
         "with your credentials",
     )
+    parser.add_argument(
+        "--guard",
+        type=Path,
+        default=None,
+        metavar="RULES",
+        help="run these Guard rules (a .guard file or a folder of them) with cfn-guard as a "
+        "Guard hook does, before each create and update of this type and of model package "
+        "groups; a violation fails that resource as a failed hook (FailureMode FAIL)",
+    )
+    parser.add_argument(
+        "--guard-input-parameters",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="with --guard: YAML or JSON merged into the hook's input, as the hook's "
+        "Options.InputParams (e.g. ModelApprovalStacks: [churn-prod])",
+    )
     return parser
 
 
@@ -166,6 +188,7 @@ def run(args: argparse.Namespace) -> int:
         drift=args.drift,
         verbose=args.verbose,
         log_file=args.log_file,
+        guard=hook.guard_hook(args.guard, args.guard_input_parameters, validate=args.validate),
     )
     if args.validate:
         account = real_aws("--validate only reads your account and region.") if args.aws else None

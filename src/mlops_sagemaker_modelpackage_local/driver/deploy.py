@@ -18,6 +18,7 @@ from typing import TextIO
 from . import drift, planner, script
 from .environments import Target
 from .events import Events
+from .hook import GuardHook
 from .intrinsics import TemplateError
 from .logs import HandlerLogs
 from .stack import Stack
@@ -45,6 +46,7 @@ class Options:
     drift: bool = False
     verbose: bool = False
     log_file: Path | None = None
+    guard: GuardHook | None = None  # --guard: a Guard hook before each create and update
 
 
 def log_path(stack_name: str) -> Path:
@@ -81,6 +83,7 @@ def rehearse(paths: list[Path], options: Options, target: Target) -> int:
             sys.stdout, options.stack_name, verbose=options.verbose, log_file=options.log_file
         ),
         tags=options.tags,
+        hook=options.guard,
     )
     if not script.run_all(options.before, target.env, target.endpoint, sys.stdout):
         return 1

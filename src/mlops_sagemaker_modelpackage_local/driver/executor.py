@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .changes import ChangeSet, Kind, ResourceChange
 from .events import Events
+from .hook import HookPoint
 from .intrinsics import TemplateError
 from .journal import Done, Journal
 from .provisioners import Provisioner, StackFailure
@@ -34,6 +35,7 @@ class Executor:
     provisioners: Mapping[str, Provisioner]
     events: Events
     history: Counter[str] = field(default_factory=Counter)
+    hook: HookPoint | None = None  # --guard: runs before each create and update
 
     def apply(
         self,
@@ -74,6 +76,7 @@ class Executor:
     ) -> None:
         self.events(change.logical_id, "CREATE_IN_PROGRESS")
         resource = self._new(change, change_set, state, "CREATE")
+        self._check(resource, "CREATE")
         self._provision(resource, "CREATE", journal, Done.CREATED)
         state.resources[change.logical_id] = resource
         self.history["created"] += 1
@@ -90,6 +93,7 @@ class Executor:
             f"({', '.join(change.replacing)} changed); hence creating one.",
         )
         resource = self._new(change, change_set, state, "UPDATE")
+        self._check(resource, "UPDATE", current.properties)
         self._provision(resource, "UPDATE", journal, Done.REPLACED, before=current)
         state.resources[change.logical_id] = resource
         self.history["replaced"] += 1
@@ -105,6 +109,8 @@ class Executor:
             change.logical_id, "UPDATE_IN_PROGRESS", f"rollback {what}" if rollback else what
         )
         desired = self._properties(change, change_set, state, "UPDATE")
+        if not rollback:  # before anything is journaled: a refused update changed nothing
+            self._check(current, "UPDATE", current.properties, desired)
         before = current.copy()
         if not rollback:
             journal.record(Done.UPDATED, current, before)
@@ -188,6 +194,24 @@ class Executor:
         self.events(change.logical_id, "IMPORT_ROLLBACK_COMPLETE", "left as it was")
 
     # ---------------------------------------------------------------- helpers
+
+    def _check(
+        self,
+        resource: Resource,
+        action: str,
+        previous: dict[str, object] | None = None,
+        desired: dict[str, object] | None = None,
+    ) -> None:
+        """The stack's hook, if any, before `action` of `resource` (to `desired`, by default its
+        properties); a refusal is the operation's failure."""
+        if self.hook is None:
+            return
+        properties = resource.properties if desired is None else desired
+        try:
+            self.hook.before(resource.logical_id, resource.type, action, properties, previous)
+        except StackFailure as failure:
+            self.events(resource.logical_id, f"{action}_FAILED", str(failure))
+            raise
 
     @staticmethod
     def _current(change: ResourceChange) -> Resource:

@@ -19,6 +19,7 @@ from . import planner, rollback
 from .changes import ChangeSet, Kind
 from .events import Events
 from .executor import Executor, Failure
+from .hook import GuardHook, HookPoint
 from .intrinsics import TemplateError
 from .journal import Journal
 from .logs import HandlerLogs
@@ -51,6 +52,7 @@ class Stack:
         logs: HandlerLogs | None = None,
         tags: dict[str, str] | None = None,
         longest_wait: float | None = None,
+        hook: GuardHook | None = None,
     ) -> None:
         self.name = name
         self.id = (
@@ -72,7 +74,8 @@ class Stack:
             longest_wait,
         )
         self.provisioners: dict[str, Provisioner] = provisioners(self.context)
-        self.executor = Executor(self.provisioners, events)
+        self.hook = HookPoint(hook, events, self.id, environment.account) if hook else None
+        self.executor = Executor(self.provisioners, events, hook=self.hook)
         self.state = StackState()
         self.outputs: dict[str, Json] = {}
         self.revisions: list[Revision] = []
