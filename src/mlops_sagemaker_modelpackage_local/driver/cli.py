@@ -12,6 +12,10 @@ examples:
       check every revision and print its change set; nothing runs
   modelpackage-rehearse examples/registry-flow --aws
       YOUR account: real model packages
+  modelpackage-rehearse examples/central-registry/training \
+        --endpoint-url http://127.0.0.1:4599 --account-id 222222222222
+      in account 222222222222 of the SageMaker `modelpackage-sagemaker` serves (started
+      beforehand): what the run leaves stays there for the next run, in any account
   modelpackage-rehearse --before register.py --generate ARN [ARN ...] > adopt.yaml
       a template for packages registered outside CloudFormation (here by register.py, run
       first against the embedded SageMaker), from READ
@@ -19,8 +23,10 @@ examples:
       the first revision imports those packages (an IMPORT change set); the others update
 
 By default a SageMaker is started in this process (the embedded backend, moto extended for
-model packages) and stopped at the end, so nothing leaves the machine. Paths are relative to the
-folder the command runs in; handler logs go to its .local/rehearsal-logs/.
+model packages) and stopped at the end, so nothing leaves the machine; --account-id picks the
+account there (default 123456789012). With --endpoint-url the stacks run against that
+SageMaker server instead (it wins over AWS_ENDPOINT_URL). Paths are relative to the folder the
+command runs in; handler logs go to its .local/rehearsal-logs/.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from typing import TextIO
 from . import adopt, adoption
 from .arguments import Refused, pairs, stack_name_of, stack_tags, templates_of
 from .deploy import FAST_WAIT, LOG_FOLDER, Options, rehearse
-from .environments import real_aws, target
+from .environments import Place, planned_account, target
 from .validate import validate
 
 
@@ -83,6 +89,20 @@ def parser() -> argparse.ArgumentParser:
         "account and region are read, for AWS::Region, AWS::AccountId and maps keyed by them)",
     )
     parser.add_argument(
+        "--endpoint-url",
+        default=None,
+        metavar="URL",
+        help="run against the SageMaker server at URL (`modelpackage-sagemaker` prints it), "
+        "which keeps what runs leave; wins over AWS_ENDPOINT_URL",
+    )
+    parser.add_argument(
+        "--account-id",
+        default=None,
+        metavar="ID",
+        help="the 12-digit account the stack runs in, on the embedded SageMaker or the "
+        "--endpoint-url server (default 123456789012)",
+    )
+    parser.add_argument(
         "--drift",
         action="store_true",
         help="detect drift after each revision (non-zero status if any resource drifted)",
@@ -123,9 +143,10 @@ def parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="SCRIPT",
-        help="run this script first (e.g. 'register.py --group churn'), with the embedded "
-        "SageMaker in its environment (AWS_ENDPOINT_URL_SAGEMAKER), as a pipeline registers "
-        "packages; with --aws, with your credentials",
+        help="run this script first (e.g. 'register.py --group churn'), with the local "
+        "SageMaker in its environment (AWS_ENDPOINT_URL_SAGEMAKER and _STS, the --account-id "
+        "account's access key), as a pipeline registers packages; with --aws, with your "
+        "credentials",
     )
     return parser
 
@@ -148,6 +169,11 @@ def console() -> int:
     return main()
 
 
+def place_of(args: argparse.Namespace) -> Place:
+    """Where the stacks run (--aws, --endpoint-url, --account-id), checked."""
+    return Place.of(aws=args.aws, endpoint_url=args.endpoint_url, account_id=args.account_id)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.generate:
         return adoption.print_template(generate_request(args))
@@ -166,10 +192,11 @@ def run(args: argparse.Namespace) -> int:
         verbose=args.verbose,
         log_file=args.log_file,
     )
+    place = place_of(args)
     if args.validate:
-        account = real_aws("--validate only reads your account and region.") if args.aws else None
+        account = planned_account(place)
         return validate(paths, options.parameters, options.stack_name, imports, account)
-    with target(aws=args.aws) as where:  # --aws refuses here, before any log file
+    with target(place) as where:  # --aws or --endpoint-url refuses here, before any log file
         return rehearse(paths, options, where)
 
 
@@ -185,7 +212,7 @@ def generate_request(args: argparse.Namespace) -> adoption.Request:
         args.generate,
         before=args.before,
         resources_to_import=args.resources_to_import,
-        aws=args.aws,
+        place=place_of(args),
         verbose=args.verbose,
         log_file=args.log_file,
     )

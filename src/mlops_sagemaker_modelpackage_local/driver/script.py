@@ -24,14 +24,16 @@ class ScriptFailed(RuntimeError):
 
 
 def environment_for(env: Caller, endpoint: str | None) -> dict[str, str]:
-    """The script's environment: this one, in the driver's region; with `endpoint` (the
-    embedded SageMaker) also its URL and the driver's local credentials."""
+    """The script's environment: this one, in the driver's region; with `endpoint` (a local
+    SageMaker) also its URL for SageMaker and STS (winning over AWS_ENDPOINT_URL) and the
+    driver's local credentials, in the stack's account."""
     values = dict(os.environ)
     values.update(AWS_REGION=env.region, AWS_DEFAULT_REGION=env.region)
     if endpoint is not None:
         values.pop("AWS_PROFILE", None)
         values.update(
             AWS_ENDPOINT_URL_SAGEMAKER=endpoint,
+            AWS_ENDPOINT_URL_STS=endpoint,
             AWS_ACCESS_KEY_ID=env.credentials["accessKeyId"],
             AWS_SECRET_ACCESS_KEY=env.credentials["secretAccessKey"],
             AWS_SESSION_TOKEN=env.credentials["sessionToken"],
@@ -54,7 +56,9 @@ def run(script: str, env: Caller, endpoint: str | None, stream: TextIO) -> None:
     """Run `script` to its end, its output (stdout and stderr) shown indented as it comes;
     ScriptFailed if it fails."""
     command = command_for(script)
-    where = f"the embedded SageMaker at {endpoint}" if endpoint else f"AWS ({env.region})"
+    where = (
+        f"the SageMaker at {endpoint}, account {env.account}" if endpoint else f"AWS ({env.region})"
+    )
     print(f"Running {script} against {where}", file=stream, flush=True)
     try:
         process = subprocess.Popen(
