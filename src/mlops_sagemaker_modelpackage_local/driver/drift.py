@@ -4,8 +4,8 @@ Every resource of our type and every AWS::SageMaker::ModelPackageGroup (its desc
 and resource policy) is READ with only the primary identifier; each property the template sets
 explicitly is compared with what READ returns (scalars as CloudFormation compares them, as
 strings; arrays the schema marks `insertionOrder: false`, and the tags, in any order; a JSON
-document property as one document whatever its form, documents.py; keys of objects the template
-does not set are ignored unless the object is a map); where they differ, the schema's
+document property as one document whatever its form, schema.same_document; keys of objects the
+template does not set are ignored unless the object is a map); where they differ, the schema's
 `propertyTransform` is applied to the expected value and compared again. Each difference is
 reported with its property path, expected and actual values and ADD / REMOVE / NOT_EQUAL; the
 resource is IN_SYNC or MODIFIED.
@@ -18,10 +18,16 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import documents
 from .provisioners import StackFailure
 from .resolution import OUR_TYPE
-from .schema import GROUP_TYPE, TypeSchema, as_sent, property_names, type_schema
+from .schema import (
+    GROUP_TYPE,
+    TypeSchema,
+    as_sent,
+    property_names,
+    same_document,
+    type_schema,
+)
 
 if TYPE_CHECKING:
     from .stack import Stack
@@ -81,8 +87,10 @@ def compare(schema: TypeSchema, expected: Json, actual: Json) -> list[Difference
             continue
         node = schema.document["properties"].get(name, {})
         if name in schema.documents:
-            if not documents.same(as_sent(value), as_sent(actual.get(name))):
-                differences.append(Difference(f"/{name}", value, actual.get(name), "NOT_EQUAL"))
+            if actual.get(name) is None:
+                differences.append(Difference(f"/{name}", value, None, "REMOVE"))
+            elif not same_document(value, actual[name]):
+                differences.append(Difference(f"/{name}", value, actual[name], "NOT_EQUAL"))
             continue
         tags = name == schema.tag_property
         if tags and isinstance(value, list) and isinstance(actual.get(name), list):

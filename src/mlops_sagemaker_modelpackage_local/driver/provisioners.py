@@ -26,7 +26,15 @@ from botocore.exceptions import ClientError
 from . import documents, protocol
 from .events import Events
 from .logs import HandlerLogs
-from .schema import CDK_METADATA_TYPE, GROUP_TYPE, TypeSchema, as_sent, type_schema
+from .schema import (
+    CDK_METADATA_TYPE,
+    GROUP_TYPE,
+    TypeSchema,
+    as_sent,
+    document_text,
+    same_document,
+    type_schema,
+)
 from .state import Resource
 
 if TYPE_CHECKING:
@@ -290,16 +298,14 @@ class GroupProvisioner:
                     ModelPackageGroupName=name
                 ),
             )
-        elif policy is not None and (
-            had_policy is None or not documents.same(as_sent(policy), as_sent(had_policy))
-        ):
+        elif policy is not None and (had_policy is None or not same_document(policy, had_policy)):
             self._put_policy(name, policy)
 
     def _put_policy(self, name: str, policy: Any) -> None:
         _api(
             "PutModelPackageGroupPolicy",
             lambda: self.sagemaker.put_model_package_group_policy(
-                ModelPackageGroupName=name, ResourcePolicy=documents.text(as_sent(policy))
+                ModelPackageGroupName=name, ResourcePolicy=document_text(policy)
             ),
         )
 

@@ -165,10 +165,22 @@ def changed_properties(old: Json, new: Json, documents: Collection[str] = frozen
         k
         for k in set(old) | set(new)
         if old.get(k) != new.get(k)
-        and (
-            k not in documents or not json_documents.same(as_sent(old.get(k)), as_sent(new.get(k)))
-        )
+        and (k not in documents or not same_document(old.get(k), new.get(k)))
     )
+
+
+def same_document(first: Any, second: Any) -> bool:
+    """Whether two values of a JSON document property (each an object or its JSON text) hold
+    the same document, compared as CloudFormation sends them (documents.py)."""
+    return json_documents.same(
+        as_sent(json_documents.parsed(first)), as_sent(json_documents.parsed(second))
+    )
+
+
+def document_text(document: Any) -> str:
+    """A JSON document property's value as an API takes it: compact JSON of what CloudFormation
+    sends (every scalar a string)."""
+    return json_documents.text(as_sent(json_documents.parsed(document)))
 
 
 def property_names(pointers: list[str]) -> set[str]:
