@@ -108,23 +108,16 @@ class GroupPolicyGrantsEveryone(CloudFormationLintRule):  # type: ignore[misc]
             return []
         sid = f"statement {statement['Sid']!r}" if statement.get("Sid") else "a statement"
         if "Principal" in statement and _everyone(statement["Principal"]):
-            where = path if path[-1] == POLICY else [*path, "Principal"]
-            return [
-                RuleMatch(
-                    where,
-                    f"{POLICY}: {sid} allows '*' as principal: every AWS account could act on "
-                    "this group's model versions; name the accounts or roles, or add a "
-                    "Condition (aws:PrincipalOrgID)",
-                )
-            ]
-        if "NotPrincipal" in statement:
-            where = path if path[-1] == POLICY else [*path, "NotPrincipal"]
-            return [
-                RuleMatch(
-                    where,
-                    f"{POLICY}: {sid} allows everyone but its NotPrincipal: every other AWS "
-                    "account could act on this group's model versions; name the accounts or "
-                    "roles instead",
-                )
-            ]
-        return []
+            element = "Principal"
+            words = f"{sid} allows '*' as principal: every AWS account could act on"
+            fix = "name the accounts or roles, or add a Condition (aws:PrincipalOrgID)"
+        elif "NotPrincipal" in statement:
+            element = "NotPrincipal"
+            words = (
+                f"{sid} allows everyone but its NotPrincipal: every other AWS account could act on"
+            )
+            fix = "name the accounts or roles instead"
+        else:
+            return []
+        where = path if path[-1] == POLICY else [*path, element]  # JSON text: the property
+        return [RuleMatch(where, f"{POLICY}: {words} this group's model versions; {fix}")]
