@@ -80,7 +80,11 @@ STEPS = [
         [str(HERE / "training"), "--stack-name", "churn-training", *DEPLOY],
         0,
         "versions 1 and 2 registered by group ARN (in the registry account); 1 approved",
-        [f"ChurnModelVersion1 {VERSION.format(1)} (Completed; Approved)"],
+        [
+            f"ChurnModelVersion1 {VERSION.format(1)} (Completed; Approved)",
+            # READ names the group by ARN, as the template does: no drift
+            "drift ChurnModelVersion2: IN_SYNC",
+        ],
     ),
     Step(
         "deployment",
