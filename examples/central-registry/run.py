@@ -91,7 +91,10 @@ STEPS = [
         ["--generate", VERSION.format(2)],
         0,
         "reads version 2: the template names the group by its ARN",
-        [f"ModelPackageGroupName: arn:aws:sagemaker:{REGION}:{ACCOUNTS['registry']}:"],
+        [
+            "  ChurnModelsVersion2:",  # the logical id from the group's name, not its ARN
+            f"ModelPackageGroupName: arn:aws:sagemaker:{REGION}:{ACCOUNTS['registry']}:",
+        ],
     ),
     Step(
         "deployment",
