@@ -34,7 +34,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src tests tools local bench cdk/mlops_sagemaker_modelpackage_cdk cfn-lint-rules/mlops_sagemaker_modelpackage_cfnlint examples/cdk-registry-flow/app
+	$(BIN)/mypy src tests tools local bench cdk/mlops_sagemaker_modelpackage_cdk cfn-lint-rules/mlops_sagemaker_modelpackage_cfnlint examples/cdk-registry-flow/app examples/central-registry/run.py
 
 validate: $(STAMP)
 	@# The \p{...} patterns are Java regexes (CloudFormation's registry validates with Java);
@@ -50,7 +50,7 @@ generated: $(STAMP)
 
 # cfn-lint with this type's rules (.cfnlintrc: cfn-lint-rules/), exactly the command the README
 # gives for CI: make lint-templates TEMPLATES="a.yaml b.yaml" (default: every template here).
-TEMPLATES ?= $(wildcard examples/*/*.yaml) test/setup.yml $(wildcard deploy/*.yml)
+TEMPLATES ?= $(wildcard examples/*/*.yaml examples/*/*/*.yaml) test/setup.yml $(wildcard deploy/*.yml)
 lint-templates: $(STAMP)
 	$(BIN)/cfn-lint -- $(TEMPLATES)
 

@@ -231,9 +231,10 @@ def test_call_log_records_key_parameters(
 ) -> None:
     arn = sagemaker.create_model_package(ModelPackageName="p")["ModelPackageArn"]
     sagemaker.describe_model_package(ModelPackageName=arn)
+    account = "123456789012"  # the caller's: any access key id but a 12-digit one
     assert backend.calls() == [
-        {"operation": "CreateModelPackage", "ModelPackageName": "p"},
-        {"operation": "DescribeModelPackage", "ModelPackageName": arn},
+        {"operation": "CreateModelPackage", "account": account, "ModelPackageName": "p"},
+        {"operation": "DescribeModelPackage", "account": account, "ModelPackageName": arn},
     ]
     backend.reset_calls()
     assert backend.calls() == []

@@ -2,13 +2,16 @@
 
 They are linted by tests/test_lint_rules.py (cfn-lint with this type's rules, as `make
 lint-templates`); properties are also validated here against the schema itself, as the driver
-validates them (local/driver/schema.py: CloudFormation's regex dialect, its words).
+validates them (local/driver/schema.py: CloudFormation's regex dialect, its words). An example
+is a folder of revisions, or (central-registry) a folder per account with its own runner.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
+import sys
 from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
@@ -23,8 +26,10 @@ from mlops_sagemaker_modelpackage_local.driver.state import StackState
 from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.schema import ROOT
 
+# Examples of several accounts, each run by its own runner (run.py) against one server
+MULTI_ACCOUNT = {"central-registry"}
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*") if p.is_dir())
-TEMPLATES = sorted((ROOT / "examples").glob("*/*.yaml"))
+TEMPLATES = sorted([*(ROOT / "examples").glob("*/*.yaml"), *(ROOT / "examples").glob("*/*/*.yaml")])
 OTHER_TEMPLATES = [ROOT / "test" / "setup.yml", *sorted((ROOT / "deploy").glob("*.yml"))]
 OUR_TYPE = "MLOps::SageMaker::ModelPackage"
 
@@ -37,7 +42,11 @@ def property_errors(properties: dict[str, Any]) -> list[str]:
 def test_every_example_has_revisions() -> None:
     assert len(EXAMPLES) >= 4
     for example in EXAMPLES:
-        assert list(example.glob("*.yaml")), example
+        assert list(
+            example.glob("*.yaml")
+            if example.name not in MULTI_ACCOUNT
+            else example.glob("*/*.yaml")
+        ), example
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -45,7 +54,7 @@ def test_example_properties_follow_the_schema(path: Path) -> None:
     change_set = planner.plan(Template.load(path), StackState(), Identity.planned("examples"))
     assert change_set.valid, change_set.lines()
     ours = [change for change in change_set.changes if change.type == OUR_TYPE]
-    assert ours
+    assert ours or path.parent.name == "central"  # the registry account's stack: a group only
     for change in ours:
         assert property_errors(change.properties) == []
 
@@ -84,7 +93,9 @@ ARGUMENTS = {
 }
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "example", [e for e in EXAMPLES if e.name not in MULTI_ACCOUNT], ids=lambda p: p.name
+)
 def test_example_runs_through_the_driver(example: Path, tmp_path: Path) -> None:
     output = io.StringIO()
     with redirect_stdout(output):
@@ -157,3 +168,28 @@ def test_example_runs_through_the_driver(example: Path, tmp_path: Path) -> None:
     squeezed = re.sub(" +", " ", text)  # the event table's columns fit the longest name
     for words in expected:
         assert re.sub(" +", " ", words) in squeezed, text
+
+
+def test_central_registry_runs_three_accounts_against_one_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """examples/central-registry/run.py as a user runs it: it starts `modelpackage-sagemaker`
+    and runs each account's commands against it; every step must end as it says."""
+    spec = importlib.util.spec_from_file_location(
+        "central_registry_run", ROOT / "examples" / "central-registry" / "run.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    runner = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, runner)  # its dataclasses look themselves up
+    spec.loader.exec_module(runner)
+    output = io.StringIO()
+    with redirect_stdout(output):
+        code = runner.main(["--log-folder", str(tmp_path)])
+    text = output.getvalue()
+    assert code == 0, text
+    outcomes = re.findall(r"^==> (\w+) account (\d{12}): .*: ok$", text, flags=re.MULTILINE)
+    assert [account for account, _ in outcomes] == [step.account for step in runner.STEPS]
+    assert {name for name, _ in outcomes} == {"registry", "training", "deployment", "outsider"}
+    assert "  version 1: Approved\n  version 2: PendingManualApproval" in text
+    assert "PutModelPackageGroupPolicy calls: 1" in text

@@ -19,6 +19,7 @@ from tests.support.schema import ROOT, our_schema
 RULES_FILE = ROOT / "cfn-lint-rules/mlops_sagemaker_modelpackage_cfnlint/rules/modelpackage.py"
 TEMPLATES = [
     *sorted((ROOT / "examples").glob("*/*.yaml")),
+    *sorted((ROOT / "examples").glob("*/*/*.yaml")),  # an example of several accounts
     ROOT / "test" / "setup.yml",
     *sorted((ROOT / "deploy").glob("*.yml")),
 ]

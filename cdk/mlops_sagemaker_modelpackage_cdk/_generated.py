@@ -2465,9 +2465,10 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             handler generates a unique name from the logical ID. Not returned for versioned
             packages.
         :param model_package_group_name: Name or ARN of the model package group to register a
-            new version in. Create-only. Makes the package versioned; read returns the group's name,
-            and the schema's propertyTransform lets CloudFormation compare an ARN written in the
-            template with it.
+            new version in. Create-only. Makes the package versioned; read returns the group's name
+            (its ARN when the group is in another account than the stack, as a group of a central
+            registry), and the schema's propertyTransform lets CloudFormation compare an ARN written
+            in the template with the name.
         :param model_package_version: Read-only: only SageMaker sets it and CloudFormation
             ignores a value set in a template (cfn-lint W9001); accepted for compatibility with
             aws_cdk.aws_sagemaker.CfnModelPackage. Read attr_model_package_version. Version number
@@ -2593,8 +2594,9 @@ class CfnModelPackage(_runtime.ModelPackageResource):
     @property
     def model_package_group_name(self) -> str | None:
         """Name or ARN of the model package group to register a new version in. Create-only. Makes the
-        package versioned; read returns the group's name, and the schema's propertyTransform lets
-        CloudFormation compare an ARN written in the template with it.
+        package versioned; read returns the group's name (its ARN when the group is in another
+        account than the stack, as a group of a central registry), and the schema's
+        propertyTransform lets CloudFormation compare an ARN written in the template with the name.
         """
         return self._get("model_package_group_name")  # type: ignore[no-any-return]
 
@@ -3123,9 +3125,10 @@ class CfnModelPackageProps(_runtime.Struct):
         this or ModelPackageGroupName, never both (the schema says so); with neither, the handler
         generates a unique name from the logical ID. Not returned for versioned packages.
     :param model_package_group_name: Name or ARN of the model package group to register a new
-        version in. Create-only. Makes the package versioned; read returns the group's name, and the
-        schema's propertyTransform lets CloudFormation compare an ARN written in the template with
-        it.
+        version in. Create-only. Makes the package versioned; read returns the group's name (its ARN
+        when the group is in another account than the stack, as a group of a central registry), and
+        the schema's propertyTransform lets CloudFormation compare an ARN written in the template
+        with the name.
     :param model_package_version: Read-only: only SageMaker sets it and CloudFormation ignores a
         value set in a template (cfn-lint W9001); accepted for compatibility with
         aws_cdk.aws_sagemaker.CfnModelPackage. Read attr_model_package_version. Version number
@@ -3362,8 +3365,9 @@ class CfnModelPackageProps(_runtime.Struct):
     @property
     def model_package_group_name(self) -> str | None:
         """Name or ARN of the model package group to register a new version in. Create-only. Makes the
-        package versioned; read returns the group's name, and the schema's propertyTransform lets
-        CloudFormation compare an ARN written in the template with it.
+        package versioned; read returns the group's name (its ARN when the group is in another
+        account than the stack, as a group of a central registry), and the schema's
+        propertyTransform lets CloudFormation compare an ARN written in the template with the name.
         """
         return self._get("model_package_group_name")  # type: ignore[no-any-return]
 

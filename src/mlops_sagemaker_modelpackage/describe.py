@@ -44,12 +44,18 @@ def describe_existing(client: SageMakerClient, arn: str) -> Plain:
     return described
 
 
-def read_back(client: SageMakerClient, arn: str, described: Plain | None = None) -> Plain:
-    """The model as SageMaker holds it, in its canonical form (reusing a Describe in hand)."""
+def read_back(
+    client: SageMakerClient,
+    arn: str,
+    described: Plain | None = None,
+    caller_account: str | None = None,
+) -> Plain:
+    """The model as SageMaker holds it, in its canonical form (reusing a Describe in hand), as
+    seen from `caller_account` (a group in another account is named by its ARN)."""
     if described is None:
         described = describe_existing(client, arn)
     package_tags = None if is_versioned_arn(arn) else tags.read(client, arn)
-    return model_from_describe(described, package_tags)
+    return model_from_describe(described, package_tags, caller_account)
 
 
 def failure_text(described: Plain | None) -> str:

@@ -62,6 +62,30 @@ def is_not_found(error: ClientError) -> bool:
     )
 
 
+# IAM's refusal of a call on another account's model package group, as SageMaker words it.
+_REFUSED_BY_GROUP = re.compile(
+    r"User: (?P<caller>\S+) is not authorized to perform: (?P<action>\S+) on resource: "
+    r"arn:[^:\s]+:sagemaker:[^:\s]*:(?P<account>\d{12}):"
+    r"(?:model-package-group/(?P<group>[^/\s]+)|model-package/(?P<versions>[^/\s]+)/\S+)\s+"
+    r"(?P<why>because no resource-based policy allows|with an explicit deny in a resource-based)"
+)
+
+
+def refused_by_group_policy(operation: str, message: str) -> str | None:
+    """What a group's resource policy refused, in words that say where to change it; None when
+    the refusal is not a group policy's."""
+    found = _REFUSED_BY_GROUP.search(message)
+    if found is None:
+        return None
+    group = found["group"] or found["versions"]
+    how = "explicitly denies" if found["why"].startswith("with") else "does not allow"
+    return (
+        f"{operation} was refused by the group's resource policy: model package group {group} "
+        f"in account {found['account']} {how} {found['action']} to {found['caller']} (the "
+        f"group's owner decides it in its ModelPackageGroupPolicy; SageMaker: {message})"
+    )
+
+
 def error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
@@ -90,6 +114,9 @@ def map_client_error(
     if is_not_found(error):
         return exceptions.NotFound(TYPE_NAME, identifier or "unknown")
     message = str(error.response.get("Error", {}).get("Message", "")) or code
+    refused = refused_by_group_policy(operation, message) if code in ACCESS_DENIED_CODES else None
+    if refused is not None:
+        return exceptions.AccessDenied(refused)
     text = f"{operation} failed: {message} ({code})"
     if code in THROTTLING_CODES:
         text += "; retried with backoff before giving up"

@@ -1,4 +1,5 @@
-"""Read: the package as SageMaker holds it, in one canonical form whatever the request carries."""
+"""Read: the package as SageMaker holds it, in one canonical form whatever the request carries
+(a version in another account's group names the group by its ARN)."""
 
 from __future__ import annotations
 
@@ -25,4 +26,4 @@ def run(client: SageMakerClient, request: Request) -> ProgressEvent:
     if not is_package_arn(arn):
         raise exceptions.NotFound(TYPE_NAME, f"{arn} (not a model package ARN)")
     with synchronous(request):
-        return success(to_model(read_back(client, arn)))
+        return success(to_model(read_back(client, arn, caller_account=request.account)))

@@ -37,6 +37,7 @@ class Request:
     stack_id: str = ""
     logical_id: str = ""
     region: str | None = None
+    account: str | None = None  # the caller's: the account the stack is in
     next_token: str | None = None
     deadline: float | None = None
 
@@ -57,6 +58,7 @@ class Request:
             stack_id=modelled.stackId or "",
             logical_id=modelled.logicalResourceIdentifier or "",
             region=modelled.region,
+            account=modelled.awsAccountId,
             next_token=modelled.nextToken,
             deadline=deadline,
         )

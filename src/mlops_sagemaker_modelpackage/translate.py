@@ -37,6 +37,7 @@ CREATE_FIELDS = CREATE_AS_IS
 _EMPTY_BY_DEFAULT = tuple(name for name, f in FIELDS.items() if f.default == "")
 _NAME_CHARS = re.compile(r"[^a-zA-Z0-9-]+")
 _ARN_RESOURCE = re.compile(r":model-package/(?P<path>.+)$")
+_ARN_OWNER = re.compile(r"^(?P<prefix>arn:[^:]+:sagemaker:[^:]*):(?P<account>\d{12}):")
 # The primary identifier: SageMaker's pattern for a model package ARN, whole.
 _PACKAGE_ARN = re.compile(
     r"arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]{9,16}:[0-9]{12}:model-package/[\S]{1,2048}"
@@ -74,6 +75,18 @@ def is_versioned_arn(arn: str) -> bool:
 
 def group_name_of(name_or_arn: str) -> str:
     return name_or_arn.rsplit("/", 1)[-1]
+
+
+def group_of_version(version_arn: str, group: str, caller_account: str | None) -> str:
+    """How a model names a version's group: by name in the caller's own account, by ARN when the
+    version (and so its group) is in another (a name there would name a group of the caller's,
+    so an import, a replacement or `--generate` would register the version in the wrong place).
+    """
+    name = group_name_of(group)
+    owner = _ARN_OWNER.match(version_arn)
+    if caller_account is None or owner is None or owner["account"] == caller_account:
+        return name
+    return f"{owner['prefix']}:{owner['account']}:model-package-group/{name}"
 
 
 def client_token(given: str | None, client_request_token: str) -> str:
@@ -147,11 +160,14 @@ def after_create_request(arn: str, desired: Plain) -> Plain | None:
 # ---------------------------------------------------------------- read
 
 
-def model_from_describe(described: Plain, package_tags: list[Plain] | None) -> Plain:
+def model_from_describe(
+    described: Plain, package_tags: list[Plain] | None, caller_account: str | None = None
+) -> Plain:
     """The resource model for a DescribeModelPackage response and the package's tags.
 
     One canonical form, whatever the request carried: the group by name (the schema's
-    propertyTransform lets a template write its ARN), defaults as SageMaker holds them, no
+    propertyTransform lets a template write its ARN; by ARN when it is in another account than
+    `caller_account`, see `group_of_version`), defaults as SageMaker holds them, no
     server-derived digests, and every tag but the reserved `aws:` ones.
     """
     arn = described["ModelPackageArn"]
@@ -162,7 +178,9 @@ def model_from_describe(described: Plain, package_tags: list[Plain] | None) -> P
         # Describe reports the group's name as ModelPackageName for versions.
         model.pop("ModelPackageName", None)
         if model.get("ModelPackageGroupName"):
-            model["ModelPackageGroupName"] = group_name_of(model["ModelPackageGroupName"])
+            model["ModelPackageGroupName"] = group_of_version(
+                arn, model["ModelPackageGroupName"], caller_account
+            )
     security = model.get("SecurityConfig") or {}
     if not security.get("KmsKeyId"):
         model.pop("SecurityConfig", None)  # SageMaker reports an empty key when none was given

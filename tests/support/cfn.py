@@ -26,16 +26,17 @@ Json = dict[str, Any]
 
 
 def payload(action: str, desired: Json | None, **kwargs: Any) -> Json:
-    """The event CloudFormation sends for this test stack (see the driver's protocol.py)."""
-    return protocol.payload(
-        action,
-        desired,
-        account=ACCOUNT,
-        region=REGION,
-        stack_id=STACK_ID,
-        credentials=CREDENTIALS,
-        **kwargs,
-    )
+    """The event CloudFormation sends for this test stack (see the driver's protocol.py); a
+    stack in another account: `account=` with `credentials=in_account(...)`."""
+    kwargs.setdefault("account", ACCOUNT)
+    kwargs.setdefault("credentials", CREDENTIALS)
+    return protocol.payload(action, desired, region=REGION, stack_id=STACK_ID, **kwargs)
+
+
+def in_account(account: str) -> dict[str, str]:
+    """Caller credentials in `account` on the embedded SageMaker (its access key id is the
+    account, as LocalStack has it)."""
+    return {"accessKeyId": account, "secretAccessKey": "secret", "sessionToken": "token"}
 
 
 def invoke(action: str, desired: Json | None, **kwargs: Any) -> Json:

@@ -56,12 +56,12 @@ class BackendControl:
 
     def client(
         self,
-        service: Literal["sagemaker", "cloudformation"],
+        service: Literal["sagemaker", "cloudformation", "sts", "iam"],
         credentials: dict[str, str],
         region: str,
         attempts: int = 20,
     ) -> Any:
-        """A boto3 client on this backend (moto serves CloudFormation too)."""
+        """A boto3 client on this backend (moto serves CloudFormation, STS and IAM too)."""
         return boto3.client(
             service,
             region_name=region,

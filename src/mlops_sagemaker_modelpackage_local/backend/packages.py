@@ -18,9 +18,16 @@ import threading
 from typing import Any
 
 import botocore.session
+from moto.iam.exceptions import MalformedPolicyDocument
+from moto.iam.policy_validation import BaseIAMPolicyValidator
 from moto.sagemaker import urls as sagemaker_urls
 from moto.sagemaker.exceptions import ConflictException, ValidationError
-from moto.sagemaker.models import ModelPackage, SageMakerModelBackend, sagemaker_backends
+from moto.sagemaker.models import (
+    ModelPackage,
+    ModelPackageGroup,
+    SageMakerModelBackend,
+    sagemaker_backends,
+)
 from moto.sagemaker.utils import arn_formatter
 
 from .lifecycle import Progress
@@ -231,6 +238,8 @@ class RegistryBackend(SageMakerModelBackend):
         super().__init__(region_name, account_id)
         # The last version number each group gave out: SageMaker never gives one out twice.
         self.latest_versions: dict[str, int] = {}
+        # Each group's resource policy, as it was put (by group name).
+        self.group_policies: dict[str, str] = {}
 
     @property
     def _url_module(self) -> Any:
@@ -352,6 +361,47 @@ class RegistryBackend(SageMakerModelBackend):
                 )
             del self.model_package_groups[name]
             self.latest_versions.pop(name, None)
+            self.group_policies.pop(name, None)
+
+    def describe_model_package_group(self, model_package_group_name: str) -> ModelPackageGroup:
+        """moto's DescribeModelPackageGroup, by name or ARN (as SageMaker takes either)."""
+        return super().describe_model_package_group(model_package_group_name.rsplit("/", 1)[-1])
+
+    # ------------------------------------------------------------ group resource policies
+
+    def _policy_group(self, name: str) -> str:
+        if name not in self.model_package_groups:
+            raise ValidationError(f"Cannot find Model Package Group {name}.")
+        return name
+
+    def put_group_policy(self, group: str, policy: str) -> str:
+        """PutModelPackageGroupPolicy: a syntactically valid IAM policy replaces the group's."""
+        with LOCK:
+            name = self._policy_group(group)
+            try:
+                BaseIAMPolicyValidator(policy).validate()
+            except MalformedPolicyDocument as error:
+                raise ValidationError(f"Invalid resource policy: {error.message}") from error
+            self.group_policies[name] = policy
+            return str(self.model_package_groups[name].arn)
+
+    def get_group_policy(self, group: str) -> str:
+        with LOCK:
+            name = self._policy_group(group)
+            if name not in self.group_policies:
+                raise ValidationError(
+                    f"Cannot find resource policy for Model Package Group {name}."
+                )
+            return self.group_policies[name]
+
+    def delete_group_policy(self, group: str) -> None:
+        with LOCK:
+            self.get_group_policy(group)
+            del self.group_policies[group]
+
+    def group_policy(self, group: str) -> str | None:
+        """The policy that decides calls from other accounts (None: no group, or no policy)."""
+        return self.group_policies.get(group)
 
     def _get_resource_from_arn(self, arn: str) -> Any:
         """moto's lookup for the tag operations, extended to model packages."""

@@ -1,10 +1,13 @@
 """The HTTP side: SageMaker requests to moto's SageMakerResponse, with our layers in front.
 
-Every call is logged, may be answered with an injected fault (settings.py) and has its input
-validated as SageMaker validates it (validation.py) before moto serves it. moto's own handlers
-serve DescribeModelPackage, ListModelPackages (cut down to summaries here) and the tag
+Every call is logged with the caller's account, may be answered with an injected fault
+(settings.py), is served in the account that owns what it names when that is another account
+and the group's resource policy allows it (access.py; otherwise AccessDeniedException), and has
+its input validated as SageMaker validates it (validation.py) before moto serves it. moto's own
+handlers serve DescribeModelPackage, ListModelPackages (cut down to summaries here) and the tag
 operations; the handlers below serve what moto's cannot: a create or update with every field,
-and the two deletions moto 5.2.5 lacks. All of them work on packages.py's backend.
+the two deletions and the group policy operations moto 5.2.5 lacks. All of them work on
+packages.py's backend.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any, cast
 from moto.core.responses import ActionResult, EmptyResult
 from moto.sagemaker.responses import SageMakerResponse
 
-from . import packages, validation
+from . import access, accounts, packages, validation
 from .settings import CONTROL
 
 Plain = dict[str, Any]
@@ -30,6 +33,9 @@ VALIDATED = {
     "AddTags",
     "ListTags",
     "DeleteTags",
+    "PutModelPackageGroupPolicy",
+    "GetModelPackageGroupPolicy",
+    "DeleteModelPackageGroupPolicy",
 }
 
 
@@ -61,6 +67,22 @@ def delete_model_package_group(self: SageMakerResponse) -> EmptyResult:
     return EmptyResult()
 
 
+def put_model_package_group_policy(self: SageMakerResponse) -> ActionResult:
+    params = _params(self)
+    arn = _backend(self).put_group_policy(params["ModelPackageGroupName"], params["ResourcePolicy"])
+    return ActionResult({"ModelPackageGroupArn": arn})
+
+
+def get_model_package_group_policy(self: SageMakerResponse) -> ActionResult:
+    policy = _backend(self).get_group_policy(_params(self)["ModelPackageGroupName"])
+    return ActionResult({"ResourcePolicy": policy})
+
+
+def delete_model_package_group_policy(self: SageMakerResponse) -> EmptyResult:
+    _backend(self).delete_group_policy(_params(self)["ModelPackageGroupName"])
+    return EmptyResult()
+
+
 def list_model_packages(self: SageMakerResponse) -> ActionResult:
     """moto's listing (filters, order, NextToken), each item cut down to SageMaker's summary."""
     page = dict(cast(Plain, MOTO["list_model_packages"](self).result))
@@ -69,17 +91,36 @@ def list_model_packages(self: SageMakerResponse) -> ActionResult:
 
 
 def call_action(self: SageMakerResponse) -> Any:
-    """Every SageMaker call: log it, maybe answer with an injected fault, else serve it."""
+    """Every SageMaker call: log it, maybe answer with an injected fault, else serve it (in the
+    account that owns what it names, if the caller may)."""
     operation = self._get_action()
     params = _params(self) if self.body else {}
-    CONTROL.log(operation, params)
+    CONTROL.log(operation, params, self.current_account)
     fault = CONTROL.fault_for(operation)
     if fault is not None:
         return _error(fault.status, fault.code, fault.message)
+    try:
+        _serve_in_owner_account(self, operation, params)
+    except access.AccessDenied as denied:
+        return _error(400, "AccessDeniedException", str(denied))
+    except access.NotEvaluated as unknown:
+        return _error(400, "ValidationException", str(unknown))
     problem = validation.check(operation, params) if operation in VALIDATED else None
     if problem is not None:
         return _error(400, "ValidationException", problem)
     return MOTO["call_action"](self)
+
+
+def _serve_in_owner_account(self: SageMakerResponse, operation: str, params: Plain) -> None:
+    """A call naming another account's group or version (by ARN) is served in that account,
+    once the group's resource policy allows the caller (access.AccessDenied otherwise)."""
+    target = access.target_of(operation, params)
+    if target is None or target.account == self.current_account or target.region != self.region:
+        return  # the caller's own account (a region not the request's: not found there)
+    owner = packages.backend_for(target.account, self.region)
+    principal = accounts.caller(self.access_key, self.current_account)
+    access.authorize(principal, operation, target, owner.group_policy(target.group))
+    self.current_account = target.account
 
 
 def _error(status: int, code: str, message: str) -> tuple[int, dict[str, str], str]:
@@ -94,6 +135,9 @@ HANDLERS: dict[str, Callable[..., Any]] = {
     "delete_model_package": delete_model_package,
     "delete_model_package_group": delete_model_package_group,
     "list_model_packages": list_model_packages,
+    "put_model_package_group_policy": put_model_package_group_policy,
+    "get_model_package_group_policy": get_model_package_group_policy,
+    "delete_model_package_group_policy": delete_model_package_group_policy,
 }
 # moto's handlers that ours wrap.
 MOTO: dict[str, Callable[..., Any]] = {}
@@ -105,6 +149,7 @@ def install() -> None:
         return
     from . import cloudformation  # noqa: F401, PLC0415 - registers the stack resource type
 
+    accounts.install()
     packages.install()
     for name in ("call_action", "list_model_packages"):
         MOTO[name] = getattr(SageMakerResponse, name)

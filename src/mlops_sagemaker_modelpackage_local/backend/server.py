@@ -1,16 +1,22 @@
 """Serve moto (with the model-package extension) on loopback, plus a small control API.
 
+SageMaker and STS answer on the one endpoint, in the account the access key id names
+(accounts.py: a 12-digit key is that account; any other, moto's default 123456789012).
+
 Control endpoints, all JSON, under /_local/:
   POST /_local/configure  {"lifecycle": {...}, "faults": [{...}], "clear_faults": true}
-  GET  /_local/calls      the call log: [{"operation": ..., "ModelPackageArn": ...}, ...]
+  GET  /_local/calls      the call log, each call with the caller's account:
+                          [{"operation": ..., "account": ..., "ModelPackageArn": ...}, ...]
   POST /_local/reset-calls  empty the call log
   POST /_local/reset      forget moto's state (packages, groups), settings, faults and calls
   GET  /_local/stats      {"injected": <faults injected so far>, "calls": <count>}
-Run: python -m mlops_sagemaker_modelpackage_local.backend.server --port 0 --port-file PATH
+Run: `modelpackage-sagemaker [--port PORT]` (console), or for tooling
+python -m mlops_sagemaker_modelpackage_local.backend.server --port 0 --port-file PATH
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import threading
@@ -108,6 +114,55 @@ def main(argv: list[str] | None = None) -> int:
     args = serving.arguments(__doc__.splitlines()[0], argv)
     backend = Backend(args.host, args.port)
     return serving.serve_until_signalled(backend.wsgi, args.port_file, "SageMaker backend")
+
+
+# LocalStack's edge port is 4566; this one is near it and free beside it.
+DEFAULT_PORT = 4599
+CONSOLE_HELP = """\
+Point any AWS client at the URL it prints: `--endpoint-url URL`, or AWS_ENDPOINT_URL=URL.
+The access key id says the account: a 12-digit one is that account (AWS_ACCESS_KEY_ID=
+111111111111); any other key is 123456789012; the secret key is not checked. Everything lives
+in this process: stop it (Ctrl-C) and it is gone.
+
+examples:
+  modelpackage-sagemaker
+  AWS_ACCESS_KEY_ID=111111111111 AWS_SECRET_ACCESS_KEY=x aws --endpoint-url \\
+      http://127.0.0.1:4599 sts get-caller-identity
+  modelpackage-rehearse FOLDER --endpoint-url http://127.0.0.1:4599 --account-id 111111111111
+"""
+
+
+def console_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="modelpackage-sagemaker",
+        description="The embedded SageMaker (moto, extended for model packages) and STS on one "
+        "local endpoint, with accounts; in the foreground until stopped.",
+        epilog=CONSOLE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}; 0 picks a free one"
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine only)")
+    return parser
+
+
+def console(argv: list[str] | None = None) -> int:
+    """The console command `modelpackage-sagemaker`: serve until Ctrl-C or SIGTERM."""
+    parser = console_parser()
+    args = parser.parse_args(argv)
+    try:
+        backend = Backend(args.host, args.port)
+    except SystemExit:  # werkzeug has said why (the port is taken): say what to do
+        parser.exit(
+            2,
+            f"{parser.prog}: error: cannot serve on {args.host}:{args.port}: "
+            "choose another port with --port PORT (0 picks a free one)\n",
+        )
+    except OSError as error:
+        parser.exit(2, f"{parser.prog}: error: cannot serve on {args.host}:{args.port}: {error}\n")
+    label = "SageMaker and STS (accounts by access key id; Ctrl-C stops, state goes with it)"
+    return serving.serve_until_signalled(backend.wsgi, None, label)
 
 
 if __name__ == "__main__":

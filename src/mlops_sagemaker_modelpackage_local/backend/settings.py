@@ -56,8 +56,14 @@ class Control:
                     return fault
         return None
 
-    def log(self, operation: str, params: dict[str, Any]) -> None:
-        entry = {"operation": operation, **{k: params[k] for k in LOGGED_PARAMETERS if k in params}}
+    def log(self, operation: str, params: dict[str, Any], account: str) -> None:
+        """One call: its operation, the caller's account and the parameters that say what it
+        acts on."""
+        entry = {
+            "operation": operation,
+            "account": account,
+            **{k: params[k] for k in LOGGED_PARAMETERS if k in params},
+        }
         with self.lock:
             self.calls.append(entry)
 

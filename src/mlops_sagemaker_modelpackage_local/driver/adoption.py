@@ -14,7 +14,7 @@ from pathlib import Path
 from . import generate, script
 from .arguments import Refused
 from .deploy import handler_logs
-from .environments import target
+from .environments import Place, target
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Request:
     arns: list[str]
     before: list[str] = field(default_factory=list)
     resources_to_import: Path | None = None
-    aws: bool = False
+    place: Place = field(default_factory=Place)
     verbose: bool = False
     log_file: Path | None = None
 
@@ -42,7 +42,7 @@ def print_template(request: Request) -> int:
     """The exit status: 0, or 1 if a `--before` script fails or a package cannot be read."""
     check_destination(request.resources_to_import)
     doing = "--generate only reads packages (and --before runs your scripts)."
-    with target(aws=request.aws, doing=doing) as where:
+    with target(request.place, doing) as where:
         logs = handler_logs(
             sys.stderr, "generate", verbose=request.verbose, log_file=request.log_file
         )
@@ -52,7 +52,7 @@ def print_template(request: Request) -> int:
             adopted = generate.adopt(where.env, request.arns, logs)
         except generate.GenerateError as error:
             local = (
-                "" if request.aws else " (the embedded SageMaker holds what --before registered)"
+                " (the embedded SageMaker holds what --before registered)" if where.embedded else ""
             )
             print(f"--generate: {error}{local}", file=sys.stderr)
             return 1

@@ -12,6 +12,10 @@ examples:
       check every revision and print its change set; nothing runs
   modelpackage-rehearse examples/registry-flow --aws
       YOUR account: real model packages
+  modelpackage-rehearse examples/central-registry/training \
+        --endpoint-url http://127.0.0.1:4599 --account-id 222222222222
+      in account 222222222222 of the SageMaker `modelpackage-sagemaker` serves (started
+      beforehand): what the run leaves stays there for the next run, in any account
   modelpackage-rehearse --before register.py --generate ARN [ARN ...] > adopt.yaml
       a template for packages registered outside CloudFormation (here by register.py, run
       first against the embedded SageMaker), from READ
@@ -22,8 +26,10 @@ examples:
       fails that resource (nothing is called) and the stack rolls back
 
 By default a SageMaker is started in this process (the embedded backend, moto extended for
-model packages) and stopped at the end, so nothing leaves the machine. Paths are relative to the
-folder the command runs in; handler logs go to its .local/rehearsal-logs/.
+model packages) and stopped at the end, so nothing leaves the machine; --account-id picks the
+account there (default 123456789012). With --endpoint-url the stacks run against that
+SageMaker server instead (it wins over AWS_ENDPOINT_URL). Paths are relative to the folder the
+command runs in; handler logs go to its .local/rehearsal-logs/.
 """
 
 from __future__ import annotations
@@ -44,7 +50,7 @@ from .arguments import (
     templates_of,
 )
 from .deploy import FAST_WAIT, LOG_FOLDER, Options, rehearse
-from .environments import real_aws, target
+from .environments import Place, planned_account, target
 from .validate import validate
 
 
@@ -85,6 +91,20 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="use your AWS credentials, not the local backend (with --validate: only your "
         "account and region are read, for AWS::Region, AWS::AccountId and maps keyed by them)",
+    )
+    parser.add_argument(
+        "--endpoint-url",
+        default=None,
+        metavar="URL",
+        help="run against the SageMaker server at URL (`modelpackage-sagemaker` prints it), "
+        "which keeps what runs leave; wins over AWS_ENDPOINT_URL",
+    )
+    parser.add_argument(
+        "--account-id",
+        default=None,
+        metavar="ID",
+        help="the 12-digit account the stack runs in, on the embedded SageMaker or the "
+        "--endpoint-url server (default 123456789012)",
     )
     parser.add_argument(
         "--drift",
@@ -128,8 +148,9 @@ def parser() -> argparse.ArgumentParser:
         default=[],
         metavar="SCRIPT",
         help="run this script first (e.g. 'register.py --group churn'), as a pipeline registers "
-        "packages: isolated, every service it calls (STS, S3, ...) is the embedded backend, "
-        "with local credentials, whatever profile it names; with --aws, in your environment, "
+        "packages: isolated, every service it calls (STS, S3, ...) is the local SageMaker "
+        "(embedded or --endpoint-url), with the --account-id account's local credentials, "
+        "whatever profile it names; with --aws, in your environment, "
         "with your credentials",
     )
     parser.add_argument(
@@ -171,6 +192,11 @@ def console() -> int:
     return main()
 
 
+def place_of(args: argparse.Namespace) -> Place:
+    """Where the stacks run (--aws, --endpoint-url, --account-id), checked."""
+    return Place.of(aws=args.aws, endpoint_url=args.endpoint_url, account_id=args.account_id)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.generate:
         return adoption.print_template(generate_request(args))
@@ -190,10 +216,11 @@ def run(args: argparse.Namespace) -> int:
         log_file=args.log_file,
         guard=hook.guard_hook(args.guard, args.guard_input_parameters, validate=args.validate),
     )
+    place = place_of(args)
     if args.validate:
-        account = real_aws("--validate only reads your account and region.") if args.aws else None
+        account = planned_account(place)
         return validate(paths, options.parameters, options.stack_name, imports, account)
-    with target(aws=args.aws) as where:  # --aws refuses here, before any log file
+    with target(place) as where:  # --aws or --endpoint-url refuses here, before any log file
         return rehearse(paths, options, where)
 
 
@@ -209,7 +236,7 @@ def generate_request(args: argparse.Namespace) -> adoption.Request:
         args.generate,
         before=args.before,
         resources_to_import=args.resources_to_import,
-        aws=args.aws,
+        place=place_of(args),
         verbose=args.verbose,
         log_file=args.log_file,
     )

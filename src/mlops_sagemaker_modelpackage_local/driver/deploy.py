@@ -91,6 +91,8 @@ def rehearse(paths: list[Path], options: Options, target: Target) -> int:
     if not options.keep and stack.status:  # no status: every revision was refused, no stack
         outcomes.append(stack.delete())
     print(summary(stack, len(paths), started, target.calls_made(), kept=options.keep))
+    if options.keep:
+        print(f"  {target.kept()}")
     if not all(outcomes):
         print(f"\n{outcomes.count(False)} stack operation(s) failed", file=sys.stderr)
     return 0 if all(outcomes) else 1

@@ -1,11 +1,14 @@
 """`--drift`: drift detection as CloudFormation runs it, after each revision.
 
-READ with only the primary identifier; compare each property the template sets explicitly with
-what READ returns (scalars as CloudFormation compares them, as strings; arrays the schema marks
-`insertionOrder: false` in any order; keys of objects the template does not set are ignored
-unless the object is a map); where they differ, the schema's `propertyTransform` is applied to
-the expected value and compared again. Each difference is reported with its property path,
-expected and actual values and ADD / REMOVE / NOT_EQUAL; the resource is IN_SYNC or MODIFIED.
+Every resource of our type and every AWS::SageMaker::ModelPackageGroup (its description, tags
+and resource policy) is READ with only the primary identifier; each property the template sets
+explicitly is compared with what READ returns (scalars as CloudFormation compares them, as
+strings; arrays the schema marks `insertionOrder: false`, and the tags, in any order; a JSON
+document property as one document whatever its form, schema.same_document; keys of objects the
+template does not set are ignored unless the object is a map); where they differ, the schema's
+`propertyTransform` is applied to the expected value and compared again. Each difference is
+reported with its property path, expected and actual values and ADD / REMOVE / NOT_EQUAL; the
+resource is IN_SYNC or MODIFIED.
 """
 
 from __future__ import annotations
@@ -17,12 +20,21 @@ from typing import TYPE_CHECKING, Any
 
 from .provisioners import StackFailure
 from .resolution import OUR_TYPE
-from .schema import TypeSchema, as_sent, property_names, type_schema
+from .schema import (
+    GROUP_TYPE,
+    TypeSchema,
+    as_sent,
+    property_names,
+    same_document,
+    type_schema,
+)
 
 if TYPE_CHECKING:
     from .stack import Stack
 
 Json = dict[str, Any]
+# The types whose resources drift detection reads: both have a READ here
+DETECTED = (OUR_TYPE, GROUP_TYPE)
 
 
 @dataclass(frozen=True)
@@ -40,10 +52,11 @@ class Difference:
 
 
 def detect(stack: Stack) -> bool:
-    """Drift of every resource of our type; prints one event per resource. True if in sync."""
+    """Drift of every resource of the `DETECTED` types; prints one event per resource. True if
+    in sync."""
     in_sync = True
     for resource in stack.resources.values():
-        if resource.type != OUR_TYPE:
+        if resource.type not in DETECTED:
             continue
         try:
             actual = stack.provisioners[resource.type].read(resource)
@@ -73,6 +86,16 @@ def compare(schema: TypeSchema, expected: Json, actual: Json) -> list[Difference
         if name in write_only:  # READ never returns them: CloudFormation does not compare them
             continue
         node = schema.document["properties"].get(name, {})
+        if name in schema.documents:
+            if actual.get(name) is None:
+                differences.append(Difference(f"/{name}", value, None, "REMOVE"))
+            elif not same_document(value, actual[name]):
+                differences.append(Difference(f"/{name}", value, actual[name], "NOT_EQUAL"))
+            continue
+        tags = name == schema.tag_property
+        if tags and isinstance(value, list) and isinstance(actual.get(name), list):
+            differences += _unordered(f"/{name}", value, actual[name])  # keys, in any order
+            continue
         found = _differences(schema, node, f"/{name}", value, actual.get(name))
         if found and name in schema.transforms:
             transformed = transform(schema.transforms[name], expected, actual.get(name))

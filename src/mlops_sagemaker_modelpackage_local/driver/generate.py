@@ -4,9 +4,10 @@ Each package is READ with its identifier only, through the real Lambda entry poi
 CloudFormation calls READ when it imports a resource and Cloud Control when it gets one, so the
 template states exactly what an import will see. It sets every property the package has that a
 template can set: read-only ones (ARN, version, status, times) are left out, write-only ones
-are never returned by READ, the group is named by its name, and tags are those the package
-holds. Every resource gets `DeletionPolicy: Retain` and `UpdateReplacePolicy: Retain`: a
-resource adopted from a pipeline must not be deleted by an accident of the stack. Logical ids
+are never returned by READ, the group is named by its name (by its ARN when it is in another
+account than the one reading), and tags are those the package holds. Every resource gets
+`DeletionPolicy: Retain` and `UpdateReplacePolicy: Retain`: a resource adopted from a pipeline
+must not be deleted by an accident of the stack. Logical ids
 come from the package names (`churn-models` version 2: `ChurnModelsVersion2`). There is no
 `Outputs` section: CloudFormation refuses any change to Outputs in an import; add them in the
 first update after it.
@@ -117,8 +118,10 @@ def read(env: Caller, arn: str, logs: HandlerLogs, logical_id: str = "Adopted") 
 
 
 def logical_id_for(model: Json) -> str:
-    """`churn-models` version 3 → ChurnModelsVersion3; unversioned `churn-scorer` → ChurnScorer."""
+    """`churn-models` version 3 → ChurnModelsVersion3 (also when READ names the group by ARN:
+    it is in another account); unversioned `churn-scorer` → ChurnScorer."""
     name = str(model.get("ModelPackageGroupName") or model.get("ModelPackageName") or "")
+    name = name.rsplit("/", 1)[-1]
     words = [w for w in re.split(r"[^A-Za-z0-9]+", name) if w]
     base = "".join(w[:1].upper() + w[1:] for w in words) or "ModelPackage"
     version = model.get("ModelPackageVersion")

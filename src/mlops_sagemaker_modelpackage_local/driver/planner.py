@@ -116,7 +116,8 @@ def _change(
     }
     if current is None:
         return ResourceChange(logical_id, Kind.CREATE, **common)
-    changed = tuple(changed_properties(current.properties, properties))
+    documents = type_schema(kind_of).documents
+    changed = tuple(changed_properties(current.properties, properties, documents))
     if logical_id in fresh:
         replacing = tuple(type_schema(kind_of).replacing(current.properties, properties))
         return ResourceChange(

@@ -4,7 +4,8 @@
 CloudFormation sends: every scalar a string, no read-only property in the desired state but the
 primary identifier, stack tags and the `aws:cloudformation:*` system tags, one
 `clientRequestToken` per operation, reused on every callback. `GroupProvisioner` handles
-AWS::SageMaker::ModelPackageGroup, which the examples need beside it, with the SageMaker API;
+AWS::SageMaker::ModelPackageGroup, which the examples need beside it, with the SageMaker API
+(its resource policy included);
 `CdkMetadataProvisioner` records the AWS::CDK::Metadata resource of a CDK-synthesized template.
 Each carries its type's schema. A failure raises `StackFailure` with CloudFormation's status
 reason.
@@ -17,14 +18,23 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from botocore.exceptions import ClientError
 
-from . import protocol
+from . import documents, protocol
 from .events import Events
 from .logs import HandlerLogs
-from .schema import CDK_METADATA_TYPE, GROUP_TYPE, TypeSchema, as_sent, type_schema
+from .schema import (
+    CDK_METADATA_TYPE,
+    GROUP_TYPE,
+    TypeSchema,
+    as_sent,
+    document_text,
+    same_document,
+    type_schema,
+)
 from .state import Resource
 
 if TYPE_CHECKING:
@@ -228,7 +238,13 @@ class HandlerProvisioner:
 
 
 class GroupProvisioner:
-    """AWS::SageMaker::ModelPackageGroup, with the SageMaker API (name, description, tags)."""
+    """AWS::SageMaker::ModelPackageGroup, with the SageMaker API: name, description, tags and
+    resource policy (`ModelPackageGroupPolicy`, an object or a JSON string: sent as compact
+    JSON, compared as one document whatever its form, see documents.py)."""
+
+    POLICY = "ModelPackageGroupPolicy"
+    # SageMaker's answer for a group without a policy (a ValidationException)
+    NO_POLICY = "Cannot find resource policy"
 
     def __init__(self, context: Context) -> None:
         self.context = context
@@ -247,16 +263,24 @@ class GroupProvisioner:
         tags = _tag_list(self._tags(properties))
         if tags:
             arguments["Tags"] = tags
-        _api(
+        arn = _api(
             "CreateModelPackageGroup",
             lambda: self.sagemaker.create_model_package_group(**arguments),
-        )
+        )["ModelPackageGroupArn"]
+        try:
+            if properties.get(self.POLICY) is not None:
+                self._put_policy(name, properties[self.POLICY])
+        except StackFailure as failure:  # the group exists: the rollback deletes it
+            left = resource.copy()
+            left.model, left.physical_id = {"ModelPackageGroupName": name}, arn
+            raise StackFailure(str(failure), left) from failure
         resource.model = self.read(
             Resource(resource.logical_id, resource.type, {}, model={"ModelPackageGroupName": name})
         )
         resource.physical_id = resource.model["ModelPackageGroupArn"]
 
     def update(self, resource: Resource, desired: Json, previous: Json) -> None:
+        """Tags and policy (the name and description are create-only: a replacement)."""
         wanted, had = self._tags(desired), self._tags(previous)
         arn = resource.physical_id
         removed = sorted(set(had) - set(wanted))
@@ -265,6 +289,25 @@ class GroupProvisioner:
         changed = _tag_list({k: v for k, v in wanted.items() if had.get(k) != v})
         if changed:
             _api("AddTags", lambda: self.sagemaker.add_tags(ResourceArn=arn, Tags=changed))
+        name = resource.model["ModelPackageGroupName"]
+        policy, had_policy = desired.get(self.POLICY), previous.get(self.POLICY)
+        if policy is None and had_policy is not None:
+            _api(
+                "DeleteModelPackageGroupPolicy",
+                lambda: self.sagemaker.delete_model_package_group_policy(
+                    ModelPackageGroupName=name
+                ),
+            )
+        elif policy is not None and (had_policy is None or not same_document(policy, had_policy)):
+            self._put_policy(name, policy)
+
+    def _put_policy(self, name: str, policy: Any) -> None:
+        _api(
+            "PutModelPackageGroupPolicy",
+            lambda: self.sagemaker.put_model_package_group_policy(
+                ModelPackageGroupName=name, ResourcePolicy=document_text(policy)
+            ),
+        )
 
     def _tags(self, properties: Json) -> dict[str, str]:
         """The stack's tags, overridden by the group's own (each key sent once)."""
@@ -279,17 +322,53 @@ class GroupProvisioner:
         )
 
     def read(self, resource: Resource) -> Json:
+        """The group as SageMaker holds it: its description, its own tags (not the stack's,
+        which CloudFormation adds, nor `aws:` ones) and its policy, as a JSON object."""
         name = resource.model["ModelPackageGroupName"]
         described = _api(
             "DescribeModelPackageGroup",
             lambda: self.sagemaker.describe_model_package_group(ModelPackageGroupName=name),
         )
-        return {
+        arn = described["ModelPackageGroupArn"]
+        model: Json = {
             "ModelPackageGroupName": name,
-            "ModelPackageGroupArn": described["ModelPackageGroupArn"],
+            "ModelPackageGroupArn": arn,
             "ModelPackageGroupStatus": described["ModelPackageGroupStatus"],
             "CreationTime": described["CreationTime"].isoformat(),
         }
+        if described.get("ModelPackageGroupDescription"):
+            model["ModelPackageGroupDescription"] = described["ModelPackageGroupDescription"]
+        stack = self.context.stack_tags
+        tags = [
+            t
+            for t in self._all_tags(arn)
+            if not t["Key"].startswith("aws:") and stack.get(t["Key"]) != t["Value"]
+        ]
+        if tags:
+            model["Tags"] = tags
+        policy = self._policy(name)
+        if policy is not None:
+            model[self.POLICY] = documents.parsed(policy)
+        return model
+
+    def _all_tags(self, arn: str) -> list[Json]:
+        tags: list[Json] = []
+        arguments: Json = {"ResourceArn": arn}
+        while True:
+            page = _api("ListTags", partial(self.sagemaker.list_tags, **arguments))
+            tags += [{"Key": t["Key"], "Value": t.get("Value", "")} for t in page.get("Tags", [])]
+            if not page.get("NextToken"):
+                return tags
+            arguments = {"ResourceArn": arn, "NextToken": page["NextToken"]}
+
+    def _policy(self, name: str) -> str | None:
+        try:
+            answer = self.sagemaker.get_model_package_group_policy(ModelPackageGroupName=name)
+        except ClientError as error:
+            if self.NO_POLICY in error.response.get("Error", {}).get("Message", ""):
+                return None
+            raise _failure("GetModelPackageGroupPolicy", error) from error
+        return str(answer["ResourcePolicy"])
 
 
 class CdkMetadataProvisioner:
@@ -317,11 +396,16 @@ def _api(operation: str, call: Callable[[], Any]) -> Any:
     try:
         return call()
     except ClientError as error:
-        detail = error.response.get("Error", {})
-        reason = handler_said(
-            detail.get("Message", str(error)), f"{operation}: {detail.get('Code', 'ClientError')}"
-        )
-        raise StackFailure(reason) from error
+        raise _failure(operation, error) from error
+
+
+def _failure(operation: str, error: ClientError) -> StackFailure:
+    """CloudFormation's failure for a SageMaker error of an AWS type's handler."""
+    detail = error.response.get("Error", {})
+    reason = handler_said(
+        detail.get("Message", str(error)), f"{operation}: {detail.get('Code', 'ClientError')}"
+    )
+    return StackFailure(reason)
 
 
 def _tag_list(tags: dict[str, str]) -> list[Any]:

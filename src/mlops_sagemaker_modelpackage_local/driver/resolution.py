@@ -22,7 +22,12 @@ from .template import Template, TemplateErrors
 Json = dict[str, Any]
 OUR_TYPE = "MLOps::SageMaker::ModelPackage"
 SUPPORTED_TYPES = (OUR_TYPE, GROUP_TYPE, CDK_METADATA_TYPE)
-GROUP_PROPERTIES = {"ModelPackageGroupName", "ModelPackageGroupDescription", "Tags"}
+GROUP_PROPERTIES = {
+    "ModelPackageGroupName",
+    "ModelPackageGroupDescription",
+    "ModelPackageGroupPolicy",
+    "Tags",
+}
 # Types people write that the driver knows a replacement for
 INSTEAD = {"AWS::SageMaker::ModelPackage": f"use {OUR_TYPE}, a drop-in"}
 

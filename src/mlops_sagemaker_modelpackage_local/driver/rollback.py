@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .changes import ChangeSet, Kind, ResourceChange
 from .journal import Done, Journal
-from .schema import changed_properties
+from .schema import changed_properties, type_schema
 from .state import Resource, StackState
 
 ROLLBACK = "rollback"
@@ -58,7 +58,13 @@ def undo_update(journal: Journal) -> ChangeSet:
                     properties=before.properties,
                     previous=entry.after.properties,
                     current=entry.after,
-                    changed=tuple(changed_properties(before.properties, entry.after.properties)),
+                    changed=tuple(
+                        changed_properties(
+                            before.properties,
+                            entry.after.properties,
+                            type_schema(before.type).documents,
+                        )
+                    ),
                     deletion_policy=before.deletion_policy,
                     update_replace_policy=before.update_replace_policy,
                     why=ROLLBACK,

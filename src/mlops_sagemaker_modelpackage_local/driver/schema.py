@@ -10,7 +10,7 @@ cfn-lint ships.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -18,6 +18,8 @@ from typing import Any
 
 import regex
 from jsonschema import Draft7Validator, ValidationError, validators
+
+from . import documents as json_documents
 
 Json = dict[str, Any]
 # The type's schema, installed with this package (in the repository: a link to the one schema)
@@ -155,9 +157,30 @@ def as_sent(value: Any) -> Any:
     return value if value is None else sent_scalar(value)
 
 
-def changed_properties(old: Json, new: Json) -> list[str]:
-    """Top-level properties whose values differ between `old` and `new`, sorted."""
-    return sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+def changed_properties(old: Json, new: Json, documents: Collection[str] = frozenset()) -> list[str]:
+    """Top-level properties whose values differ between `old` and `new`, sorted; one of the
+    `documents` (JSON document properties, `TypeSchema.documents`) differs only when it is
+    another document, not another form of the same one."""
+    return sorted(
+        k
+        for k in set(old) | set(new)
+        if old.get(k) != new.get(k)
+        and (k not in documents or not same_document(old.get(k), new.get(k)))
+    )
+
+
+def same_document(first: Any, second: Any) -> bool:
+    """Whether two values of a JSON document property (each an object or its JSON text) hold
+    the same document, compared as CloudFormation sends them (documents.py)."""
+    return json_documents.same(
+        as_sent(json_documents.parsed(first)), as_sent(json_documents.parsed(second))
+    )
+
+
+def document_text(document: Any) -> str:
+    """A JSON document property's value as an API takes it: compact JSON of what CloudFormation
+    sends (every scalar a string)."""
+    return json_documents.text(as_sent(json_documents.parsed(document)))
 
 
 def property_names(pointers: list[str]) -> set[str]:
@@ -180,9 +203,25 @@ class TypeSchema:
     def create_only(self) -> set[str]:
         return property_names(self.document.get("createOnlyProperties", []))
 
+    @property
+    def tag_property(self) -> str | None:
+        """The property holding the resource's tags (`tagging.tagProperty`): a set of keys."""
+        pointer = str(self.document.get("tagging", {}).get("tagProperty", ""))
+        return pointer.removeprefix("/properties/") or None
+
+    @property
+    def documents(self) -> set[str]:
+        """Properties holding a JSON document: typed both object and string, so that a template
+        writes one either way (documents.py)."""
+        return {
+            name
+            for name, spec in self.document.get("properties", {}).items()
+            if {"object", "string"} <= set(spec.get("type", []))
+        }
+
     def replacing(self, old: Json, new: Json) -> list[str]:
         """The create-only properties that differ: non-empty means a replacement."""
-        return sorted(self.create_only & set(changed_properties(old, new)))
+        return sorted(self.create_only & set(changed_properties(old, new, self.documents)))
 
     @property
     def identifier(self) -> str:

@@ -45,8 +45,10 @@ class ScriptFailed(RuntimeError):
 
 
 def environment_for(env: Caller, endpoint: str | None, folder: Path) -> dict[str, str]:
-    """The script's environment: this one, in the driver's region; with `endpoint` (the
-    embedded backend) isolated as the module says, its configuration files written in `folder`."""
+    """The script's environment: this one, in the driver's region; with `endpoint` (a local
+    SageMaker: embedded, or --endpoint-url) isolated as the module says, every service on that
+    endpoint with the local credentials of the stack's account, its configuration files written
+    in `folder`."""
     region = {"AWS_REGION": env.region, "AWS_DEFAULT_REGION": env.region}
     if endpoint is None:
         return {**os.environ, **region}
@@ -107,7 +109,9 @@ def run(script: str, env: Caller, endpoint: str | None, stream: TextIO) -> None:
     """Run `script` to its end, its output (stdout and stderr) shown indented as it comes;
     ScriptFailed if it fails."""
     command = command_for(script)
-    where = f"the embedded SageMaker at {endpoint}" if endpoint else f"AWS ({env.region})"
+    where = (
+        f"the SageMaker at {endpoint}, account {env.account}" if endpoint else f"AWS ({env.region})"
+    )
     print(f"Running {script} against {where}", file=stream, flush=True)
     with tempfile.TemporaryDirectory(prefix="modelpackage-rehearse-") as folder:
         try:
