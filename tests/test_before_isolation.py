@@ -118,10 +118,10 @@ def test_a_before_script_reaches_only_the_embedded_backend_whatever_it_names(
     assert code == 0, out
     lines = [line.removeprefix("  | ") for line in out.splitlines() if line.startswith("  | ")]
     assert "Traceback (most recent call last):" not in lines
-    url = out.split("Running ")[1].split(" against the embedded SageMaker at ")[1].split()[0]
+    url = out.split("Running ")[1].split(" against the SageMaker at ")[1].split(",")[0]
     for label in ("env", "named"):
         assert f"{label} account {LOCAL_ACCOUNT}" in lines  # the embedded STS answered
-        assert f"{label} key AKIDLOCALDRIVER0000" in lines
+        assert f"{label} key {LOCAL_ACCOUNT}" in lines  # the local key names the account
         assert f"{label} endpoints {url} {url}" in lines
     assert not users_own_aws.exists(), "the user's credential_process was run"
     assert REAL_KEY not in out
