@@ -112,7 +112,7 @@ def test_example_runs_through_the_driver(example: Path, tmp_path: Path) -> None:
         "replacement": ["replaced 1"],
         "cdk-registry-flow": ["updated in place 1", "(Completed; Approved)", "retained 1"],
         "per-environment": [
-            "updated in place 1",
+            "updated in place 2",  # the group too: 2-prod.parameters.json tags the stack
             "after 1-staging.yaml (CREATE_COMPLETE): ForecastModel arn:aws:sagemaker:us-east-1:"
             "123456789012:model-package/demand-forecasts/1 (Completed; PendingManualApproval)",
             "after 2-prod.yaml (UPDATE_COMPLETE): ForecastModel arn:aws:sagemaker:us-east-1:"

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import parameters
+
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 # CloudFormation's CreateStack StackName: a letter, then letters, digits and hyphens; 128 at most
 STACK_NAME = re.compile(r"[a-zA-Z][-a-zA-Z0-9]{0,127}")
@@ -24,18 +26,37 @@ def revision_order(path: Path) -> list[tuple[int, str]]:
 
 
 def templates_of(paths: list[Path]) -> list[Path]:
-    """The revisions: each file given, and the templates of each folder in `revision_order`."""
+    """The revisions: each file given, and the templates of each folder in `revision_order`
+    (a revision's parameter file, `NAME.parameters.json`, is never one)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             inside = sorted(
-                (p for p in path.iterdir() if p.suffix in TEMPLATE_SUFFIXES), key=revision_order
+                (
+                    p
+                    for p in path.iterdir()
+                    if p.suffix in TEMPLATE_SUFFIXES and not parameters.is_parameter_file(p)
+                ),
+                key=revision_order,
             )
             if not inside:
                 raise Refused(
                     f"{path}: no templates in this folder ({', '.join(TEMPLATE_SUFFIXES)})"
                 )
+            stray = parameters.orphans(path, inside)
+            if stray:
+                raise Refused(
+                    f"{stray[0]}: no template of that name beside it (a parameter file "
+                    f"NAME{parameters.SUFFIX} goes with the revision NAME.yaml, .yml, .json or "
+                    ".template)"
+                )
             found += inside
+        elif parameters.is_parameter_file(path):
+            raise Refused(
+                f"{path}: a parameter file, not a template: give the revision it goes with "
+                f"({path.name.removesuffix(parameters.SUFFIX)}.yaml, ...); its parameter file "
+                "is read from beside it"
+            )
         elif path.is_file():
             found.append(path)
         else:
@@ -54,24 +75,23 @@ def pairs(values: list[str], option: str) -> dict[str, str]:
 def stack_tags(values: list[str]) -> dict[str, str]:
     """`--tag` values, refused in CreateStack's words where CloudFormation refuses them."""
     tags = pairs(values, "--tag")
-    for index, (key, value) in enumerate(tags.items(), start=1):
-        if key.lower().startswith("aws:"):
-            raise Refused(
-                f"--tag {key}: aws: prefixed tag key names are not allowed for external use."
-            )
-        for member, text, low, high in (("key", key, 1, 128), ("value", value, 0, 256)):
-            if not low <= len(text) <= high:
-                bound = (
-                    "greater than or equal to 1"
-                    if len(text) < low
-                    else f"less than or equal to {high}"
-                )
-                raise Refused(
-                    f"--tag: 1 validation error detected: Value '{text}' at "
-                    f"'tags.{index}.member.{member}' failed to satisfy constraint: Member must "
-                    f"have length {bound}"
-                )
+    try:
+        parameters.check_tags(tags, "--tag")
+    except parameters.ParametersRefused as refused:
+        raise Refused(str(refused)) from refused
     return tags
+
+
+def revisions_of(
+    paths: list[Path], values: list[str], tags: list[str]
+) -> list[parameters.Revision]:
+    """The revisions of `paths` with their parameter files and the command line's
+    `--parameter` and `--tag` values, each checked."""
+    given, stack = pairs(values, "--parameter"), stack_tags(tags)
+    try:
+        return parameters.revisions(templates_of(paths), given, stack)
+    except parameters.ParametersRefused as refused:
+        raise Refused(str(refused)) from refused
 
 
 def stack_name_of(given: str | None, first: Path) -> str:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import adopt, adoption
-from .arguments import Refused, pairs, stack_name_of, stack_tags, templates_of
+from .arguments import Refused, revisions_of, stack_name_of
 from .deploy import FAST_WAIT, LOG_FOLDER, Options, rehearse
 from .environments import real_aws, target
 from .validate import validate
@@ -152,11 +152,9 @@ def run(args: argparse.Namespace) -> int:
     if args.generate:
         return adoption.print_template(generate_request(args))
     imports = imports_of(args)
-    paths = templates_of(args.templates)
+    revisions = revisions_of(args.templates, args.parameter, args.tag)
     options = Options(
-        stack_name_of(args.stack_name, paths[0]),
-        parameters=pairs(args.parameter, "--parameter"),
-        tags=stack_tags(args.tag),
+        stack_name_of(args.stack_name, revisions[0].path),
         imports=imports,
         before=args.before,
         fast=args.fast,
@@ -168,9 +166,9 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.validate:
         account = real_aws("--validate only reads your account and region.") if args.aws else None
-        return validate(paths, options.parameters, options.stack_name, imports, account)
+        return validate(revisions, options.stack_name, imports, account)
     with target(aws=args.aws) as where:  # --aws refuses here, before any log file
-        return rehearse(paths, options, where)
+        return rehearse(revisions, options, where)
 
 
 def generate_request(args: argparse.Namespace) -> adoption.Request:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import adopt
+from . import adopt, parameters
 from .changes import ChangeSet, Kind, ResourceChange
 from .intrinsics import TemplateError
 from .journal import Done, Journal
@@ -28,14 +28,76 @@ def errors_of(error: TemplateError) -> list[str]:
     return error.errors if isinstance(error, TemplateErrors) else [str(error)]
 
 
+def plan_revision(
+    revision: parameters.Revision,
+    state: StackState,
+    identity: Identity,
+    imports: dict[str, str] | None = None,
+) -> ChangeSet:
+    """A revision with what it is deployed with (its parameter file, the command line, the
+    values the stack keeps: parameters.py), loaded and planned against `state`."""
+    previous = None if state.is_new else state.parameters
+    values = revision.values(previous)
+    tags = revision.stack_tags(None if state.is_new else state.tags)
+    try:
+        template = Template.load(revision.path, values.given, previous=values.kept)
+    except TemplateError as error:
+        return ChangeSet(revision.name, errors=values.errors + errors_of(error))
+    change_set = plan(template, state, identity, imports, stack_tags=tags)
+    change_set.errors[:0] = values.errors
+    change_set.warnings[:0] = list(revision.given.warnings)
+    declarations: dict[str, Any] = template.body.get("Parameters") or {}
+    for key, value in values.kept.items():
+        default = declarations.get(key, {}).get("Default")
+        if default is not None and parameters.text(default) != value:
+            change_set.warnings.append(
+                f"parameter {key} keeps the stack's previous value "
+                f"{parameters.shown(value, declarations[key])} (UsePreviousValue, as `aws "
+                f"cloudformation deploy` does): this revision's Default "
+                f"{parameters.shown(parameters.text(default), declarations[key])} is not used; "
+                f"give the value in {parameters.file_for(revision.path).name} or with --parameter"
+            )
+    change_set.settings = _settings(change_set, declarations, values.sources, state)
+    return change_set
+
+
+def _settings(
+    change_set: ChangeSet, declarations: Json, sources: dict[str, str], state: StackState
+) -> list[str]:
+    """How the revision's parameter values (and where each comes from) and the stack's tags
+    are shown: `Stage=prod (2-prod.parameters.json)`, a NoEcho value as `****`."""
+    lines = []
+    if change_set.parameters:
+        shown = [
+            f"{key}={parameters.shown(value, declarations.get(key))} "
+            f"({sources.get(key, parameters.DEFAULT)})"
+            for key, value in change_set.parameters.items()
+        ]
+        lines.append(f"parameters: {', '.join(shown)}")
+    tags = change_set.stack_tags or {}
+    if tags or (not state.is_new and state.tags):
+        listed = ", ".join(f"{k}={v}" for k, v in tags.items()) or "(none)"
+        changed = "" if state.is_new or tags == state.tags else " (changed)"
+        lines.append(f"stack tags: {listed}{changed}")
+    return lines
+
+
 def plan(
     template: Template,
     state: StackState,
     identity: Identity,
     imports: dict[str, str] | None = None,
+    *,
+    stack_tags: dict[str, str] | None = None,
 ) -> ChangeSet:
-    """`imports` (logical id → identifier) makes it an IMPORT change set (see adopt.py)."""
-    change_set = ChangeSet(template.path.name, warnings=list(template.warnings))
+    """`imports` (logical id → identifier) makes it an IMPORT change set (see adopt.py);
+    `stack_tags`: the stack's tags from this revision on (default: as they are)."""
+    change_set = ChangeSet(
+        template.path.name,
+        warnings=list(template.warnings),
+        parameters={k: parameters.text(v) for k, v in template.parameters.items()},
+        stack_tags=dict(state.tags if stack_tags is None else stack_tags),
+    )
     try:
         bindings = Bindings.of(template, identity)
         desired, fresh, ignored = _desired(bindings, state)
@@ -49,8 +111,9 @@ def plan(
         change_set.errors += errors_of(error)
         return change_set
     change_set.bindings = bindings
+    retag = not state.is_new and change_set.stack_tags != state.tags
     for logical_id in bindings.order:
-        change = _change(bindings, state, logical_id, desired[logical_id], fresh)
+        change = _change(bindings, state, logical_id, desired[logical_id], fresh, retag=retag)
         change_set.changes.append(change)
         if ignored[logical_id]:
             change_set.warnings.append(
@@ -103,8 +166,17 @@ def _desired(
 
 
 def _change(
-    bindings: Bindings, state: StackState, logical_id: str, properties: Json, fresh: dict[str, int]
+    bindings: Bindings,
+    state: StackState,
+    logical_id: str,
+    properties: Json,
+    fresh: dict[str, int],
+    *,
+    retag: bool = False,
 ) -> ResourceChange:
+    """`retag`: the stack's tags change, which CloudFormation passes to every resource of a
+    type that takes tags with an update (its schema's `tagging`), even one whose properties do
+    not change."""
     deletion, replace_policy = bindings.policies(logical_id)
     kind_of = bindings.types[logical_id]
     current = state.resources.get(logical_id)
@@ -128,9 +200,16 @@ def _change(
             replacing=replacing,
             **common,
         )
-    kind = Kind.UPDATE if changed else Kind.NO_CHANGE
+    tags = retag and type_schema(kind_of).tags_updatable
+    kind = Kind.UPDATE if changed or tags else Kind.NO_CHANGE
     return ResourceChange(
-        logical_id, kind, previous=current.properties, current=current, changed=changed, **common
+        logical_id,
+        kind,
+        previous=current.properties,
+        current=current,
+        changed=changed,
+        stack_tags=tags,
+        **common,
     )
 
 
@@ -178,6 +257,10 @@ def simulate(change_set: ChangeSet, state: StackState) -> StackState:
     if bindings is None or not change_set.valid:
         return after
     after.status = "CREATE_COMPLETE" if state.is_new else "UPDATE_COMPLETE"
+    if change_set.parameters is not None:
+        after.parameters = dict(change_set.parameters)
+    if change_set.stack_tags is not None:
+        after.tags = dict(change_set.stack_tags)
     for change in change_set.changes:
         deletion_policy, replace_policy = change.deletion_policy, change.update_replace_policy
         current = after.resources.get(change.logical_id)

@@ -65,6 +65,8 @@ class Context:
     logs: HandlerLogs
     wait: Callable[[float], None] = time.sleep
     stack_tags: dict[str, str] = field(default_factory=dict)
+    # the stack's tags before the operation that runs (an update's previousStackTags)
+    previous_stack_tags: dict[str, str] | None = None
     longest_wait: float | None = None  # --fast: callbacks wait at most this long
     invocations: int = 0
     requests: list[Json] = field(default_factory=list)
@@ -161,6 +163,8 @@ class HandlerProvisioner:
         logical_id = resource.logical_id
         system_tags = self.system_tags(logical_id)
         stack_tags = context.stack_tags or None
+        before = context.previous_stack_tags
+        previous_stack_tags = (before or None) if before is not None else stack_tags
 
         def make_event(model: Json | None, callback: Json | None) -> Json:
             context.invocations += 1
@@ -176,7 +180,7 @@ class HandlerProvisioner:
                 token=token,
                 logical_id=logical_id,
                 stack_tags=stack_tags,
-                previous_stack_tags=stack_tags if previous is not None else None,
+                previous_stack_tags=previous_stack_tags if previous is not None else None,
                 system_tags=system_tags,
                 previous_system_tags=system_tags if previous is not None else None,
             )
@@ -257,7 +261,9 @@ class GroupProvisioner:
         resource.physical_id = resource.model["ModelPackageGroupArn"]
 
     def update(self, resource: Resource, desired: Json, previous: Json) -> None:
-        wanted, had = self._tags(desired), self._tags(previous)
+        before = self.context.previous_stack_tags
+        wanted = self._tags(desired)
+        had = self._tags(previous, self.context.stack_tags if before is None else before)
         arn = resource.physical_id
         removed = sorted(set(had) - set(wanted))
         if removed:
@@ -266,10 +272,11 @@ class GroupProvisioner:
         if changed:
             _api("AddTags", lambda: self.sagemaker.add_tags(ResourceArn=arn, Tags=changed))
 
-    def _tags(self, properties: Json) -> dict[str, str]:
-        """The stack's tags, overridden by the group's own (each key sent once)."""
+    def _tags(self, properties: Json, stack_tags: dict[str, str] | None = None) -> dict[str, str]:
+        """The stack's tags (default: the operation's), overridden by the group's own (each key
+        sent once)."""
         own = {t["Key"]: t["Value"] for t in properties.get("Tags", [])}
-        return {**self.context.stack_tags, **own}
+        return {**(self.context.stack_tags if stack_tags is None else stack_tags), **own}
 
     def delete(self, resource: Resource) -> None:
         name = resource.model["ModelPackageGroupName"]

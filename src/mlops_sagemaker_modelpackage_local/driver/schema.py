@@ -185,6 +185,14 @@ class TypeSchema:
         return sorted(self.create_only & set(changed_properties(old, new)))
 
     @property
+    def tags_updatable(self) -> bool:
+        """Whether CloudFormation updates the resource when the stack's tags change: its
+        schema's `tagging` says it takes tags and updates them (a type without `tagging`, such
+        as AWS::CDK::Metadata, takes none)."""
+        tagging: Json = self.document.get("tagging") or {}
+        return bool(tagging.get("taggable", False) and tagging.get("tagUpdatable", True))
+
+    @property
     def identifier(self) -> str:
         return str(self.document["primaryIdentifier"][0].split("/")[2])
 

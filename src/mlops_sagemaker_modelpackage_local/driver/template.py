@@ -102,8 +102,16 @@ class Template:
     warnings: list[str] = field(default_factory=list)  # what the driver does not emulate here
 
     @classmethod
-    def load(cls, path: Path, overrides: dict[str, str] | None = None) -> Template:
-        """Decode and check `path`; TemplateErrors listing every problem found."""
+    def load(
+        cls,
+        path: Path,
+        overrides: dict[str, str] | None = None,
+        *,
+        previous: dict[str, str] | None = None,
+    ) -> Template:
+        """Decode and check `path` with the parameter values `overrides` (and `previous`: the
+        stack's values kept for keys not given, parameters.py); TemplateErrors listing every
+        problem found."""
         body = decoded(path)
         errors: list[str] = []
         unknown = sorted(set(body) - SECTIONS)
@@ -119,7 +127,7 @@ class Template:
             raise TemplateErrors(errors + shape)
         errors += _transform_errors(body)
         parameters, parameter_errors = check_parameters(
-            body.get("Parameters") or {}, overrides or {}
+            body.get("Parameters") or {}, overrides or {}, previous or {}
         )
         errors += parameter_errors
         template = cls(path, body, parameters, _not_emulated(body, parameters))
@@ -320,9 +328,11 @@ def _defaults_in_maps(value: Any) -> bool:
 
 
 def check_parameters(
-    declared: Json, overrides: dict[str, str]
+    declared: Json, overrides: dict[str, str], previous: dict[str, str] | None = None
 ) -> tuple[dict[str, ParameterValue], list[str]]:
-    """Each parameter's value (list for a list type) and every error, in CloudFormation's words."""
+    """Each parameter's value (list for a list type) and every error, in CloudFormation's words:
+    from `overrides`, else `previous` (a value the stack keeps), else the Default."""
+    previous = previous or {}
     errors: list[str] = []
     unknown = sorted(set(overrides) - set(declared))
     if unknown:
@@ -346,6 +356,8 @@ def check_parameters(
             continue
         if name in overrides:
             text = overrides[name]
+        elif name in previous:
+            text = previous[name]
         elif "Default" in spec:
             default = spec["Default"]
             text = ",".join(map(str, default)) if isinstance(default, list) else _text(default)
