@@ -10,11 +10,12 @@ successful change set leaves, which `--validate` plans the next revision against
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from . import adopt, parameters
 from .changes import ChangeSet, Kind, ResourceChange
-from .intrinsics import TemplateError
+from .intrinsics import STAND_IN, TemplateError, Unknown
 from .journal import Done, Journal
 from .resolution import OUR_TYPE, Bindings, Identity, placeholder
 from .schema import changed_properties, type_schema
@@ -39,12 +40,16 @@ def plan_revision(
     previous = None if state.is_new else state.parameters
     values = revision.values(previous)
     tags = revision.stack_tags(None if state.is_new else state.tags)
+    loading: list[str] = []
     try:
         template = Template.load(revision.path, values.given, previous=values.kept)
-    except TemplateError as error:
-        return ChangeSet(revision.name, errors=values.errors + errors_of(error))
+    except TemplateErrors as error:
+        if error.template is None:  # not readable as a template at all
+            return ChangeSet(revision.name, errors=values.errors + error.errors)
+        # every error at once, as a linter reports them: go on with what could be read
+        template, loading = error.template, error.errors
     change_set = plan(template, state, identity, imports, stack_tags=tags)
-    change_set.errors[:0] = values.errors
+    change_set.errors[:0] = values.errors + loading
     change_set.warnings[:0] = list(revision.given.warnings)
     declarations: dict[str, Any] = template.body.get("Parameters") or {}
     for key, value in values.kept.items():
@@ -98,21 +103,22 @@ def plan(
         parameters={k: parameters.text(v) for k, v in template.parameters.items()},
         stack_tags=dict(state.tags if stack_tags is None else stack_tags),
     )
-    try:
-        bindings = Bindings.of(template, identity)
-        desired, fresh, ignored = _desired(bindings, state)
-        change_set.outputs = {
-            name: {"Value": value, "Export": export}
-            for name, value, export in bindings.outputs(
-                _after(bindings, state, fresh), planning=True
-            )
-        }
-    except TemplateError as error:
-        change_set.errors += errors_of(error)
-        return change_set
+    # Every error of the revision at once: the template as a whole, then each resource and
+    # output that can be resolved, then each resolved resource against its type's schema.
+    bindings, errors = Bindings.check(template, identity)
+    change_set.errors += errors
+    desired, fresh, ignored, partly = _desired(bindings, state, change_set.errors)
+    change_set.outputs = {
+        name: {"Value": value, "Export": export}
+        for name, value, export in bindings.outputs(
+            _after(bindings, state, fresh), planning=True, errors=change_set.errors
+        )
+    }
     change_set.bindings = bindings
     retag = not state.is_new and change_set.stack_tags != state.tags
     for logical_id in bindings.order:
+        if logical_id not in desired:
+            continue  # its error is in change_set.errors
         change = _change(bindings, state, logical_id, desired[logical_id], fresh, retag=retag)
         change_set.changes.append(change)
         if ignored[logical_id]:
@@ -124,13 +130,9 @@ def plan(
                 f"(cfn-lint: {'W9001' if change.type == OUR_TYPE else 'E3040'})"
             )
         if change.kind in (Kind.CREATE, Kind.UPDATE, Kind.REPLACE):
-            findings = type_schema(change.type).findings(change.properties)
-            if findings:
-                failure = type_schema(change.type).validation_failure(logical_id, change.properties)
-                change_set.failures[logical_id] = [
-                    str(failure),
-                    *(f"hint: {f.hint}" for f in findings if f.hint),
-                ]
+            _check(change_set, change.type, logical_id, change.properties)
+    for logical_id, properties in partly.items():  # what can be known of them
+        _check(change_set, bindings.types[logical_id], logical_id, properties, STAND_IN)
     change_set.cleanup = [
         ResourceChange.removal(current, "removed from the template")
         for logical_id, current in reversed(state.resources.items())
@@ -141,26 +143,60 @@ def plan(
     return change_set
 
 
+def _check(
+    change_set: ChangeSet,
+    type_name: str,
+    logical_id: str,
+    properties: Json,
+    unknown: str | None = None,
+) -> None:
+    """A resource's properties against its type's schema: CloudFormation fails it when it
+    reaches it (`change_set.failures`: the reason, then hints)."""
+    schema = type_schema(type_name)
+    findings = schema.findings(properties, unknown)
+    if findings:
+        change_set.failures[logical_id] = [
+            str(schema.validation_failure(logical_id, properties, unknown)),
+            *(f"hint: {f.hint}" for f in findings if f.hint),
+        ]
+
+
 def _desired(
-    bindings: Bindings, state: StackState
-) -> tuple[dict[str, Json], dict[str, int], dict[str, list[str]]]:
-    """Each resource's properties, with placeholders for new and replaced resources."""
-    fresh = {name: 0 for name in bindings.order if name not in state.resources}
+    bindings: Bindings, state: StackState, errors: list[str]
+) -> tuple[dict[str, Json], dict[str, int], dict[str, list[str]], dict[str, Json]]:
+    """Each resource's properties, with placeholders for new and replaced resources; a resource
+    that cannot be resolved is left out, its error added to `errors` (once). The last: what can
+    be known of the resources that need a parameter without a value (STAND_IN for it)."""
+    fresh = {
+        name: 0 for name in bindings.order if name not in state.resources and name in bindings.types
+    }
+    partly: dict[str, Json] = {}
     while True:  # each resource is replaced at most once: this ends
         desired: dict[str, Json] = {}
         ignored: dict[str, list[str]] = {}
         for name in bindings.order:
-            desired[name], ignored[name] = bindings.resolved(name, state, fresh, planning=True)
+            if name in bindings.broken or name not in bindings.types:
+                continue  # wrong references or an unsupported type: said by Bindings.check
+            try:
+                desired[name], ignored[name] = bindings.resolved(name, state, fresh, planning=True)
+            except Unknown:  # a parameter without a value (said already): check the rest
+                with suppress(TemplateError):  # if it decides more than a property: no check
+                    partly[name], _ = bindings.resolved(
+                        name, state, fresh, planning=True, stand_in=True
+                    )
+            except TemplateError as error:
+                if f"{name}: {error}" not in errors:
+                    errors.append(f"{name}: {error}")
         replaced = {
             name
-            for name in bindings.order
+            for name in desired
             if name not in fresh
             and type_schema(bindings.types[name]).replacing(
                 state.resources[name].properties, desired[name]
             )
         }
         if not replaced:
-            return desired, fresh, ignored
+            return desired, fresh, ignored, partly
         for name in replaced:
             fresh[name] = state.resources[name].generation + 1
 

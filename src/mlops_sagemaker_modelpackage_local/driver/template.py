@@ -51,11 +51,14 @@ NUMBER = regex.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 class TemplateErrors(TemplateError):
-    """Every error found in one template; `errors` lists them, the message joins them."""
+    """Every error found in one template; `errors` lists them, the message joins them.
+    `template`: the template as far as it could be read, when its shape is sound, so that
+    `--validate` goes on to check what the errors do not hide (references, properties)."""
 
-    def __init__(self, errors: list[str]) -> None:
+    def __init__(self, errors: list[str], template: Template | None = None) -> None:
         super().__init__("; ".join(errors))
         self.errors = errors
+        self.template = template
 
 
 def decoded(path: Path) -> Json:
@@ -134,8 +137,14 @@ class Template:
         for logical_id, spec in template.declared.items():
             errors += _resource_errors(logical_id, spec)
         if errors:
-            raise TemplateErrors(errors)
+            raise TemplateErrors(errors, template)
         return template
+
+    @property
+    def unset(self) -> set[str]:
+        """Declared parameters without a usable value (an error says why): what refers to them
+        cannot be resolved, and says nothing more."""
+        return set(self.body.get("Parameters") or {}) - set(self.parameters)
 
     @property
     def declared(self) -> dict[str, Json]:
@@ -149,14 +158,20 @@ class Template:
         return mappings
 
     def conditions(self, pseudo: dict[str, str]) -> Conditions:
-        return Conditions(self.body.get("Conditions") or {}, self.parameters, pseudo, self.mappings)
+        return Conditions(
+            self.body.get("Conditions") or {},
+            self.parameters,
+            pseudo,
+            self.mappings,
+            unset=self.unset,
+        )
 
     def resources(self, condition: Callable[[str], bool]) -> dict[str, Json]:
         """The resources this deploy creates: those without a Condition or whose is true."""
         return {
             name: spec
             for name, spec in self.declared.items()
-            if "Condition" not in spec or condition(spec["Condition"])
+            if isinstance(spec, dict) and ("Condition" not in spec or condition(spec["Condition"]))
         }
 
     def order(self, included: dict[str, Json]) -> list[str]:
