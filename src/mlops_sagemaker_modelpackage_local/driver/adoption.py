@@ -43,6 +43,11 @@ def print_template(request: Request) -> int:
     check_destination(request.resources_to_import)
     doing = "--generate only reads packages (and --before runs your scripts)."
     with target(aws=request.aws, doing=doing) as where:
+        try:  # every ARN in the region read, before anything runs
+            for arn in request.arns:
+                generate.check_arn(arn, where.env.region)
+        except generate.GenerateError as error:
+            raise Refused(f"--generate: {error}") from error
         logs = handler_logs(
             sys.stderr, "generate", verbose=request.verbose, log_file=request.log_file
         )

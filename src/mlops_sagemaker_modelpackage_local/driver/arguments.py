@@ -5,9 +5,11 @@ exit status 2."""
 from __future__ import annotations
 
 import re
+import shutil
+import sys
 from pathlib import Path
 
-from . import parameters
+from . import parameters, script
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 # CloudFormation's CreateStack StackName: a letter, then letters, digits and hyphens; 128 at most
@@ -107,3 +109,20 @@ def stack_name_of(given: str | None, first: Path) -> str:
             "[a-zA-Z][-a-zA-Z0-9]* (and have length less than or equal to 128)"
         )
     return given
+
+
+def check_scripts(scripts: list[str]) -> None:
+    """Each `--before` script can start: a `.py` file that exists (run with this Python), or a
+    command found on PATH (or a path to one)."""
+    for given in scripts:
+        try:
+            command = script.command_for(given)
+        except ValueError as error:  # unbalanced quotes
+            raise Refused(f"--before {given!r}: {error}") from error
+        except script.ScriptFailed as error:
+            raise Refused(str(error)) from error
+        if command[0] == sys.executable:
+            if not Path(command[1]).is_file():
+                raise Refused(f"--before {given!r}: no such script {command[1]}")
+        elif shutil.which(command[0]) is None:
+            raise Refused(f"--before {given!r}: {command[0]}: no such command")

@@ -31,8 +31,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from . import adopt, adoption
-from .arguments import Refused, revisions_of, stack_name_of
+from . import adopt, adoption, generate
+from .arguments import Refused, check_scripts, revisions_of, stack_name_of
 from .deploy import FAST_WAIT, LOG_FOLDER, Options, rehearse
 from .environments import real_aws, target
 from .validate import validate
@@ -61,7 +61,13 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--fast", action="store_true", help=f"wait at most {FAST_WAIT} s between callbacks"
     )
-    parser.add_argument("--keep", action="store_true", help="do not delete the stack at the end")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="do not delete the stack at the end. Locally the embedded SageMaker stops with the "
+        "command, so what is kept ends with it: --keep shows the final state in the summary "
+        "(and to --drift) without the delete; with --aws the resources stay in your account",
+    )
     parser.add_argument(
         "--disable-rollback",
         action="store_true",
@@ -148,9 +154,36 @@ def console() -> int:
     return main()
 
 
+# Options that do nothing in a mode: refused (exit status 2) rather than silently ignored.
+NOT_WITH = {
+    "--generate": (
+        "it only reads packages and prints a template",
+        ("stack_name", "parameter", "tag", "fast", "keep", "disable_rollback", "drift", "validate"),
+    ),
+    "--validate": (
+        "nothing runs: no script, no handler, no SageMaker",
+        ("before", "fast", "keep", "disable_rollback", "drift", "verbose", "log_file"),
+    ),
+}
+
+
+def refuse_unused(args: argparse.Namespace, mode: str) -> None:
+    """Refuse an option `mode` would ignore, naming it."""
+    why, names = NOT_WITH[mode]
+    defaults = parser()
+    for name in names:
+        if getattr(args, name) != defaults.get_default(name):
+            option = "--" + name.replace("_", "-")
+            raise Refused(f"{option} does nothing with {mode} ({why})")
+
+
 def run(args: argparse.Namespace) -> int:
     if args.generate:
+        refuse_unused(args, "--generate")
         return adoption.print_template(generate_request(args))
+    if args.validate:
+        refuse_unused(args, "--validate")
+    check_scripts(args.before)
     imports = imports_of(args)
     revisions = revisions_of(args.templates, args.parameter, args.tag)
     options = Options(
@@ -179,6 +212,11 @@ def generate_request(args: argparse.Namespace) -> adoption.Request:
         raise Refused(
             "--import goes with templates (a deploy); --generate only prints the template to import"
         )
+    check_scripts(args.before)
+    try:
+        generate.check_arns(args.generate)
+    except generate.GenerateError as error:
+        raise Refused(f"--generate: {error}") from error
     return adoption.Request(
         args.generate,
         before=args.before,

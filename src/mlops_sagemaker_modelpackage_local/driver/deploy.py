@@ -88,7 +88,9 @@ def rehearse(revisions: list[Revision], options: Options, target: Target) -> int
     outcomes = apply_revisions(stack, revisions, options)
     if not options.keep and stack.status:  # no status: every revision was refused, no stack
         outcomes.append(stack.delete())
-    print(summary(stack, len(revisions), started, target.calls_made(), kept=options.keep))
+    local = target.endpoint is not None
+    calls = target.calls_made()
+    print(summary(stack, len(revisions), started, calls, kept=options.keep, local=local))
     if not all(outcomes):
         print(f"\n{outcomes.count(False)} stack operation(s) failed", file=sys.stderr)
     return 0 if all(outcomes) else 1

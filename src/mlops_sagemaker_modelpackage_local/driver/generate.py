@@ -84,6 +84,15 @@ def check_arn(arn: str, region: str) -> None:
         )
 
 
+def check_arns(arns: list[str]) -> None:
+    """Refuse, before anything starts, what is not a model package ARN or is given twice."""
+    for index, arn in enumerate(arns):
+        if arn in arns[:index]:
+            raise GenerateError(f"{arn}: given twice")
+        match = ARN.match(arn)
+        check_arn(arn, match["region"] if match else "")
+
+
 def read(env: Caller, arn: str, logs: HandlerLogs, logical_id: str = "Adopted") -> Json:
     """READ with the primary identifier only, through the Lambda entry point; the model.
 

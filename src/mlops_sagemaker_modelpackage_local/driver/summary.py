@@ -6,12 +6,24 @@ import time
 
 from .stack import Stack
 
+# --keep against the embedded SageMaker: nothing outlives the command
+KEPT_LOCALLY = (
+    "--keep: the stack was not deleted, but the embedded SageMaker stopped with this run: "
+    "what it kept is gone with it (with --aws it stays in your account)"
+)
+
 
 def summary(
-    stack: Stack, revisions: int, started: float, calls: int | None, *, kept: bool = False
+    stack: Stack,
+    revisions: int,
+    started: float,
+    calls: int | None,
+    *,
+    kept: bool = False,
+    local: bool = False,
 ) -> str:
     """`revisions` run since `started` (time.monotonic); `calls`: SageMaker API calls served,
-    if known; `kept`: --keep, the stack was not deleted."""
+    if known; `kept`: --keep, the stack was not deleted; `local`: in the embedded SageMaker."""
     history = stack.history
     lines = [
         "",
@@ -40,5 +52,6 @@ def summary(
             f"  left in the stack (--keep): {r.logical_id} {r.physical_id}"
             for r in (stack.resources.values() if kept else [])
         ),
+        *([f"  {KEPT_LOCALLY}"] if kept and local else []),
     ]
     return "\n".join(lines)
