@@ -69,12 +69,15 @@ def test_property_validation_catches_what_cfn_lint_lets_through(
 
 FAILING_EXAMPLES = {"failed-update-rolls-back"}
 ADOPTED = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models"
+ADOPTED_GROUP = "arn:aws:sagemaker:us-east-1:123456789012:model-package-group/churn-models"
 # What an example needs besides its folder: adopt-pipeline-versions registers its versions with
 # its own script first, as a pipeline would, then imports them.
 ARGUMENTS = {
     "adopt-pipeline-versions": [
         "--before",
         str(ROOT / "examples" / "adopt-pipeline-versions" / "register_versions.py"),
+        "--import",
+        f"ChurnModels={ADOPTED_GROUP}",
         "--import",
         f"ChurnModelsVersion1={ADOPTED}/1",
         "--import",
@@ -127,8 +130,9 @@ def test_example_runs_through_the_driver(example: Path, tmp_path: Path) -> None:
             "demo-adopt-pipeline-versions IMPORT_COMPLETE",
             "after 2-approve.yaml (UPDATE_COMPLETE): ChurnModelsVersion2 "
             f"{ADOPTED}/2 (Completed; Approved)",
-            "updated in place 1, replaced 0, deleted 0, imported 2, retained 2",
+            "updated in place 1, replaced 0, deleted 0, imported 3, retained 3",
             f"left in the account (Retain): ChurnModelsVersion1 {ADOPTED}/1",
+            f"left in the account (Retain): ChurnModels {ADOPTED_GROUP}",
         ],
         "failed-update-rolls-back": [
             "ChallengerModelVersion       CREATE_FAILED",

@@ -15,8 +15,12 @@ examples:
   modelpackage-rehearse --before register.py --generate ARN [ARN ...] > adopt.yaml
       a template for packages registered outside CloudFormation (here by register.py, run
       first against the embedded SageMaker), from READ
+  modelpackage-rehearse --generate GROUP_ARN --resources-to-import resources.json > adopt.yaml
+      a model package group and every version in it
   modelpackage-rehearse FOLDER --before register.py --import LOGICAL_ID=ARN ...
       the first revision imports those packages (an IMPORT change set); the others update
+  modelpackage-rehearse FOLDER --before register.py --import-file resources.json
+      the same, with the file create-change-set --resources-to-import takes
 
 By default a SageMaker is started in this process (the embedded backend, moto extended for
 model packages) and stopped at the end, so nothing leaves the machine. Paths are relative to the
@@ -35,6 +39,8 @@ from . import adopt, adoption, generate
 from .arguments import Refused, check_scripts, revisions_of, stack_name_of
 from .deploy import FAST_WAIT, LOG_FOLDER, Options, rehearse
 from .environments import real_aws, target
+from .intrinsics import TemplateError
+from .template import decoded
 from .validate import validate
 
 
@@ -109,12 +115,21 @@ def parser() -> argparse.ArgumentParser:
         "changed); the following revisions are ordinary updates",
     )
     parser.add_argument(
+        "--import-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="import the resources FILE names: the JSON `aws cloudformation create-change-set "
+        "--resources-to-import file://FILE` takes (--generate --resources-to-import writes it); "
+        "with --import or alone",
+    )
+    parser.add_argument(
         "--generate",
         nargs="+",
         default=[],
         metavar="ARN",
         help="print a template for these existing packages (READ by identifier), instead of "
-        "deploying templates",
+        "deploying templates; a model package group's ARN adopts the group and its versions",
     )
     parser.add_argument(
         "--resources-to-import",
@@ -158,7 +173,17 @@ def console() -> int:
 NOT_WITH = {
     "--generate": (
         "it only reads packages and prints a template",
-        ("stack_name", "parameter", "tag", "fast", "keep", "disable_rollback", "drift", "validate"),
+        (
+            "stack_name",
+            "parameter",
+            "tag",
+            "fast",
+            "keep",
+            "disable_rollback",
+            "drift",
+            "validate",
+            "import_file",
+        ),
     ),
     "--validate": (
         "nothing runs: no script, no handler, no SageMaker",
@@ -186,6 +211,8 @@ def run(args: argparse.Namespace) -> int:
     check_scripts(args.before)
     imports = imports_of(args)
     revisions = revisions_of(args.templates, args.parameter, args.tag)
+    if args.import_file:
+        imports = {**imports, **imports_in_file(args.import_file, imports, revisions[0].path)}
     options = Options(
         stack_name_of(args.stack_name, revisions[0].path),
         imports=imports,
@@ -225,6 +252,23 @@ def generate_request(args: argparse.Namespace) -> adoption.Request:
         verbose=args.verbose,
         log_file=args.log_file,
     )
+
+
+def imports_in_file(path: Path, given: dict[str, str], first: Path) -> dict[str, str]:
+    """`--import-file`'s imports, checked against `--import`'s and the first revision's types."""
+    try:
+        imports, types = adopt.imports_from_file(path)
+        try:
+            resources = decoded(first).get("Resources")
+        except TemplateError:
+            resources = None  # the revision is refused, in CloudFormation's words, later
+        adopt.check_types(types, resources if isinstance(resources, dict) else {})
+    except adopt.ImportRefused as refused:
+        raise Refused(str(refused)) from refused
+    twice = sorted(set(imports) & set(given))
+    if twice:
+        raise Refused(f"--import and --import-file both name {', '.join(twice)}")
+    return imports
 
 
 def imports_of(args: argparse.Namespace) -> dict[str, str]:

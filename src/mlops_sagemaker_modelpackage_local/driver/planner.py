@@ -10,6 +10,7 @@ successful change set leaves, which `--validate` plans the next revision against
 
 from __future__ import annotations
 
+import dataclasses
 from contextlib import suppress
 from typing import Any
 
@@ -139,8 +140,29 @@ def plan(
         if logical_id not in bindings.included
     ]
     if imports:
-        return adopt.as_import(change_set, template, state, imports, identity.stack_id)
+        change_set = adopt.as_import(change_set, template, state, imports, identity.stack_id)
+        if change_set.valid:
+            _resolve_imported(change_set, bindings, state)
     return change_set
+
+
+def _resolve_imported(change_set: ChangeSet, bindings: Bindings, state: StackState) -> None:
+    """An imported resource's identifier is known before the import: what refers to it (a
+    version's `Ref` to its imported group) is planned with it, not with a placeholder."""
+    known = state.copy()
+    for change in change_set.changes:
+        if change.kind == Kind.IMPORT and change.current is not None:
+            known.resources[change.logical_id] = change.current
+    fresh = {n: 0 for n in bindings.order if n not in known.resources and n in bindings.types}
+    change_set.changes = [
+        dataclasses.replace(
+            change,
+            properties=bindings.resolved(change.logical_id, known, fresh, planning=True)[0],
+        )
+        if change.kind == Kind.IMPORT
+        else change
+        for change in change_set.changes
+    ]
 
 
 def _check(

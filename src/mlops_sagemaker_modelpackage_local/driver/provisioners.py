@@ -286,17 +286,37 @@ class GroupProvisioner:
         )
 
     def read(self, resource: Resource) -> Json:
-        name = resource.model["ModelPackageGroupName"]
-        described = _api(
-            "DescribeModelPackageGroup",
-            lambda: self.sagemaker.describe_model_package_group(ModelPackageGroupName=name),
+        """READ by the group's name, or by its ARN (the primary identifier: an import)."""
+        name = resource.model.get("ModelPackageGroupName") or resource.physical_id.split("/")[-1]
+        return dict(_api("DescribeModelPackageGroup", lambda: read_group(self.sagemaker, name)))
+
+
+def read_group(sagemaker: SageMakerClient, name: str, *, tags: bool = False) -> Json:
+    """AWS::SageMaker::ModelPackageGroup as READ returns it: its attributes and the properties
+    the driver supports (the description; with `tags`, the tags but CloudFormation's `aws:`
+    ones: ListTags, every page). A missing group raises SageMaker's ClientError."""
+    described = sagemaker.describe_model_package_group(ModelPackageGroupName=name)
+    model: Json = {
+        "ModelPackageGroupName": described["ModelPackageGroupName"],
+        "ModelPackageGroupArn": described["ModelPackageGroupArn"],
+        "ModelPackageGroupStatus": described["ModelPackageGroupStatus"],
+        "CreationTime": described["CreationTime"].isoformat(),
+    }
+    if described.get("ModelPackageGroupDescription"):
+        model["ModelPackageGroupDescription"] = described["ModelPackageGroupDescription"]
+    if tags:
+        pages = sagemaker.get_paginator("list_tags").paginate(
+            ResourceArn=model["ModelPackageGroupArn"]
         )
-        return {
-            "ModelPackageGroupName": name,
-            "ModelPackageGroupArn": described["ModelPackageGroupArn"],
-            "ModelPackageGroupStatus": described["ModelPackageGroupStatus"],
-            "CreationTime": described["CreationTime"].isoformat(),
-        }
+        found = [
+            {"Key": t["Key"], "Value": t["Value"]}
+            for page in pages
+            for t in page.get("Tags", [])
+            if not t["Key"].startswith("aws:")
+        ]
+        if found:
+            model["Tags"] = found
+    return model
 
 
 class CdkMetadataProvisioner:
