@@ -305,7 +305,7 @@ def test_a_group_arn_adopts_the_group_and_every_version_in_it(
         ModelPackageGroupDescription="every churn model",
         Tags=[{"Key": "team", "Value": "churn"}],
     )
-    spec = {
+    spec: Json = {
         "Containers": [{"Image": IMAGE, "ModelDataUrl": "s3://m/model.tar.gz"}],
         "SupportedContentTypes": ["text/csv"],
         "SupportedResponseMIMETypes": ["text/csv"],
