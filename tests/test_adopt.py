@@ -305,13 +305,15 @@ def test_a_group_arn_adopts_the_group_and_every_version_in_it(
         ModelPackageGroupDescription="every churn model",
         Tags=[{"Key": "team", "Value": "churn"}],
     )
-    spec: Json = {
-        "Containers": [{"Image": IMAGE, "ModelDataUrl": "s3://m/model.tar.gz"}],
-        "SupportedContentTypes": ["text/csv"],
-        "SupportedResponseMIMETypes": ["text/csv"],
-    }
     for _ in range(3):
-        sagemaker.create_model_package(ModelPackageGroupName=GROUP, InferenceSpecification=spec)
+        sagemaker.create_model_package(
+            ModelPackageGroupName=GROUP,
+            InferenceSpecification={
+                "Containers": [{"Image": IMAGE, "ModelDataUrl": "s3://m/model.tar.gz"}],
+                "SupportedContentTypes": ["text/csv"],
+                "SupportedResponseMIMETypes": ["text/csv"],
+            },
+        )
     group = group_arn_of(GROUP)
 
     # a version given on its own too is adopted once, where its group puts it
