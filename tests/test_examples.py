@@ -125,6 +125,15 @@ def test_example_runs_through_the_driver(example: Path, tmp_path: Path) -> None:
             "(export demo-per-environment-model-package)",
             "after 2-prod.yaml: output Version = 1",
         ],
+        "approve-by-parameter": [
+            "updated in place 2, replaced 0",  # the same template: only the parameters change
+            "after 2-approve.yaml (UPDATE_COMPLETE): ChurnModelVersion arn:aws:sagemaker:"
+            "us-east-1:123456789012:model-package/demo-approve-by-parameter-churn/1 "
+            "(Completed; Approved)",
+            "after 3-withdraw.yaml (UPDATE_COMPLETE): ChurnModelVersion arn:aws:sagemaker:"
+            "us-east-1:123456789012:model-package/demo-approve-by-parameter-churn/1 "
+            "(Completed; Rejected)",
+        ],
         "adopt-pipeline-versions": [
             "ChurnModelsVersion2 IMPORT_COMPLETE",
             "demo-adopt-pipeline-versions IMPORT_COMPLETE",

@@ -353,4 +353,4 @@ def text(value: Any) -> str:
 def shown(value: str, declaration: Any) -> str:
     """A value as CloudFormation shows it: `****` for a NoEcho parameter."""
     no_echo = isinstance(declaration, dict) and str(declaration.get("NoEcho", "")).lower() == "true"
-    return "****" if no_echo else value
+    return "****" if no_echo else (value or '""')
