@@ -53,6 +53,18 @@ def group_arn_of(name: str) -> str:
     return f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package-group/{name}"
 
 
+GROUP_TYPE = "AWS::SageMaker::ModelPackageGroup"
+
+
+def to_import(type_name: str, logical_id: str, identifier: Json) -> Json:
+    """One entry of what `create-change-set --resources-to-import` takes."""
+    return {
+        "ResourceType": type_name,
+        "LogicalResourceId": logical_id,
+        "ResourceIdentifier": identifier,
+    }
+
+
 # ---------------------------------------------------------------- packages a pipeline registers
 
 
@@ -340,11 +352,9 @@ def test_a_group_arn_adopts_the_group_and_every_version_in_it(
     for n in (1, 2, 3):
         properties = resources[f"AdoptedChurnVersion{n}"]["Properties"]
         assert properties["ModelPackageGroupName"] == {"Ref": "AdoptedChurn"}
-    assert generate.resources_to_import(adopted)[0] == {
-        "ResourceType": "AWS::SageMaker::ModelPackageGroup",
-        "LogicalResourceId": "AdoptedChurn",
-        "ResourceIdentifier": {"ModelPackageGroupArn": group},
-    }
+    assert generate.resources_to_import(adopted)[0] == to_import(
+        GROUP_TYPE, "AdoptedChurn", {"ModelPackageGroupArn": group}
+    )
 
 
 def test_a_group_that_does_not_exist_says_so(env: Environment, logs: HandlerLogs) -> None:
@@ -901,17 +911,13 @@ def test_generate_on_the_command_line_after_a_registration_script(
     assert out == (EXAMPLE / "1-import.yaml").read_text()  # stdout is the template alone
     assert "  | registered" in err
     assert json.loads(resources.read_text()) == [
-        {
-            "ResourceType": "AWS::SageMaker::ModelPackageGroup",
-            "LogicalResourceId": "ChurnModels",
-            "ResourceIdentifier": {"ModelPackageGroupArn": group_arn_of("churn-models")},
-        },
+        to_import(
+            GROUP_TYPE, "ChurnModels", {"ModelPackageGroupArn": group_arn_of("churn-models")}
+        ),
         *(
-            {
-                "ResourceType": OURS,
-                "LogicalResourceId": f"ChurnModelsVersion{n}",
-                "ResourceIdentifier": {"ModelPackageArn": arn_of("churn-models", n)},
-            }
+            to_import(
+                OURS, f"ChurnModelsVersion{n}", {"ModelPackageArn": arn_of("churn-models", n)}
+            )
             for n in (1, 2)
         ),
     ]
@@ -970,44 +976,24 @@ def test_import_file_takes_what_create_change_set_takes(
         ("[]", "expected a list"),
         ('[{"LogicalResourceId": "A"}]', "entry 1 has ['LogicalResourceId']: it needs exactly"),
         (
-            json.dumps(
-                [
-                    {
-                        "ResourceType": "AWS::S3::Bucket",
-                        "LogicalResourceId": "A",
-                        "ResourceIdentifier": {"BucketName": "b"},
-                    }
-                ]
-            ),
+            json.dumps([to_import("AWS::S3::Bucket", "A", {"BucketName": "b"})]),
             "entry 1 (A): importing AWS::S3::Bucket is not supported locally",
         ),
         (
-            json.dumps(
-                [
-                    {
-                        "ResourceType": OURS,
-                        "LogicalResourceId": "ChurnModelsVersion1",
-                        "ResourceIdentifier": {"Arn": "x"},
-                    }
-                ]
-            ),
+            json.dumps([to_import(OURS, "ChurnModelsVersion1", {"Arn": "x"})]),
             'ResourceIdentifier of MLOps::SageMaker::ModelPackage is {"ModelPackageArn": "..."}',
         ),
         (
             json.dumps(
                 [
-                    {
-                        "ResourceType": "AWS::SageMaker::ModelPackageGroup",
-                        "LogicalResourceId": "ChurnModelsVersion1",
-                        "ResourceIdentifier": {
-                            "ModelPackageGroupArn": "arn:aws:sagemaker:"
-                            "us-east-1:123456789012:model-package-group/churn-models"
-                        },
-                    }
+                    to_import(
+                        GROUP_TYPE,
+                        "ChurnModelsVersion1",
+                        {"ModelPackageGroupArn": group_arn_of("churn-models")},
+                    )
                 ]
             ),
-            "ChurnModelsVersion1 is AWS::SageMaker::ModelPackageGroup in the file and "
-            "MLOps::SageMaker::ModelPackage in the template",
+            f"ChurnModelsVersion1 is {GROUP_TYPE} in the file and {OURS} in the template",
         ),
     ],
 )

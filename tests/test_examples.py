@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from mlops_sagemaker_modelpackage_local.driver import planner
+from mlops_sagemaker_modelpackage_local.driver import arguments, planner
+from mlops_sagemaker_modelpackage_local.driver.changes import ChangeSet
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.resolution import Identity
 from mlops_sagemaker_modelpackage_local.driver.schema import type_schema
 from mlops_sagemaker_modelpackage_local.driver.state import StackState
-from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.schema import ROOT, our_schema
 
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*") if p.is_dir())
@@ -41,9 +41,21 @@ def test_every_example_has_revisions() -> None:
         assert list(example.glob("*.yaml")), example
 
 
+def planned(path: Path) -> ChangeSet:
+    """A revision's change set as `--validate` plans it: with its parameter file, against the
+    stack its folder's earlier revisions leave."""
+    state = StackState()
+    for revision in arguments.revisions_of([path.parent], [], []):
+        change_set = planner.plan_revision(revision, state, Identity.planned("examples"))
+        if revision.path == path:
+            return change_set
+        state = planner.simulate(change_set, state)
+    raise AssertionError(f"{path} is not a revision of its folder")
+
+
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_example_properties_follow_the_schema(path: Path) -> None:
-    change_set = planner.plan(Template.load(path), StackState(), Identity.planned("examples"))
+    change_set = planned(path)
     assert change_set.valid, change_set.lines()
     ours = [change for change in change_set.changes if change.type == OUR_TYPE]
     assert ours
