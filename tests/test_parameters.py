@@ -18,6 +18,7 @@ import pytest
 
 from mlops_sagemaker_modelpackage_local.driver import arguments, parameters
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
+from mlops_sagemaker_modelpackage_local.driver.cli import parser
 from mlops_sagemaker_modelpackage_local.driver.events import Events
 from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
@@ -364,3 +365,10 @@ def test_a_template_configuration_stack_policy_is_warned_not_applied(tmp_path: P
     assert revision.given.warnings == (
         "StackPolicy is not applied locally (the rehearsal has no stack policies)",
     )
+
+
+def test_help_says_whose_behaviour_the_values_follow() -> None:
+    text = " ".join(parser().format_help().split())
+    assert "Values follow `aws cloudformation deploy`: --parameter, then the file, then" in text
+    assert "CodePipeline's template configuration" in text
+    assert "as aws cloudformation deploy --parameter-overrides" in text

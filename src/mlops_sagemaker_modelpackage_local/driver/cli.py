@@ -2,6 +2,11 @@
 
 Each file is a template revision; a folder's files are revisions in name order (2- before
 10-). Every revision is planned (a change set), then executed; the stack is deleted at the end.
+A revision NAME.yaml is deployed with NAME.parameters.json beside it, if there is one: the AWS
+CLI's [{"ParameterKey": ..., "ParameterValue": ...}] or CodePipeline's template configuration
+{"Parameters": {...}, "Tags": {...}}. Values follow `aws cloudformation deploy`: --parameter,
+then the file, then the stack's previous value (UsePreviousValue), then the Default; a file's
+Tags are the stack's tags (CodePipeline), kept by a revision whose file has none.
 
 examples:
   modelpackage-rehearse examples/registry-flow
@@ -59,10 +64,20 @@ def parser() -> argparse.ArgumentParser:
         "--stack-name", default=None, help="the stack's name (default: demo-<folder>)"
     )
     parser.add_argument(
-        "--parameter", action="append", default=[], metavar="KEY=VALUE", help="a parameter value"
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a parameter value for every revision that declares KEY, over its parameter file "
+        "(as aws cloudformation deploy --parameter-overrides); a KEY no revision declares is "
+        "refused",
     )
     parser.add_argument(
-        "--tag", action="append", default=[], metavar="KEY=VALUE", help="a stack tag"
+        "--tag",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a stack tag, for every revision (over a parameter file's Tags)",
     )
     parser.add_argument(
         "--fast", action="store_true", help=f"wait at most {FAST_WAIT} s between callbacks"
