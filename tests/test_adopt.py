@@ -890,23 +890,33 @@ def test_an_identifier_of_the_wrong_kind_is_refused(
 # ---------------------------------------------------------------- the command line
 
 
+def generate_after_register(
+    capsys: pytest.CaptureFixture[str], *arguments: str
+) -> tuple[int, str, str]:
+    """`--before register_versions.py --generate ...` on the command line: (status, out, err)."""
+    code = driver_main(["--before", str(REGISTER), "--generate", *arguments])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def import_hint(*flags: str) -> str:
+    """The last line --generate prints: the rehearsal that imports, --before repeated (locally
+    the packages exist only once the script ran)."""
+    return f"Import locally: modelpackage-rehearse FOLDER --before {REGISTER} {' '.join(flags)}\n"
+
+
 def test_generate_on_the_command_line_after_a_registration_script(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     resources = tmp_path / "resources.json"
-    code = driver_main(
-        [
-            "--before",
-            str(REGISTER),
-            "--generate",
-            group_arn_of("churn-models"),
-            "--resources-to-import",
-            str(resources),
-            "--log-file",
-            str(tmp_path / "log"),
-        ]
+    code, out, err = generate_after_register(
+        capsys,
+        group_arn_of("churn-models"),
+        "--resources-to-import",
+        str(resources),
+        "--log-file",
+        str(tmp_path / "log"),
     )
-    out, err = capsys.readouterr()
     assert code == 0, err
     assert out == (EXAMPLE / "1-import.yaml").read_text()  # stdout is the template alone
     assert "  | registered" in err
@@ -921,49 +931,29 @@ def test_generate_on_the_command_line_after_a_registration_script(
             for n in (1, 2)
         ),
     ]
-    # the hint repeats --before: locally the packages exist only once the script ran
-    assert (
-        f"Import locally: modelpackage-rehearse FOLDER --before {REGISTER} "
-        f"--import-file {resources}\n"
-    ) in err
+    assert err.endswith(import_hint("--import-file", str(resources)))
 
 
 def test_the_import_hint_names_every_import_without_a_resources_file(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code = driver_main(["--before", str(REGISTER), "--generate", arn_of("churn-models", 1)])
-    err = capsys.readouterr().err
+    code, _, err = generate_after_register(capsys, arn_of("churn-models", 1))
     assert code == 0, err
-    assert (
-        f"Import locally: modelpackage-rehearse FOLDER --before {REGISTER} "
-        f"--import ChurnModelsVersion1={arn_of('churn-models', 1)}\n"
-    ) in err
+    assert err.endswith(import_hint(f"--import ChurnModelsVersion1={arn_of('churn-models', 1)}"))
 
 
 def test_import_file_takes_what_create_change_set_takes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     resources = tmp_path / "resources.json"
-    assert (
-        driver_main(
-            [
-                "--before",
-                str(REGISTER),
-                "--generate",
-                group_arn_of("churn-models"),
-                "--resources-to-import",
-                str(resources),
-            ]
-        )
-        == 0
-    )
-    capsys.readouterr()
+    group = group_arn_of("churn-models")
+    assert generate_after_register(capsys, group, "--resources-to-import", str(resources))[0] == 0
 
     code = driver_main([str(EXAMPLE), "--validate", "--import-file", str(resources)])
 
     out = capsys.readouterr().out
     assert code == 0, out
-    assert re.search(rf"ChurnModels +import \({re.escape(group_arn_of('churn-models'))}\)", out)
+    assert re.search(rf"ChurnModels +import \({re.escape(group)}\)", out)
     assert re.search(
         rf"ChurnModelsVersion2 +import \({re.escape(arn_of('churn-models', 2))}\)", out
     )
