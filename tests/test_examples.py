@@ -18,12 +18,12 @@ from typing import Any
 
 import pytest
 
-from mlops_sagemaker_modelpackage_local.driver import planner
+from mlops_sagemaker_modelpackage_local.driver import arguments, planner
+from mlops_sagemaker_modelpackage_local.driver.changes import ChangeSet
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.resolution import Identity
 from mlops_sagemaker_modelpackage_local.driver.schema import type_schema
 from mlops_sagemaker_modelpackage_local.driver.state import StackState
-from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.schema import ROOT
 
 # Examples of several accounts, each run by its own runner (run.py) against one server
@@ -49,9 +49,21 @@ def test_every_example_has_revisions() -> None:
         ), example
 
 
+def planned(path: Path) -> ChangeSet:
+    """A revision's change set as `--validate` plans it: with its parameter file, against the
+    stack its folder's earlier revisions leave."""
+    state = StackState()
+    for revision in arguments.revisions_of([path.parent], [], []):
+        change_set = planner.plan_revision(revision, state, Identity.planned("examples"))
+        if revision.path == path:
+            return change_set
+        state = planner.simulate(change_set, state)
+    raise AssertionError(f"{path} is not a revision of its folder")
+
+
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_example_properties_follow_the_schema(path: Path) -> None:
-    change_set = planner.plan(Template.load(path), StackState(), Identity.planned("examples"))
+    change_set = planned(path)
     assert change_set.valid, change_set.lines()
     ours = [change for change in change_set.changes if change.type == OUR_TYPE]
     assert ours or path.parent.name == "central"  # the registry account's stack: a group only
@@ -77,6 +89,7 @@ def test_property_validation_catches_what_cfn_lint_lets_through(
 
 FAILING_EXAMPLES = {"failed-update-rolls-back", "governed-approval"}
 ADOPTED = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models"
+ADOPTED_GROUP = "arn:aws:sagemaker:us-east-1:123456789012:model-package-group/churn-models"
 # What an example needs besides its folder: adopt-pipeline-versions registers its versions with
 # its own script first, as a pipeline would, then imports them; governed-approval runs the
 # Guard rules of guard/ as a hook.
@@ -85,6 +98,8 @@ ARGUMENTS = {
     "adopt-pipeline-versions": [
         "--before",
         str(ROOT / "examples" / "adopt-pipeline-versions" / "register_versions.py"),
+        "--import",
+        f"ChurnModels={ADOPTED_GROUP}",
         "--import",
         f"ChurnModelsVersion1={ADOPTED}/1",
         "--import",
@@ -124,7 +139,7 @@ def test_example_runs_through_the_driver(example: Path, tmp_path: Path) -> None:
         "replacement": ["replaced 1"],
         "cdk-registry-flow": ["updated in place 1", "(Completed; Approved)", "retained 1"],
         "per-environment": [
-            "updated in place 1",
+            "updated in place 2",  # the group too: 2-prod.parameters.json tags the stack
             "after 1-staging.yaml (CREATE_COMPLETE): ForecastModel arn:aws:sagemaker:us-east-1:"
             "123456789012:model-package/demand-forecasts/1 (Completed; PendingManualApproval)",
             "after 2-prod.yaml (UPDATE_COMPLETE): ForecastModel arn:aws:sagemaker:us-east-1:"
@@ -134,13 +149,23 @@ def test_example_runs_through_the_driver(example: Path, tmp_path: Path) -> None:
             "(export demo-per-environment-model-package)",
             "after 2-prod.yaml: output Version = 1",
         ],
+        "approve-by-parameter": [
+            "updated in place 2, replaced 0",  # the same template: only the parameters change
+            "after 2-approve.yaml (UPDATE_COMPLETE): ChurnModelVersion arn:aws:sagemaker:"
+            "us-east-1:123456789012:model-package/demo-approve-by-parameter-churn/1 "
+            "(Completed; Approved)",
+            "after 3-withdraw.yaml (UPDATE_COMPLETE): ChurnModelVersion arn:aws:sagemaker:"
+            "us-east-1:123456789012:model-package/demo-approve-by-parameter-churn/1 "
+            "(Completed; Rejected)",
+        ],
         "adopt-pipeline-versions": [
             "ChurnModelsVersion2 IMPORT_COMPLETE",
             "demo-adopt-pipeline-versions IMPORT_COMPLETE",
             "after 2-approve.yaml (UPDATE_COMPLETE): ChurnModelsVersion2 "
             f"{ADOPTED}/2 (Completed; Approved)",
-            "updated in place 1, replaced 0, deleted 0, imported 2, retained 2",
+            "updated in place 1, replaced 0, deleted 0, imported 3, retained 3",
             f"left in the account (Retain): ChurnModelsVersion1 {ADOPTED}/1",
+            f"left in the account (Retain): ChurnModels {ADOPTED_GROUP}",
         ],
         "governed-approval": [
             "HOOK_COMPLETE_FAILED: Hook failed with message: Template failed validation, the "

@@ -90,6 +90,45 @@ CASES: dict[str, tuple[str, str, list[tuple[str, ...]]]] = {
         "",
         [("E9001", "InferenceSpecificaton", "Did you mean 'InferenceSpecification'", "E3002")],
     ),
+    # "Did you mean" names the closest property (cfn-lint's first close one was
+    # ModelPackageName and ModelPackageVersion here), never a read-only one or one that would
+    # change the package's kind (the schema's rules across properties)
+    "misspelt-group-name": (
+        "      ModelPackageGroupNam: !Ref Group\n",
+        "",
+        [("E9001", "ModelPackageGroupNam:", "Did you mean 'ModelPackageGroupName'?", "E3002")],
+    ),
+    "misspelt-description": (
+        "      ModelPackageGroupName: !Ref Group\n      ModelPackageDescripton: churn\n",
+        "",
+        [("E9001", "Descripton", "Did you mean 'ModelPackageDescription'?", "E3002")],
+    ),
+    "misspelt-read-only": (
+        "      ModelPackageGroupName: !Ref Group\n      ModelPackageArm: x\n",
+        "",
+        [("E9001", "ModelPackageArm", "('ModelPackageArm' was unexpected)", "E3002")],
+    ),
+    "misspelt-name-of-a-version": (
+        "      ModelPackageGroupName: !Ref Group\n      ModelPackageNam: churn\n",
+        "",
+        [("E9001", "ModelPackageNam:", "('ModelPackageNam' was unexpected)", "E3002")],
+    ),
+    "misspelt-group-of-an-unversioned-package": (
+        "      ModelPackageName: churn\n      ModelPackageGroupNme: churn\n",
+        "",
+        [("E9001", "GroupNme", "('ModelPackageGroupNme' was unexpected)", "E3002")],
+    ),
+    "misspelt-approval-of-an-unversioned-package": (
+        "      ModelPackageName: churn\n      ModelApprovalStatu: Approved\n",
+        "",
+        [("E9001", "ModelApprovalStatu", "('ModelApprovalStatu' was unexpected)", "E3002")],
+    ),
+    "misspelt-nested-property": (
+        "      ModelPackageGroupName: !Ref Group\n"
+        "      SecurityConfig:\n        KmsKeyId: k\n        KmsKeyIdd: k\n",
+        "",
+        [("E9001", "KmsKeyIdd", "Did you mean 'KmsKeyId'?", "E3002")],
+    ),
     "unknown-attribute": (
         "      ModelPackageGroupName: !Ref Group\n",
         "Outputs:\n  Bad:\n    Value: !GetAtt Version.NoSuchAttr\n",

@@ -73,48 +73,72 @@ class Field:
     cfn_name: str
     python_name: str
     annotation: str
-    spec: str  # how values render: "" as is, "struct:X", "list:struct:X", "list:", "tags"
+    spec: str  # how values render: "" as is, "struct:X", "list:struct:X", "list:", "tags",
+    # "enum:A|B" (a string of the schema's enum)
     description: str
     required: bool
 
 
-def _field(schema: Json, cfn_name: str, node: Json, required: bool) -> Field:
+def _field(
+    schema: Json, cfn_name: str, node: Json, required: bool, aws: frozenset[str] = frozenset()
+) -> Field:
     definition, resolved = _resolve(schema, node)
     description = node.get("description") or resolved.get("description", "")
-    annotation, spec = _type(schema, cfn_name, definition, resolved)
+    annotation, spec = _type(schema, cfn_name, definition, resolved, aws)
     return Field(cfn_name, snake_case(cfn_name), annotation, spec, description, required)
 
 
-def _type(schema: Json, cfn_name: str, definition: str | None, node: Json) -> tuple[str, str]:
+def _type(
+    schema: Json,
+    cfn_name: str,
+    definition: str | None,
+    node: Json,
+    aws: frozenset[str] = frozenset(),
+) -> tuple[str, str]:
+    """A field's annotation and how its values render (`Field.spec`); `aws`: the definitions
+    AWS's construct has a `...Property` class of, which the annotation accepts too (converted
+    when it renders)."""
     resolvable = "aws_cdk.IResolvable"
     if cfn_name == "Tags" and node.get("type") == "array":
         return "typing.Sequence[aws_cdk.CfnTag | typing.Mapping[str, typing.Any]]", "tags"
     kind = node.get("type")
     if kind == "array":
         item_definition, item = _resolve(schema, node["items"])
-        item_type, item_spec = _type(schema, "", item_definition, item)
+        item_type, item_spec = _type(schema, "", item_definition, item, aws)
         return f"typing.Sequence[{item_type}] | {resolvable}", f"list:{item_spec}"
     if _is_struct(node):
         assert definition is not None, f"inline object under {cfn_name}: give it a definition"
         struct = f"{CLASS_NAME}.{definition}Property"
+        if definition in aws:
+            struct += f" | aws_cdk.aws_sagemaker.{CLASS_NAME}.{definition}Property"
         return f"{struct} | typing.Mapping[str, typing.Any] | {resolvable}", f"struct:{definition}"
     if kind == "object":
         return f"typing.Mapping[str, str] | {resolvable}", ""
     scalar = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}[str(kind)]
-    return (scalar if kind == "string" else f"{scalar} | {resolvable}"), ""
+    # a literal string is checked against the schema's enum when it renders (_runtime)
+    values = node.get("enum", []) if kind == "string" else []
+    assert not any("|" in value for value in values), f"{cfn_name}: '|' in an enum value"
+    spec = "enum:" + "|".join(values) if values else ""
+    return (scalar if kind == "string" else f"{scalar} | {resolvable}"), spec
 
 
-def _aws_l1_keywords() -> set[str]:
-    """Keyword arguments of aws_cdk.aws_sagemaker.CfnModelPackage, from the installed source."""
+def _aws_l1() -> tuple[set[str], frozenset[str]]:
+    """Keyword arguments of aws_cdk.aws_sagemaker.CfnModelPackage and the definitions it has a
+    nested `...Property` class of, from the installed source (without starting Node.js)."""
     spec = util.find_spec("aws_cdk")
     if spec is None or spec.origin is None:
         raise SystemExit("aws-cdk-lib is not installed: run through `make`")
     source = Path(spec.origin).parent / "aws_sagemaker" / "__init__.py"
     for node in ast.parse(source.read_text()).body:
         if isinstance(node, ast.ClassDef) and node.name == CLASS_NAME:
+            structs = frozenset(
+                member.name.removesuffix("Property")
+                for member in node.body
+                if isinstance(member, ast.ClassDef) and member.name.endswith("Property")
+            )
             for member in node.body:
                 if isinstance(member, ast.FunctionDef) and member.name == "__init__":
-                    return {a.arg for a in member.args.kwonlyargs}
+                    return {a.arg for a in member.args.kwonlyargs}, structs
     raise SystemExit(f"{source} has no {CLASS_NAME}.__init__")
 
 
@@ -162,9 +186,9 @@ def _field_table(fields: list[Field], indent: str) -> list[str]:
     return lines
 
 
-def _struct(schema: Json, name: str, node: Json) -> list[str]:
+def _struct(schema: Json, name: str, node: Json, aws: frozenset[str]) -> list[str]:
     required = set(node.get("required", []))
-    fields = [_field(schema, k, v, k in required) for k, v in node["properties"].items()]
+    fields = [_field(schema, k, v, k in required, aws) for k, v in node["properties"].items()]
     return _struct_class(f"{name}Property", node.get("description", name), fields, "    ")
 
 
@@ -214,11 +238,13 @@ def _attribute(schema: Json, cfn_name: str) -> list[str]:
     ]
 
 
-def cdk_module(schema: Json, aws_keywords: set[str]) -> str:
+def cdk_module(
+    schema: Json, aws_keywords: set[str], aws_structs: frozenset[str] = frozenset()
+) -> str:
     read_only = {p.rsplit("/", 1)[-1] for p in schema["readOnlyProperties"]}
     fields: list[Field] = []
     for cfn_name, node in schema["properties"].items():
-        field = _field(schema, cfn_name, node, False)
+        field = _field(schema, cfn_name, node, False, aws_structs)
         if cfn_name in read_only:
             if field.python_name not in aws_keywords:
                 continue
@@ -256,6 +282,9 @@ def cdk_module(schema: Json, aws_keywords: set[str]) -> str:
         "",
         "from mlops_sagemaker_modelpackage_cdk import _runtime",
         "",
+        "if typing.TYPE_CHECKING:  # AWS's nested classes, accepted (and converted) too",
+        "    import aws_cdk.aws_sagemaker",
+        "",
         "",
         f"class {CLASS_NAME}(_runtime.ModelPackageResource):",
     ]
@@ -278,7 +307,7 @@ def cdk_module(schema: Json, aws_keywords: set[str]) -> str:
     out += _field_table(fields, "    ")
     out.append("")
     for name in structs:
-        out += _struct(schema, name, schema["definitions"][name])
+        out += _struct(schema, name, schema["definitions"][name], aws_structs)
         out.append("")
     out += _signature(
         fields, "    ", ["        scope: constructs.Construct,", "        id: str,  # noqa: A002"]
@@ -346,7 +375,7 @@ def outputs() -> dict[Path, str]:
     """Every generated file and its content, from the schema as it is now."""
     text = SCHEMA_PATH.read_text()
     schema = json.loads(text)
-    module = _formatted(CDK_MODULE, cdk_module(schema, _aws_l1_keywords()))
+    module = _formatted(CDK_MODULE, cdk_module(schema, *_aws_l1()))
     return {LINT_SCHEMA: text, CDK_MODULE: module}
 
 

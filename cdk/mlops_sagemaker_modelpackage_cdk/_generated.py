@@ -14,6 +14,9 @@ import constructs
 
 from mlops_sagemaker_modelpackage_cdk import _runtime
 
+if typing.TYPE_CHECKING:  # AWS's nested classes, accepted (and converted) too
+    import aws_cdk.aws_sagemaker
+
 
 class CfnModelPackage(_runtime.ModelPackageResource):
     """A SageMaker model package: a versioned entry in a model package group (model registry) or an
@@ -39,7 +42,10 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             "ModelPackageStatusDetails",
             "struct:ModelPackageStatusDetails",
         ),
-        "model_package_registration_type": ("ModelPackageRegistrationType", ""),
+        "model_package_registration_type": (
+            "ModelPackageRegistrationType",
+            "enum:Logged|Registered",
+        ),
         "inference_specification": ("InferenceSpecification", "struct:InferenceSpecification"),
         "additional_inference_specifications": (
             "AdditionalInferenceSpecifications",
@@ -55,7 +61,10 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             "struct:SourceAlgorithmSpecification",
         ),
         "certify_for_marketplace": ("CertifyForMarketplace", ""),
-        "model_approval_status": ("ModelApprovalStatus", ""),
+        "model_approval_status": (
+            "ModelApprovalStatus",
+            "enum:Approved|Rejected|PendingManualApproval",
+        ),
         "approval_description": ("ApprovalDescription", ""),
         "metadata_properties": ("MetadataProperties", "struct:MetadataProperties"),
         "model_metrics": ("ModelMetrics", "struct:ModelMetrics"),
@@ -65,12 +74,12 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         "sample_payload_url": ("SamplePayloadUrl", ""),
         "customer_metadata_properties": ("CustomerMetadataProperties", ""),
         "drift_check_baselines": ("DriftCheckBaselines", "struct:DriftCheckBaselines"),
-        "skip_model_validation": ("SkipModelValidation", ""),
+        "skip_model_validation": ("SkipModelValidation", "enum:None|All"),
         "source_uri": ("SourceUri", ""),
         "security_config": ("SecurityConfig", "struct:SecurityConfig"),
         "model_card": ("ModelCard", "struct:ModelCard"),
         "model_life_cycle": ("ModelLifeCycle", "struct:ModelLifeCycle"),
-        "managed_storage_type": ("ManagedStorageType", ""),
+        "managed_storage_type": ("ManagedStorageType", "enum:Restricted"),
         "last_modified_time": ("LastModifiedTime", ""),
         "tags": ("Tags", "tags"),
     }
@@ -110,6 +119,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             name: str,
             containers: typing.Sequence[
                 CfnModelPackage.ModelPackageContainerDefinitionProperty
+                | aws_cdk.aws_sagemaker.CfnModelPackage.ModelPackageContainerDefinitionProperty
                 | typing.Mapping[str, typing.Any]
                 | aws_cdk.IResolvable
             ]
@@ -152,6 +162,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         ) -> (
             typing.Sequence[
                 CfnModelPackage.ModelPackageContainerDefinitionProperty
+                | aws_cdk.aws_sagemaker.CfnModelPackage.ModelPackageContainerDefinitionProperty
                 | typing.Mapping[str, typing.Any]
                 | aws_cdk.IResolvable
             ]
@@ -205,6 +216,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             *,
             channel_name: str,
             s3_data_source: CfnModelPackage.S3ModelDataSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.S3ModelDataSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable,
         ) -> None:
@@ -223,6 +235,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.S3ModelDataSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.S3ModelDataSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
         ):
@@ -239,9 +252,9 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         """
 
         _FIELDS: typing.ClassVar[dict[str, tuple[str, str]]] = {
-            "s3_data_type": ("S3DataType", ""),
+            "s3_data_type": ("S3DataType", "enum:S3Object|S3Prefix"),
             "s3_uri": ("S3Uri", ""),
-            "compression_type": ("CompressionType", ""),
+            "compression_type": ("CompressionType", "enum:None|Gzip"),
             "e_tag": ("ETag", ""),
         }
 
@@ -298,14 +311,17 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
             *,
             report: CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
             pre_training_report: CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
             post_training_report: CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
@@ -321,6 +337,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -333,6 +350,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -345,6 +363,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -366,6 +385,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
             *,
             s3_data_source: CfnModelPackage.S3DataSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.S3DataSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable,
         ) -> None:
@@ -378,6 +398,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.S3DataSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.S3DataSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
         ):
@@ -404,18 +425,22 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
             *,
             bias: CfnModelPackage.DriftCheckBiasProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.DriftCheckBiasProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
             explainability: CfnModelPackage.DriftCheckExplainabilityProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.DriftCheckExplainabilityProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
             model_quality: CfnModelPackage.DriftCheckModelQualityProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.DriftCheckModelQualityProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
             model_data_quality: CfnModelPackage.DriftCheckModelDataQualityProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.DriftCheckModelDataQualityProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
@@ -432,6 +457,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.DriftCheckBiasProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.DriftCheckBiasProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -444,6 +470,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.DriftCheckExplainabilityProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.DriftCheckExplainabilityProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -456,6 +483,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.DriftCheckModelQualityProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.DriftCheckModelQualityProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -468,6 +496,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.DriftCheckModelDataQualityProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.DriftCheckModelDataQualityProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -493,14 +522,17 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
             *,
             config_file: CfnModelPackage.FileSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.FileSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
             pre_training_constraints: CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
             post_training_constraints: CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
@@ -516,6 +548,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.FileSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.FileSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -528,6 +561,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -540,6 +574,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -563,10 +598,12 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
             *,
             constraints: CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
             config_file: CfnModelPackage.FileSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.FileSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
@@ -581,6 +618,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -593,6 +631,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.FileSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.FileSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -616,10 +655,12 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
             *,
             statistics: CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
             constraints: CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
@@ -634,6 +675,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -646,6 +688,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -669,10 +712,12 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
             *,
             statistics: CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
             constraints: CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
@@ -687,6 +732,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -699,6 +745,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -720,6 +767,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
             *,
             report: CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
@@ -733,6 +781,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -877,6 +926,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             *,
             containers: typing.Sequence[
                 CfnModelPackage.ModelPackageContainerDefinitionProperty
+                | aws_cdk.aws_sagemaker.CfnModelPackage.ModelPackageContainerDefinitionProperty
                 | typing.Mapping[str, typing.Any]
                 | aws_cdk.IResolvable
             ]
@@ -904,6 +954,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         ) -> (
             typing.Sequence[
                 CfnModelPackage.ModelPackageContainerDefinitionProperty
+                | aws_cdk.aws_sagemaker.CfnModelPackage.ModelPackageContainerDefinitionProperty
                 | typing.Mapping[str, typing.Any]
                 | aws_cdk.IResolvable
             ]
@@ -1068,7 +1119,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
 
         _FIELDS: typing.ClassVar[dict[str, tuple[str, str]]] = {
             "model_card_content": ("ModelCardContent", ""),
-            "model_card_status": ("ModelCardStatus", ""),
+            "model_card_status": ("ModelCardStatus", "enum:Draft|PendingReview|Approved|Archived"),
         }
 
         def __init__(
@@ -1108,10 +1159,12 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
             *,
             statistics: CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
             constraints: CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
@@ -1126,6 +1179,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -1138,6 +1192,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -1159,6 +1214,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
             *,
             s3_data_source: CfnModelPackage.S3ModelDataSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.S3ModelDataSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
@@ -1172,6 +1228,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.S3ModelDataSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.S3ModelDataSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -1267,18 +1324,22 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
             *,
             model_quality: CfnModelPackage.ModelQualityProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.ModelQualityProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
             model_data_quality: CfnModelPackage.ModelDataQualityProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.ModelDataQualityProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
             bias: CfnModelPackage.BiasProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.BiasProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
             explainability: CfnModelPackage.ExplainabilityProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.ExplainabilityProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
@@ -1295,6 +1356,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.ModelQualityProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.ModelQualityProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -1307,6 +1369,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.ModelDataQualityProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.ModelDataQualityProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -1319,6 +1382,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.BiasProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.BiasProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -1331,6 +1395,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.ExplainabilityProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.ExplainabilityProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -1403,12 +1468,14 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             image_digest: str | None = None,
             model_data_url: str | None = None,
             model_data_source: CfnModelPackage.ModelDataSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.ModelDataSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
             product_id: str | None = None,
             environment: typing.Mapping[str, str] | aws_cdk.IResolvable | None = None,
             model_input: CfnModelPackage.ModelInputProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.ModelInputProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
@@ -1481,6 +1548,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.ModelDataSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.ModelDataSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -1505,6 +1573,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.ModelInputProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.ModelInputProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -1599,6 +1668,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             *,
             validation_statuses: typing.Sequence[
                 CfnModelPackage.ModelPackageStatusItemProperty
+                | aws_cdk.aws_sagemaker.CfnModelPackage.ModelPackageStatusItemProperty
                 | typing.Mapping[str, typing.Any]
                 | aws_cdk.IResolvable
             ]
@@ -1606,6 +1676,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             | None = None,
             image_scan_statuses: typing.Sequence[
                 CfnModelPackage.ModelPackageStatusItemProperty
+                | aws_cdk.aws_sagemaker.CfnModelPackage.ModelPackageStatusItemProperty
                 | typing.Mapping[str, typing.Any]
                 | aws_cdk.IResolvable
             ]
@@ -1623,6 +1694,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         ) -> (
             typing.Sequence[
                 CfnModelPackage.ModelPackageStatusItemProperty
+                | aws_cdk.aws_sagemaker.CfnModelPackage.ModelPackageStatusItemProperty
                 | typing.Mapping[str, typing.Any]
                 | aws_cdk.IResolvable
             ]
@@ -1638,6 +1710,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         ) -> (
             typing.Sequence[
                 CfnModelPackage.ModelPackageStatusItemProperty
+                | aws_cdk.aws_sagemaker.CfnModelPackage.ModelPackageStatusItemProperty
                 | typing.Mapping[str, typing.Any]
                 | aws_cdk.IResolvable
             ]
@@ -1657,7 +1730,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
 
         _FIELDS: typing.ClassVar[dict[str, tuple[str, str]]] = {
             "name": ("Name", ""),
-            "status": ("Status", ""),
+            "status": ("Status", "enum:NotStarted|InProgress|Completed|Failed"),
             "failure_reason": ("FailureReason", ""),
         }
 
@@ -1705,10 +1778,12 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
             *,
             statistics: CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
             constraints: CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
@@ -1723,6 +1798,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -1735,6 +1811,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.MetricsSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.MetricsSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -1750,7 +1827,10 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         """
 
         _FIELDS: typing.ClassVar[dict[str, tuple[str, str]]] = {
-            "s3_data_type": ("S3DataType", ""),
+            "s3_data_type": (
+                "S3DataType",
+                "enum:ManifestFile|S3Prefix|AugmentedManifestFile|Converse",
+            ),
             "s3_uri": ("S3Uri", ""),
         }
 
@@ -1793,8 +1873,8 @@ class CfnModelPackage(_runtime.ModelPackageResource):
 
         _FIELDS: typing.ClassVar[dict[str, tuple[str, str]]] = {
             "s3_uri": ("S3Uri", ""),
-            "s3_data_type": ("S3DataType", ""),
-            "compression_type": ("CompressionType", ""),
+            "s3_data_type": ("S3DataType", "enum:S3Prefix|S3Object"),
+            "compression_type": ("CompressionType", "enum:None|Gzip"),
             "model_access_config": ("ModelAccessConfig", "struct:ModelAccessConfig"),
             "hub_access_config": ("HubAccessConfig", "struct:HubAccessConfig"),
             "manifest_s3_uri": ("ManifestS3Uri", ""),
@@ -1809,6 +1889,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             s3_data_type: str,
             compression_type: str,
             model_access_config: CfnModelPackage.ModelAccessConfigProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.ModelAccessConfigProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
@@ -1851,6 +1932,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.ModelAccessConfigProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.ModelAccessConfigProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -1935,6 +2017,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             algorithm_name: str,
             model_data_url: str | None = None,
             model_data_source: CfnModelPackage.ModelDataSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.ModelDataSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None = None,
@@ -1957,6 +2040,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.ModelDataSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.ModelDataSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
             | None
@@ -1991,6 +2075,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             *,
             source_algorithms: typing.Sequence[
                 CfnModelPackage.SourceAlgorithmProperty
+                | aws_cdk.aws_sagemaker.CfnModelPackage.SourceAlgorithmProperty
                 | typing.Mapping[str, typing.Any]
                 | aws_cdk.IResolvable
             ]
@@ -2006,6 +2091,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         ) -> (
             typing.Sequence[
                 CfnModelPackage.SourceAlgorithmProperty
+                | aws_cdk.aws_sagemaker.CfnModelPackage.SourceAlgorithmProperty
                 | typing.Mapping[str, typing.Any]
                 | aws_cdk.IResolvable
             ]
@@ -2027,14 +2113,15 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         _FIELDS: typing.ClassVar[dict[str, tuple[str, str]]] = {
             "data_source": ("DataSource", "struct:DataSource"),
             "content_type": ("ContentType", ""),
-            "compression_type": ("CompressionType", ""),
-            "split_type": ("SplitType", ""),
+            "compression_type": ("CompressionType", "enum:None|Gzip"),
+            "split_type": ("SplitType", "enum:None|Line|RecordIO|TFRecord"),
         }
 
         def __init__(
             self,
             *,
             data_source: CfnModelPackage.DataSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.DataSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable,
             content_type: str | None = None,
@@ -2053,6 +2140,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.DataSourceProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.DataSourceProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
         ):
@@ -2090,7 +2178,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         _FIELDS: typing.ClassVar[dict[str, tuple[str, str]]] = {
             "max_concurrent_transforms": ("MaxConcurrentTransforms", ""),
             "max_payload_in_mb": ("MaxPayloadInMB", ""),
-            "batch_strategy": ("BatchStrategy", ""),
+            "batch_strategy": ("BatchStrategy", "enum:MultiRecord|SingleRecord"),
             "environment": ("Environment", ""),
             "transform_input": ("TransformInput", "struct:TransformInput"),
             "transform_output": ("TransformOutput", "struct:TransformOutput"),
@@ -2101,12 +2189,15 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
             *,
             transform_input: CfnModelPackage.TransformInputProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.TransformInputProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable,
             transform_output: CfnModelPackage.TransformOutputProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.TransformOutputProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable,
             transform_resources: CfnModelPackage.TransformResourcesProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.TransformResourcesProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable,
             max_concurrent_transforms: int | aws_cdk.IResolvable | None = None,
@@ -2151,6 +2242,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.TransformInputProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.TransformInputProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
         ):
@@ -2162,6 +2254,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.TransformOutputProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.TransformOutputProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
         ):
@@ -2173,6 +2266,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.TransformResourcesProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.TransformResourcesProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
         ):
@@ -2191,7 +2285,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         _FIELDS: typing.ClassVar[dict[str, tuple[str, str]]] = {
             "s3_output_path": ("S3OutputPath", ""),
             "accept": ("Accept", ""),
-            "assemble_with": ("AssembleWith", ""),
+            "assemble_with": ("AssembleWith", "enum:None|Line"),
             "kms_key_id": ("KmsKeyId", ""),
         }
 
@@ -2306,6 +2400,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             *,
             profile_name: str,
             transform_job_definition: CfnModelPackage.TransformJobDefinitionProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.TransformJobDefinitionProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable,
         ) -> None:
@@ -2324,6 +2419,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             self,
         ) -> (
             CfnModelPackage.TransformJobDefinitionProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.TransformJobDefinitionProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
         ):
@@ -2349,6 +2445,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
             validation_role: str,
             validation_profiles: typing.Sequence[
                 CfnModelPackage.ValidationProfileProperty
+                | aws_cdk.aws_sagemaker.CfnModelPackage.ValidationProfileProperty
                 | typing.Mapping[str, typing.Any]
                 | aws_cdk.IResolvable
             ]
@@ -2370,6 +2467,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         ) -> (
             typing.Sequence[
                 CfnModelPackage.ValidationProfileProperty
+                | aws_cdk.aws_sagemaker.CfnModelPackage.ValidationProfileProperty
                 | typing.Mapping[str, typing.Any]
                 | aws_cdk.IResolvable
             ]
@@ -2388,16 +2486,19 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         model_package_version: int | aws_cdk.IResolvable | None = None,
         model_package_description: str | None = None,
         model_package_status_details: CfnModelPackage.ModelPackageStatusDetailsProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ModelPackageStatusDetailsProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None = None,
         model_package_registration_type: str | None = None,
         inference_specification: CfnModelPackage.InferenceSpecificationProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.InferenceSpecificationProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None = None,
         additional_inference_specifications: typing.Sequence[
             CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
         ]
@@ -2405,16 +2506,19 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         | None = None,
         additional_inference_specifications_to_add: typing.Sequence[
             CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
         ]
         | aws_cdk.IResolvable
         | None = None,
         validation_specification: CfnModelPackage.ValidationSpecificationProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ValidationSpecificationProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None = None,
         source_algorithm_specification: CfnModelPackage.SourceAlgorithmSpecificationProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.SourceAlgorithmSpecificationProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None = None,
@@ -2422,10 +2526,12 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         model_approval_status: str | None = None,
         approval_description: str | None = None,
         metadata_properties: CfnModelPackage.MetadataPropertiesProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.MetadataPropertiesProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None = None,
         model_metrics: CfnModelPackage.ModelMetricsProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ModelMetricsProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None = None,
@@ -2435,16 +2541,19 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         sample_payload_url: str | None = None,
         customer_metadata_properties: typing.Mapping[str, str] | aws_cdk.IResolvable | None = None,
         drift_check_baselines: CfnModelPackage.DriftCheckBaselinesProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.DriftCheckBaselinesProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None = None,
         skip_model_validation: str | None = None,
         source_uri: str | None = None,
         security_config: CfnModelPackage.SecurityConfigProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.SecurityConfigProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None = None,
         model_card: CfnModelPackage.ModelCardProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ModelCardProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None = None,
@@ -2631,6 +2740,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         self,
     ) -> (
         CfnModelPackage.ModelPackageStatusDetailsProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ModelPackageStatusDetailsProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None
@@ -2646,6 +2756,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
     def model_package_status_details(
         self,
         value: CfnModelPackage.ModelPackageStatusDetailsProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ModelPackageStatusDetailsProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None,
@@ -2668,6 +2779,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         self,
     ) -> (
         CfnModelPackage.InferenceSpecificationProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.InferenceSpecificationProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None
@@ -2681,6 +2793,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
     def inference_specification(
         self,
         value: CfnModelPackage.InferenceSpecificationProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.InferenceSpecificationProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None,
@@ -2693,6 +2806,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
     ) -> (
         typing.Sequence[
             CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
         ]
@@ -2711,6 +2825,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         self,
         value: typing.Sequence[
             CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
         ]
@@ -2725,6 +2840,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
     ) -> (
         typing.Sequence[
             CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
         ]
@@ -2742,6 +2858,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         self,
         value: typing.Sequence[
             CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
         ]
@@ -2755,6 +2872,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         self,
     ) -> (
         CfnModelPackage.ValidationSpecificationProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ValidationSpecificationProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None
@@ -2766,6 +2884,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
     def validation_specification(
         self,
         value: CfnModelPackage.ValidationSpecificationProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ValidationSpecificationProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None,
@@ -2777,6 +2896,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         self,
     ) -> (
         CfnModelPackage.SourceAlgorithmSpecificationProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.SourceAlgorithmSpecificationProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None
@@ -2788,6 +2908,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
     def source_algorithm_specification(
         self,
         value: CfnModelPackage.SourceAlgorithmSpecificationProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.SourceAlgorithmSpecificationProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None,
@@ -2834,6 +2955,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         self,
     ) -> (
         CfnModelPackage.MetadataPropertiesProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.MetadataPropertiesProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None
@@ -2845,6 +2967,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
     def metadata_properties(
         self,
         value: CfnModelPackage.MetadataPropertiesProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.MetadataPropertiesProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None,
@@ -2856,6 +2979,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         self,
     ) -> (
         CfnModelPackage.ModelMetricsProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ModelMetricsProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None
@@ -2867,6 +2991,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
     def model_metrics(
         self,
         value: CfnModelPackage.ModelMetricsProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ModelMetricsProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None,
@@ -2931,6 +3056,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         self,
     ) -> (
         CfnModelPackage.DriftCheckBaselinesProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.DriftCheckBaselinesProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None
@@ -2942,6 +3068,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
     def drift_check_baselines(
         self,
         value: CfnModelPackage.DriftCheckBaselinesProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.DriftCheckBaselinesProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None,
@@ -2974,6 +3101,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         self,
     ) -> (
         CfnModelPackage.SecurityConfigProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.SecurityConfigProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None
@@ -2985,6 +3113,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
     def security_config(
         self,
         value: CfnModelPackage.SecurityConfigProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.SecurityConfigProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None,
@@ -2996,6 +3125,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
         self,
     ) -> (
         CfnModelPackage.ModelCardProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ModelCardProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None
@@ -3010,6 +3140,7 @@ class CfnModelPackage(_runtime.ModelPackageResource):
     def model_card(
         self,
         value: CfnModelPackage.ModelCardProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ModelCardProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None,
@@ -3209,7 +3340,10 @@ class CfnModelPackageProps(_runtime.Struct):
             "ModelPackageStatusDetails",
             "struct:ModelPackageStatusDetails",
         ),
-        "model_package_registration_type": ("ModelPackageRegistrationType", ""),
+        "model_package_registration_type": (
+            "ModelPackageRegistrationType",
+            "enum:Logged|Registered",
+        ),
         "inference_specification": ("InferenceSpecification", "struct:InferenceSpecification"),
         "additional_inference_specifications": (
             "AdditionalInferenceSpecifications",
@@ -3225,7 +3359,10 @@ class CfnModelPackageProps(_runtime.Struct):
             "struct:SourceAlgorithmSpecification",
         ),
         "certify_for_marketplace": ("CertifyForMarketplace", ""),
-        "model_approval_status": ("ModelApprovalStatus", ""),
+        "model_approval_status": (
+            "ModelApprovalStatus",
+            "enum:Approved|Rejected|PendingManualApproval",
+        ),
         "approval_description": ("ApprovalDescription", ""),
         "metadata_properties": ("MetadataProperties", "struct:MetadataProperties"),
         "model_metrics": ("ModelMetrics", "struct:ModelMetrics"),
@@ -3235,12 +3372,12 @@ class CfnModelPackageProps(_runtime.Struct):
         "sample_payload_url": ("SamplePayloadUrl", ""),
         "customer_metadata_properties": ("CustomerMetadataProperties", ""),
         "drift_check_baselines": ("DriftCheckBaselines", "struct:DriftCheckBaselines"),
-        "skip_model_validation": ("SkipModelValidation", ""),
+        "skip_model_validation": ("SkipModelValidation", "enum:None|All"),
         "source_uri": ("SourceUri", ""),
         "security_config": ("SecurityConfig", "struct:SecurityConfig"),
         "model_card": ("ModelCard", "struct:ModelCard"),
         "model_life_cycle": ("ModelLifeCycle", "struct:ModelLifeCycle"),
-        "managed_storage_type": ("ManagedStorageType", ""),
+        "managed_storage_type": ("ManagedStorageType", "enum:Restricted"),
         "last_modified_time": ("LastModifiedTime", ""),
         "tags": ("Tags", "tags"),
     }
@@ -3253,16 +3390,19 @@ class CfnModelPackageProps(_runtime.Struct):
         model_package_version: int | aws_cdk.IResolvable | None = None,
         model_package_description: str | None = None,
         model_package_status_details: CfnModelPackage.ModelPackageStatusDetailsProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ModelPackageStatusDetailsProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None = None,
         model_package_registration_type: str | None = None,
         inference_specification: CfnModelPackage.InferenceSpecificationProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.InferenceSpecificationProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None = None,
         additional_inference_specifications: typing.Sequence[
             CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
         ]
@@ -3270,16 +3410,19 @@ class CfnModelPackageProps(_runtime.Struct):
         | None = None,
         additional_inference_specifications_to_add: typing.Sequence[
             CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
         ]
         | aws_cdk.IResolvable
         | None = None,
         validation_specification: CfnModelPackage.ValidationSpecificationProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ValidationSpecificationProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None = None,
         source_algorithm_specification: CfnModelPackage.SourceAlgorithmSpecificationProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.SourceAlgorithmSpecificationProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None = None,
@@ -3287,10 +3430,12 @@ class CfnModelPackageProps(_runtime.Struct):
         model_approval_status: str | None = None,
         approval_description: str | None = None,
         metadata_properties: CfnModelPackage.MetadataPropertiesProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.MetadataPropertiesProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None = None,
         model_metrics: CfnModelPackage.ModelMetricsProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ModelMetricsProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None = None,
@@ -3300,16 +3445,19 @@ class CfnModelPackageProps(_runtime.Struct):
         sample_payload_url: str | None = None,
         customer_metadata_properties: typing.Mapping[str, str] | aws_cdk.IResolvable | None = None,
         drift_check_baselines: CfnModelPackage.DriftCheckBaselinesProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.DriftCheckBaselinesProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None = None,
         skip_model_validation: str | None = None,
         source_uri: str | None = None,
         security_config: CfnModelPackage.SecurityConfigProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.SecurityConfigProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None = None,
         model_card: CfnModelPackage.ModelCardProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ModelCardProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None = None,
@@ -3390,6 +3538,7 @@ class CfnModelPackageProps(_runtime.Struct):
         self,
     ) -> (
         CfnModelPackage.ModelPackageStatusDetailsProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ModelPackageStatusDetailsProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None
@@ -3413,6 +3562,7 @@ class CfnModelPackageProps(_runtime.Struct):
         self,
     ) -> (
         CfnModelPackage.InferenceSpecificationProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.InferenceSpecificationProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None
@@ -3428,6 +3578,7 @@ class CfnModelPackageProps(_runtime.Struct):
     ) -> (
         typing.Sequence[
             CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
         ]
@@ -3447,6 +3598,7 @@ class CfnModelPackageProps(_runtime.Struct):
     ) -> (
         typing.Sequence[
             CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
+            | aws_cdk.aws_sagemaker.CfnModelPackage.AdditionalInferenceSpecificationDefinitionProperty
             | typing.Mapping[str, typing.Any]
             | aws_cdk.IResolvable
         ]
@@ -3464,6 +3616,7 @@ class CfnModelPackageProps(_runtime.Struct):
         self,
     ) -> (
         CfnModelPackage.ValidationSpecificationProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ValidationSpecificationProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None
@@ -3476,6 +3629,7 @@ class CfnModelPackageProps(_runtime.Struct):
         self,
     ) -> (
         CfnModelPackage.SourceAlgorithmSpecificationProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.SourceAlgorithmSpecificationProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None
@@ -3511,6 +3665,7 @@ class CfnModelPackageProps(_runtime.Struct):
         self,
     ) -> (
         CfnModelPackage.MetadataPropertiesProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.MetadataPropertiesProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None
@@ -3523,6 +3678,7 @@ class CfnModelPackageProps(_runtime.Struct):
         self,
     ) -> (
         CfnModelPackage.ModelMetricsProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ModelMetricsProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None
@@ -3566,6 +3722,7 @@ class CfnModelPackageProps(_runtime.Struct):
         self,
     ) -> (
         CfnModelPackage.DriftCheckBaselinesProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.DriftCheckBaselinesProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None
@@ -3591,6 +3748,7 @@ class CfnModelPackageProps(_runtime.Struct):
         self,
     ) -> (
         CfnModelPackage.SecurityConfigProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.SecurityConfigProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None
@@ -3603,6 +3761,7 @@ class CfnModelPackageProps(_runtime.Struct):
         self,
     ) -> (
         CfnModelPackage.ModelCardProperty
+        | aws_cdk.aws_sagemaker.CfnModelPackage.ModelCardProperty
         | typing.Mapping[str, typing.Any]
         | aws_cdk.IResolvable
         | None

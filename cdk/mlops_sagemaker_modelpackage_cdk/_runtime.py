@@ -5,6 +5,13 @@ keyword arguments) to objects with the schema's property names, `CfnTag`s to `Ke
 sorted by key (as CDK's TagManager renders them), lists item by item, and everything else (strings,
 numbers, tokens such as `Ref`, `Fn::GetAtt`, `Fn::Sub`, other `IResolvable`s) as it is, for CDK to
 resolve at synthesis.
+
+AWS's own nested structs (`aws_cdk.aws_sagemaker.CfnModelPackage.XProperty`, given to this
+construct by code written for AWS's) are converted into this construct's struct of the same name,
+so that the template has the schema's names (CDK would write their camelCase jsii names, which
+CloudFormation refuses); any other jsii struct is refused with a TypeError that says what to give.
+A string with the schema's `enum` given literally must be one of its values (ValueError); a token
+(`CfnParameter.value_as_string`, `Fn.ref`, ...) is left for CloudFormation to check.
 """
 
 from __future__ import annotations
@@ -17,8 +24,10 @@ import constructs
 from aws_cdk.interfaces import aws_sagemaker as aws_sagemaker_refs
 
 # A field: (CloudFormation name, how its value renders: "" as is, "struct:<Definition>",
-# "list:<spec>", "tags").
+# "list:<spec>", "tags", "enum:<value>|<value>|...").
 FieldTable = dict[str, tuple[str, str]]
+# jsii's name of AWS's construct: its nested structs are "<this>.<Definition>Property"
+AWS_L1 = "aws-cdk-lib.aws_sagemaker.CfnModelPackage"
 
 
 def given(**values: typing.Any) -> dict[str, typing.Any]:
@@ -57,14 +66,62 @@ def _struct_class(owner: type, definition: str) -> type[Struct]:
     return cls
 
 
+def _jsii_struct(value: typing.Any) -> str | None:
+    """The jsii name of a jsii struct (a data type, such as AWS's `...Property` classes and
+    `CfnTag`), None for anything else (tokens are jsii classes, not structs)."""
+    kind = type(value)
+    if not hasattr(kind, "__jsii_struct_bases__"):
+        return None
+    return str(getattr(kind, "__jsii_type__", kind.__qualname__))
+
+
+def _from_aws(owner: type, definition: str, value: typing.Any, jsii_name: str) -> Struct:
+    """AWS's struct `value` as this construct's struct of the same name, with the same keyword
+    arguments (nested AWS structs are converted as they render)."""
+    cls = _struct_class(owner, definition)
+    expected = f"{AWS_L1}.{definition}Property"
+    if jsii_name != expected:
+        raise TypeError(
+            f"{jsii_name} given where {cls.__qualname__} is expected: give "
+            f"{cls.__qualname__}(...) (or aws_cdk.aws_sagemaker.{cls.__qualname__}, or a dict "
+            "of its arguments)"
+        )
+    values: dict[str, typing.Any] = dict(value._values)
+    unknown = sorted(set(values) - set(cls._FIELDS))
+    if unknown:
+        raise TypeError(
+            f"aws_cdk.aws_sagemaker.{cls.__qualname__} sets {', '.join(unknown)}, which "
+            f"{cls.__qualname__} does not have: give {cls.__qualname__}(...) with its arguments"
+        )
+    return cls(**values)
+
+
+def _check_enum(spec: str, value: str) -> None:
+    allowed = spec[len("enum:") :].split("|")
+    if value not in allowed and not aws_cdk.Token.is_unresolved(value):
+        raise ValueError(
+            f"{value!r} is not one of {', '.join(map(repr, allowed))} (the schema's values; a "
+            "token such as CfnParameter.value_as_string is left for CloudFormation to check)"
+        )
+
+
 def render(owner: type, spec: str, value: typing.Any) -> typing.Any:
     """`value` as CloudFormation takes it, for a field rendered as `spec`.
 
     Only Python values are inspected: anything else (a jsii object such as an `IResolvable`
     from `Fn.get_att` or `Lazy`) is a token CDK resolves itself, and passes through.
     """
+    if isinstance(value, str) and spec.startswith("enum:"):
+        _check_enum(spec, value)
     if value is None or isinstance(value, (str, bytes, int, float)):
         return value
+    jsii_name = _jsii_struct(value)
+    if jsii_name is not None and spec.startswith("struct:"):
+        value = _from_aws(owner, spec[len("struct:") :], value, jsii_name)
+    elif jsii_name is not None:
+        kinds = {"list": "a list", "tags": "a list of tags", "enum": "a string"}
+        wanted = kinds.get(spec.partition(":")[0], "a value")
+        raise TypeError(f"{jsii_name} given where {wanted} is expected: give that (or a token)")
     if spec == "tags" and isinstance(value, Sequence):
         return _tags(value)
     if spec.startswith("list:") and isinstance(value, Sequence):
@@ -89,7 +146,10 @@ def render_fields(
     rendered: dict[str, typing.Any] = {}
     for name, value in values.items():
         cfn_name, spec = fields[name]
-        rendered[cfn_name] = render(owner, spec, value)
+        try:
+            rendered[cfn_name] = render(owner, spec, value)
+        except ValueError as error:  # an enum: say where, outermost first
+            raise ValueError(f"{cfn_name}: {error}") from None
     return rendered
 
 

@@ -10,7 +10,11 @@ nothing of it. These rules close that gap:
   unknown property, E3003 required, E3012 type, E3030 enum, E3031 pattern, E3032/E3033 counts
   and lengths, ...) with the registry schema, reported under its own id, each message naming the
   check it mirrors; the root `allOf` is left to E9002 (its messages
-  say why) and `readOnlyProperties` to W9001 (a warning, not cfn-lint's E3040 error).
+  say why) and `readOnlyProperties` to W9001 (a warning, not cfn-lint's E3040 error). Its "Did
+  you mean" names the closest property (cfn-lint's names the first close one in schema order:
+  `ModelPackageDescripton` got `ModelPackageVersion`), and never one that is read-only or that
+  the schema's rules across properties forbid beside those set (a version's
+  `ModelPackageNam` does not get `ModelPackageName`, which would make it unversioned).
 - E9002 checks the schema's rules across properties (root `allOf` of `dependencies`) and words
   each failure with the rule's own description.
 - E9003 checks `Fn::GetAtt` (and `${Resource.Attribute}` in `Fn::Sub`) against the schema's
@@ -26,10 +30,13 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterator
+from difflib import SequenceMatcher
 from typing import Any, ClassVar
 
 from cfnlint.helpers import FUNCTIONS
 from cfnlint.jsonschema import ValidationError, Validator
+from cfnlint.jsonschema._keywords import additionalProperties
+from cfnlint.jsonschema._utils import find_additional_properties
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 from cfnlint.rules.resources.properties import Properties as _properties
 from cfnlint.schema.manager import PROVIDER_SCHEMA_MANAGER
@@ -37,6 +44,8 @@ from cfnlint.template import Template
 
 TYPE_NAME = "MLOps::SageMaker::ModelPackage"
 _SUB_REFERENCE = re.compile(r"\$\{([^!}][^}]*)\}")
+# cfn-lint's threshold for "Did you mean" (jsonschema/_keywords.py additionalProperties)
+_CLOSE = 0.8
 
 
 def _schema(region: str) -> dict[str, Any] | None:
@@ -62,6 +71,62 @@ def _read_only(schema: dict[str, Any]) -> list[str]:
     """Top-level read-only property names (`/properties/X`)."""
     prefix = "/properties/"
     return [p[len(prefix) :] for p in schema.get("readOnlyProperties", []) if p.startswith(prefix)]
+
+
+def _ruled_out(schema: dict[str, Any], present: set[str]) -> set[str]:
+    """The properties the schema's rules across properties (root `allOf` of `dependencies`)
+    forbid beside those `present`: what a rule rules out (a `maxLength`/`maxItems` of 0) when its
+    trigger is set, a trigger whose rule rules out one that is set, and a property that needs one
+    of those."""
+    out: set[str] = set()
+    needs: dict[str, list[str]] = {}
+    for rule in schema.get("allOf", []):
+        for trigger, dependency in rule.get("dependencies", {}).items():
+            if isinstance(dependency, list):
+                needs[trigger] = dependency
+                continue
+            forbidden = {
+                name
+                for name, limit in dependency.get("properties", {}).items()
+                if limit is False or limit.get("maxLength") == 0 or limit.get("maxItems") == 0
+            }
+            if trigger in present:
+                out |= forbidden
+            if forbidden & present:
+                out.add(trigger)
+    return out | {name for name, required in needs.items() if set(required) & out}
+
+
+def _suggesting(read_only: set[str], schema: dict[str, Any]) -> Any:
+    """cfn-lint's `additionalProperties` keyword, with a "Did you mean" that names the closest
+    property, and at the resource's top level never a read-only one or one the rules across
+    properties forbid beside the properties set (`_ruled_out`): rather no suggestion."""
+    top = schema["properties"]
+
+    def additional(
+        validator: Validator, allowed: Any, instance: Any, where: dict[str, Any]
+    ) -> Iterator[ValidationError]:
+        if allowed is not False or not validator.is_type(instance, "object"):
+            yield from additionalProperties(validator, allowed, instance, where)
+            return
+        if "patternProperties" in where:
+            yield from additionalProperties(validator, allowed, instance, where)
+            return
+        names = list(where.get("properties", {}))
+        excluded = (
+            (read_only | _ruled_out(schema, set(instance)))
+            if where.get("properties") is top
+            else set()
+        )
+        for extra in sorted(find_additional_properties(validator, instance, where)):
+            ratios = {name: SequenceMatcher(a=extra, b=name).ratio() for name in names}
+            closest = max(ratios, key=lambda name: ratios[name], default=None)
+            message = f"Additional properties are not allowed ({extra!r} was unexpected"
+            if closest is not None and ratios[closest] > _CLOSE and closest not in excluded:
+                message += f". Did you mean {closest!r}?"
+            yield ValidationError(f"{message})", path=[extra])
+
+    return additional
 
 
 def _resource_validator(validator: Validator, instance: dict[str, Any]) -> Validator:
@@ -127,7 +192,10 @@ class ModelPackageProperties(_properties.Properties):  # type: ignore[misc]
                 context=region_validator.context.evolve(regions=[region])
             )
             region_validator = self.extend_validator(
-                region_validator, checked, region_validator.context.evolve()
+                region_validator,
+                checked,
+                region_validator.context.evolve(),
+                {"additionalProperties": _suggesting(set(_read_only(full)), full)},
             )
             for err in self._validate(region_validator, properties):
                 err.path.appendleft("Properties")

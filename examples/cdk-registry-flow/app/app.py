@@ -1,11 +1,15 @@
 """A CDK app: a model package group and a version of it, approved by a context value.
 
     cdk synth -c approval=Approved          # with the CDK CLI, from this folder (cdk.json)
+    CDK_OUTDIR=cdk.out CDK_CONTEXT_JSON='{"approval": "Approved"}' python app.py
+                                            # the same without it, as the CLI runs the app
     python app.py --revisions ..            # writes ../1-register.yaml and ../2-approve.yaml
 
 The revisions are what `cdk synth` makes with `approval` unset (PendingManualApproval) and
 `approval=Approved`; `make test` synthesizes them again, fails if the committed ones differ, lints
 them and runs them through the local driver with `--drift` (examples/ are run as every example).
+Synthesizing needs only `pip install "./cdk[node]"`; `--revisions` (this repository's tooling)
+also needs cfn-flip, for CloudFormation's YAML.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from typing import Any
 
 import aws_cdk
 from aws_cdk import aws_sagemaker
-from cfn_flip import dump_yaml
 from mlops_sagemaker_modelpackage_cdk import CfnModelPackage
 
 STACK = "demo-cdk-registry-flow"
@@ -96,6 +99,8 @@ def synthesize(context: dict[str, str], outdir: str | None = None) -> dict[str, 
 
 def revisions() -> dict[str, str]:
     """File name -> YAML of each revision."""
+    from cfn_flip import dump_yaml  # noqa: PLC0415 - only this repository's tooling needs it
+
     return {name: dump_yaml(synthesize(context)) for name, context in REVISIONS.items()}
 
 

@@ -17,14 +17,20 @@ import is a create) into that import, or into its refusal; its rollback is in ro
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
+from typing import Any
 
 from .changes import ChangeSet, Kind, ResourceChange
-from .generate import ARN
+from .generate import ARN, GROUP_ARN, OUR_TYPE
+from .schema import GROUP_TYPE, type_schema
 from .state import Resource, StackState
 from .template import Template
 
-# What the driver can import: the types whose READ it runs through a handler.
-IMPORTABLE = ("MLOps::SageMaker::ModelPackage",)
+# What the driver can import, each with what its identifier (an ARN) looks like: our type, READ
+# through its handler, and the group, READ by the GroupProvisioner.
+IMPORTABLE = {OUR_TYPE: ARN, GROUP_TYPE: GROUP_ARN}
+KIND = {OUR_TYPE: "model package", GROUP_TYPE: "model package group"}
 
 
 class ImportRefused(ValueError):
@@ -38,8 +44,11 @@ def imports_of(values: list[str]) -> dict[str, str]:
         logical_id, _, identifier = value.partition("=")
         if not logical_id or not identifier:
             raise ImportRefused(f"--import takes LOGICAL_ID=ARN, not {value!r}")
-        if ARN.match(identifier) is None:
-            raise ImportRefused(f"--import {logical_id}: {identifier!r} is not a model package ARN")
+        if not any(pattern.match(identifier) for pattern in IMPORTABLE.values()):
+            raise ImportRefused(
+                f"--import {logical_id}: {identifier!r} is not a model package ARN (nor a model "
+                "package group's)"
+            )
         if logical_id in imports:
             raise ImportRefused(f"--import names {logical_id} twice")
         imports[logical_id] = identifier
@@ -60,7 +69,7 @@ def as_import(
     declared = template.declared
     errors: list[str] = []
     planned = {c.logical_id: c for c in change_set.changes}
-    for logical_id in imports:
+    for logical_id, identifier in imports.items():
         change = planned.get(logical_id)
         if change is None:
             where = "left out by its Condition" if logical_id in declared else "not in the template"
@@ -74,6 +83,11 @@ def as_import(
             errors.append(
                 f"Resource to import {logical_id}: importing {change.type} is not supported "
                 f"locally (only {', '.join(IMPORTABLE)})"
+            )
+        elif not IMPORTABLE[change.type].match(identifier):
+            errors.append(
+                f"Resource to import {logical_id}: {identifier} is not a "
+                f"{KIND[change.type]} ARN, the identifier of {change.type}"
             )
     twice = sorted({i for i in imports.values() if list(imports.values()).count(i) > 1})
     errors += [f"{identifier} is named by more than one resource to import" for identifier in twice]
@@ -122,3 +136,68 @@ def _import(change: ResourceChange, identifier: str) -> ResourceChange:
         update_replace_policy=change.update_replace_policy,
     )
     return dataclasses.replace(change, kind=Kind.IMPORT, current=existing, why=identifier)
+
+
+def imports_from_file(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The file `aws cloudformation create-change-set --resources-to-import file://FILE` takes
+    (`--resources-to-import` writes it): {logical id: identifier} and {logical id: type};
+    ImportRefused naming the file and the entry."""
+
+    def refuse(problem: str) -> ImportRefused:
+        return ImportRefused(f"--import-file {path}: {problem}")
+
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        raise refuse(f"cannot be read: {error.strerror}") from error
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise refuse(f"not JSON: {error}") from error
+    if not isinstance(entries, list) or not entries:
+        raise refuse(
+            'expected a list [{"ResourceType": ..., "LogicalResourceId": ..., '
+            '"ResourceIdentifier": {...}}, ...]'
+        )
+    imports: dict[str, str] = {}
+    types: dict[str, str] = {}
+    for number, entry in enumerate(entries, start=1):
+        logical_id, type_name, identifier = _entry(entry, number, refuse)
+        if logical_id in imports:
+            raise refuse(f"{logical_id} is named twice")
+        imports[logical_id], types[logical_id] = identifier, type_name
+    imports_of([f"{k}={v}" for k, v in imports.items()])  # the identifiers, as --import checks
+    return imports, types
+
+
+def _entry(entry: Any, number: int, refuse: Any) -> tuple[str, str, str]:
+    keys = {"ResourceType", "LogicalResourceId", "ResourceIdentifier"}
+    if not isinstance(entry, dict) or set(entry) != keys:
+        found = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
+        raise refuse(f"entry {number} has {found}: it needs exactly {', '.join(sorted(keys))}")
+    type_name, logical_id = entry["ResourceType"], entry["LogicalResourceId"]
+    if type_name not in IMPORTABLE:
+        raise refuse(
+            f"entry {number} ({logical_id}): importing {type_name} is not supported locally "
+            f"(only {', '.join(IMPORTABLE)})"
+        )
+    key = type_schema(type_name).identifier
+    identifier = entry["ResourceIdentifier"]
+    if not isinstance(identifier, dict) or set(identifier) != {key}:
+        raise refuse(
+            f"entry {number} ({logical_id}): ResourceIdentifier of {type_name} is "
+            f'{{"{key}": "..."}}, not {json.dumps(identifier)}'
+        )
+    if not isinstance(logical_id, str) or not isinstance(identifier[key], str):
+        raise refuse(f"entry {number}: LogicalResourceId and {key} are strings")
+    return logical_id, type_name, identifier[key]
+
+
+def check_types(types: dict[str, str], declared: dict[str, Any]) -> None:
+    """ImportRefused where the file's ResourceType is not the template's for that resource."""
+    for logical_id, type_name in types.items():
+        spec = declared.get(logical_id)
+        found = spec.get("Type") if isinstance(spec, dict) else None
+        if found is not None and found != type_name:
+            raise ImportRefused(
+                f"--import-file: {logical_id} is {type_name} in the file and {found} in the "
+                "template"
+            )

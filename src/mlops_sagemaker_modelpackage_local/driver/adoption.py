@@ -7,6 +7,7 @@ The template goes to stdout and everything else to stderr, so that it can be red
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,11 @@ def print_template(request: Request) -> int:
     check_destination(request.resources_to_import)
     doing = "--generate only reads packages (and --before runs your scripts)."
     with target(request.place, doing) as where:
+        try:  # every ARN in the region read, before anything runs
+            for arn in request.arns:
+                generate.check_arn(arn, where.env.region)
+        except generate.GenerateError as error:
+            raise Refused(f"--generate: {error}") from error
         logs = handler_logs(
             sys.stderr, "generate", verbose=request.verbose, log_file=request.log_file
         )
@@ -67,6 +73,25 @@ def print_template(request: Request) -> int:
             return 1
         print(f"Resources to import: {destination}", file=sys.stderr)
     sys.stdout.write(generate.render(generate.template_for(adopted)))
-    flags = " ".join(f"--import {item.logical_id}={item.arn}" for item in adopted)
-    print(f"Import locally: modelpackage-rehearse FOLDER {flags}", file=sys.stderr)
+    print(f"Import locally: {import_command(request, adopted)}", file=sys.stderr)
     return 0
+
+
+def import_command(request: Request, adopted: list[generate.Adopted]) -> str:
+    """The rehearsal that imports what was adopted: where it was read (--aws, --endpoint-url,
+    --account-id), what made it (--before: locally the packages exist only once the scripts
+    ran), and the imports."""
+    place = request.place
+    words = ["modelpackage-rehearse", "FOLDER", *(["--aws"] if place.aws else [])]
+    if place.endpoint_url:
+        words += ["--endpoint-url", place.endpoint_url]
+    if place.account_id:
+        words += ["--account-id", place.account_id]
+    for command in request.before:
+        words += ["--before", command]
+    if request.resources_to_import:
+        words += ["--import-file", str(request.resources_to_import)]
+    else:
+        for item in adopted:
+            words += ["--import", f"{item.logical_id}={item.arn}"]
+    return shlex.join(words)

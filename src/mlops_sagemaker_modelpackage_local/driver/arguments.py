@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
+import sys
 from pathlib import Path
+
+from . import parameters, script
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 # CloudFormation's CreateStack StackName: a letter, then letters, digits and hyphens; 128 at most
@@ -44,18 +48,37 @@ def revision_order(path: Path) -> list[tuple[int, str]]:
 
 
 def templates_of(paths: list[Path]) -> list[Path]:
-    """The revisions: each file given, and the templates of each folder in `revision_order`."""
+    """The revisions: each file given, and the templates of each folder in `revision_order`
+    (a revision's parameter file, `NAME.parameters.json`, is never one)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             inside = sorted(
-                (p for p in path.iterdir() if p.suffix in TEMPLATE_SUFFIXES), key=revision_order
+                (
+                    p
+                    for p in path.iterdir()
+                    if p.suffix in TEMPLATE_SUFFIXES and not parameters.is_parameter_file(p)
+                ),
+                key=revision_order,
             )
             if not inside:
                 raise Refused(
                     f"{path}: no templates in this folder ({', '.join(TEMPLATE_SUFFIXES)})"
                 )
+            stray = parameters.orphans(path, inside)
+            if stray:
+                raise Refused(
+                    f"{stray[0]}: no template of that name beside it (a parameter file "
+                    f"NAME{parameters.SUFFIX} goes with the revision NAME.yaml, .yml, .json or "
+                    ".template)"
+                )
             found += inside
+        elif parameters.is_parameter_file(path):
+            raise Refused(
+                f"{path}: a parameter file, not a template: give the revision it goes with "
+                f"({path.name.removesuffix(parameters.SUFFIX)}.yaml, ...); its parameter file "
+                "is read from beside it"
+            )
         elif path.is_file():
             found.append(path)
         else:
@@ -74,24 +97,23 @@ def pairs(values: list[str], option: str) -> dict[str, str]:
 def stack_tags(values: list[str]) -> dict[str, str]:
     """`--tag` values, refused in CreateStack's words where CloudFormation refuses them."""
     tags = pairs(values, "--tag")
-    for index, (key, value) in enumerate(tags.items(), start=1):
-        if key.lower().startswith("aws:"):
-            raise Refused(
-                f"--tag {key}: aws: prefixed tag key names are not allowed for external use."
-            )
-        for member, text, low, high in (("key", key, 1, 128), ("value", value, 0, 256)):
-            if not low <= len(text) <= high:
-                bound = (
-                    "greater than or equal to 1"
-                    if len(text) < low
-                    else f"less than or equal to {high}"
-                )
-                raise Refused(
-                    f"--tag: 1 validation error detected: Value '{text}' at "
-                    f"'tags.{index}.member.{member}' failed to satisfy constraint: Member must "
-                    f"have length {bound}"
-                )
+    try:
+        parameters.check_tags(tags, "--tag")
+    except parameters.ParametersRefused as refused:
+        raise Refused(str(refused)) from refused
     return tags
+
+
+def revisions_of(
+    paths: list[Path], values: list[str], tags: list[str]
+) -> list[parameters.Revision]:
+    """The revisions of `paths` with their parameter files and the command line's
+    `--parameter` and `--tag` values, each checked."""
+    given, stack = pairs(values, "--parameter"), stack_tags(tags)
+    try:
+        return parameters.revisions(templates_of(paths), given, stack)
+    except parameters.ParametersRefused as refused:
+        raise Refused(str(refused)) from refused
 
 
 def stack_name_of(given: str | None, first: Path) -> str:
@@ -107,3 +129,20 @@ def stack_name_of(given: str | None, first: Path) -> str:
             "[a-zA-Z][-a-zA-Z0-9]* (and have length less than or equal to 128)"
         )
     return given
+
+
+def check_scripts(scripts: list[str]) -> None:
+    """Each `--before` script can start: a `.py` file that exists (run with this Python), or a
+    command found on PATH (or a path to one)."""
+    for given in scripts:
+        try:
+            command = script.command_for(given)
+        except ValueError as error:  # unbalanced quotes
+            raise Refused(f"--before {given!r}: {error}") from error
+        except script.ScriptFailed as error:
+            raise Refused(str(error)) from error
+        if command[0] == sys.executable:
+            if not Path(command[1]).is_file():
+                raise Refused(f"--before {given!r}: no such script {command[1]}")
+        elif shutil.which(command[0]) is None:
+            raise Refused(f"--before {given!r}: {command[0]}: no such command")

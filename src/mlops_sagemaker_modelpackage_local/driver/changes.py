@@ -46,6 +46,7 @@ class ResourceChange:
     current: Resource | None = None
     changed: tuple[str, ...] = ()
     replacing: tuple[str, ...] = ()  # the create-only properties that force a replacement
+    stack_tags: bool = False  # the stack's tags change (CloudFormation's Scope: Tags)
     deletion_policy: str = "Delete"
     update_replace_policy: str = "Delete"
     why: str = ""  # what the step is for, when not obvious (removed from the template, rollback)
@@ -56,12 +57,17 @@ class ResourceChange:
             old = "retained" if self.update_replace_policy == "Retain" else "deleted"
             return f"replace ({', '.join(self.replacing)} changed): the old one is {old}"
         if self.kind == Kind.UPDATE:
-            return f"update in place: {', '.join(self.changed)}"
+            return f"update in place: {self.in_place}"
         if self.kind == Kind.RETAIN:
             return "retain (DeletionPolicy Retain: left in the account)" + (
                 f" ({self.why})" if self.why else ""
             )
         return str(self.kind) + (f" ({self.why})" if self.why else "")
+
+    @property
+    def in_place(self) -> str:
+        """What an update in place changes: the properties, and the stack's tags."""
+        return ", ".join([*self.changed, *(["stack tags"] if self.stack_tags else [])])
 
     @classmethod
     def removal(
@@ -106,6 +112,10 @@ class ChangeSet:
     outputs: Json = field(default_factory=dict)
     bindings: Bindings | None = None  # resolves the template against the stack as it runs
     rollback: bool = False  # undoes an operation (rollback.py): carries its properties
+    # what the stack has once it succeeds (parameters.py): None leaves the stack's as they are
+    parameters: dict[str, str] | None = None
+    stack_tags: dict[str, str] | None = None
+    settings: list[str] = field(default_factory=list)  # how they are shown (--validate, events)
 
     @property
     def valid(self) -> bool:

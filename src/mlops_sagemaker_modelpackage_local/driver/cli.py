@@ -2,6 +2,11 @@
 
 Each file is a template revision; a folder's files are revisions in name order (2- before
 10-). Every revision is planned (a change set), then executed; the stack is deleted at the end.
+A revision NAME.yaml is deployed with NAME.parameters.json beside it, if there is one: the AWS
+CLI's [{"ParameterKey": ..., "ParameterValue": ...}] or CodePipeline's template configuration
+{"Parameters": {...}, "Tags": {...}}. Values follow `aws cloudformation deploy`: --parameter,
+then the file, then the stack's previous value (UsePreviousValue), then the Default; a file's
+Tags are the stack's tags (CodePipeline), kept by a revision whose file has none.
 
 examples:
   modelpackage-rehearse examples/registry-flow
@@ -19,8 +24,12 @@ examples:
   modelpackage-rehearse --before register.py --generate ARN [ARN ...] > adopt.yaml
       a template for packages registered outside CloudFormation (here by register.py, run
       first against the embedded SageMaker), from READ
+  modelpackage-rehearse --generate GROUP_ARN --resources-to-import resources.json > adopt.yaml
+      a model package group and every version in it
   modelpackage-rehearse FOLDER --before register.py --import LOGICAL_ID=ARN ...
       the first revision imports those packages (an IMPORT change set); the others update
+  modelpackage-rehearse FOLDER --before register.py --import-file resources.json
+      the same, with the file create-change-set --resources-to-import takes
   modelpackage-rehearse examples/governed-approval --guard guard
       the rules in guard/ run as a Guard hook before each create and update; a violation
       fails that resource (nothing is called) and the stack rolls back
@@ -40,17 +49,12 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from . import adopt, adoption, hook
-from .arguments import (
-    Refused,
-    documented_parser,
-    pairs,
-    stack_name_of,
-    stack_tags,
-    templates_of,
-)
+from . import adopt, adoption, generate, hook
+from .arguments import Refused, check_scripts, documented_parser, revisions_of, stack_name_of
 from .deploy import FAST_WAIT, LOG_FOLDER, Options, rehearse
 from .environments import Place, planned_account, target
+from .intrinsics import TemplateError
+from .template import decoded
 from .validate import validate
 
 
@@ -63,15 +67,32 @@ def parser() -> argparse.ArgumentParser:
         "--stack-name", default=None, help="the stack's name (default: demo-<folder>)"
     )
     parser.add_argument(
-        "--parameter", action="append", default=[], metavar="KEY=VALUE", help="a parameter value"
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a parameter value for every revision that declares KEY, over its parameter file "
+        "(as aws cloudformation deploy --parameter-overrides); a KEY no revision declares is "
+        "refused",
     )
     parser.add_argument(
-        "--tag", action="append", default=[], metavar="KEY=VALUE", help="a stack tag"
+        "--tag",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a stack tag, for every revision (over a parameter file's Tags)",
     )
     parser.add_argument(
         "--fast", action="store_true", help=f"wait at most {FAST_WAIT} s between callbacks"
     )
-    parser.add_argument("--keep", action="store_true", help="do not delete the stack at the end")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="do not delete the stack at the end. The embedded SageMaker stops with the "
+        "command, so there what is kept ends with it: --keep shows the final state in the "
+        "summary (and to --drift) without the delete; against --endpoint-url the resources stay "
+        "in that server, with --aws in your account (the stack itself lives only in this run)",
+    )
     parser.add_argument(
         "--disable-rollback",
         action="store_true",
@@ -127,12 +148,21 @@ def parser() -> argparse.ArgumentParser:
         "changed); the following revisions are ordinary updates",
     )
     parser.add_argument(
+        "--import-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="import the resources FILE names: the JSON `aws cloudformation create-change-set "
+        "--resources-to-import file://FILE` takes (--generate --resources-to-import writes it); "
+        "with --import or alone",
+    )
+    parser.add_argument(
         "--generate",
         nargs="+",
         default=[],
         metavar="ARN",
         help="print a template for these existing packages (READ by identifier), instead of "
-        "deploying templates",
+        "deploying templates; a model package group's ARN adopts the group and its versions",
     )
     parser.add_argument(
         "--resources-to-import",
@@ -197,15 +227,54 @@ def place_of(args: argparse.Namespace) -> Place:
     return Place.of(aws=args.aws, endpoint_url=args.endpoint_url, account_id=args.account_id)
 
 
+# Options that do nothing in a mode: refused (exit status 2) rather than silently ignored.
+NOT_WITH = {
+    "--generate": (
+        "it only reads packages and prints a template",
+        (
+            "stack_name",
+            "parameter",
+            "tag",
+            "fast",
+            "keep",
+            "disable_rollback",
+            "drift",
+            "validate",
+            "import_file",
+            "guard",
+            "guard_input_parameters",
+        ),
+    ),
+    "--validate": (
+        "nothing runs: no script, no handler, no SageMaker",
+        ("before", "fast", "keep", "disable_rollback", "drift", "verbose", "log_file"),
+    ),
+}
+
+
+def refuse_unused(args: argparse.Namespace, mode: str) -> None:
+    """Refuse an option `mode` would ignore, naming it."""
+    why, names = NOT_WITH[mode]
+    defaults = parser()
+    for name in names:
+        if getattr(args, name) != defaults.get_default(name):
+            option = "--" + name.replace("_", "-")
+            raise Refused(f"{option} does nothing with {mode} ({why})")
+
+
 def run(args: argparse.Namespace) -> int:
     if args.generate:
+        refuse_unused(args, "--generate")
         return adoption.print_template(generate_request(args))
+    if args.validate:
+        refuse_unused(args, "--validate")
+    check_scripts(args.before)
     imports = imports_of(args)
-    paths = templates_of(args.templates)
+    revisions = revisions_of(args.templates, args.parameter, args.tag)
+    if args.import_file:
+        imports = {**imports, **imports_in_file(args.import_file, imports, revisions[0].path)}
     options = Options(
-        stack_name_of(args.stack_name, paths[0]),
-        parameters=pairs(args.parameter, "--parameter"),
-        tags=stack_tags(args.tag),
+        stack_name_of(args.stack_name, revisions[0].path),
         imports=imports,
         before=args.before,
         fast=args.fast,
@@ -219,9 +288,9 @@ def run(args: argparse.Namespace) -> int:
     place = place_of(args)
     if args.validate:
         account = planned_account(place)
-        return validate(paths, options.parameters, options.stack_name, imports, account)
+        return validate(revisions, options.stack_name, imports, account)
     with target(place) as where:  # --aws or --endpoint-url refuses here, before any log file
-        return rehearse(paths, options, where)
+        return rehearse(revisions, options, where)
 
 
 def generate_request(args: argparse.Namespace) -> adoption.Request:
@@ -232,6 +301,11 @@ def generate_request(args: argparse.Namespace) -> adoption.Request:
         raise Refused(
             "--import goes with templates (a deploy); --generate only prints the template to import"
         )
+    check_scripts(args.before)
+    try:
+        generate.check_arns(args.generate)
+    except generate.GenerateError as error:
+        raise Refused(f"--generate: {error}") from error
     return adoption.Request(
         args.generate,
         before=args.before,
@@ -240,6 +314,23 @@ def generate_request(args: argparse.Namespace) -> adoption.Request:
         verbose=args.verbose,
         log_file=args.log_file,
     )
+
+
+def imports_in_file(path: Path, given: dict[str, str], first: Path) -> dict[str, str]:
+    """`--import-file`'s imports, checked against `--import`'s and the first revision's types."""
+    try:
+        imports, types = adopt.imports_from_file(path)
+        try:
+            resources = decoded(first).get("Resources")
+        except TemplateError:
+            resources = None  # the revision is refused, in CloudFormation's words, later
+        adopt.check_types(types, resources if isinstance(resources, dict) else {})
+    except adopt.ImportRefused as refused:
+        raise Refused(str(refused)) from refused
+    twice = sorted(set(imports) & set(given))
+    if twice:
+        raise Refused(f"--import and --import-file both name {', '.join(twice)}")
+    return imports
 
 
 def imports_of(args: argparse.Namespace) -> dict[str, str]:

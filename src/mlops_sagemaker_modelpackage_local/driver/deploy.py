@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from . import drift, planner, script
+from . import drift, script
+from .arguments import Refused
 from .environments import Target
 from .events import Events
 from .hook import GuardHook
-from .intrinsics import TemplateError
 from .logs import HandlerLogs
+from .parameters import Revision
 from .stack import Stack
 from .state import STUCK
 from .summary import summary
-from .template import Template
 
 # Handler logs: where no build step cleans, under the folder the command runs in
 LOG_FOLDER = Path(".local") / "rehearsal-logs"
@@ -36,8 +36,6 @@ class Options:
     """How to run the revisions (the command line's options, checked)."""
 
     stack_name: str
-    parameters: dict[str, str] = field(default_factory=dict)
-    tags: dict[str, str] = field(default_factory=dict)
     imports: dict[str, str] = field(default_factory=dict)  # the first revision imports these
     before: list[str] = field(default_factory=list)
     fast: bool = False
@@ -62,13 +60,17 @@ def handler_logs(
     whose path is said on `stream` first."""
     if verbose:
         return HandlerLogs(stream=stream)
-    logs = HandlerLogs(path=log_file or log_path(name))
+    try:
+        logs = HandlerLogs(path=log_file or log_path(name))
+    except OSError as error:  # a folder that cannot be made, a path that is a folder, ...
+        where = log_file or log_path(name)
+        raise Refused(f"--log-file: cannot write {where}: {error.strerror or error}") from error
     print(f"Handler logs: {logs.path}", file=stream)
     return logs
 
 
-def rehearse(paths: list[Path], options: Options, target: Target) -> int:
-    """Deploy each revision in `paths` to one stack in `target`, then delete it."""
+def rehearse(revisions: list[Revision], options: Options, target: Target) -> int:
+    """Deploy each revision to one stack in `target`, then delete it."""
     started = time.monotonic()
     wait: Callable[[float], None] = (
         (lambda s: time.sleep(min(s, FAST_WAIT))) if options.fast else time.sleep
@@ -82,15 +84,15 @@ def rehearse(paths: list[Path], options: Options, target: Target) -> int:
         logs=handler_logs(
             sys.stdout, options.stack_name, verbose=options.verbose, log_file=options.log_file
         ),
-        tags=options.tags,
         hook=options.guard,
     )
     if not script.run_all(options.before, target.env, target.endpoint, sys.stdout):
         return 1
-    outcomes = apply_revisions(stack, paths, options)
+    outcomes = apply_revisions(stack, revisions, options)
     if not options.keep and stack.status:  # no status: every revision was refused, no stack
         outcomes.append(stack.delete())
-    print(summary(stack, len(paths), started, target.calls_made(), kept=options.keep))
+    calls = target.calls_made()
+    print(summary(stack, len(revisions), started, calls, kept=options.keep))
     if options.keep:
         print(f"  {target.kept()}")
     if not all(outcomes):
@@ -98,20 +100,15 @@ def rehearse(paths: list[Path], options: Options, target: Target) -> int:
     return 0 if all(outcomes) else 1
 
 
-def apply_revisions(stack: Stack, paths: list[Path], options: Options) -> list[bool]:
+def apply_revisions(stack: Stack, revisions: list[Revision], options: Options) -> list[bool]:
     """Each revision in turn (and drift after it, if asked); whether each operation succeeded."""
     outcomes: list[bool] = []
-    for index, path in enumerate(paths):
+    for index, revision in enumerate(revisions):
         imports = options.imports if index == 0 else None
-        deployed = False
-        try:
-            template = Template.load(path, options.parameters)
-        except TemplateError as error:
-            errors = [f"{path}: {e}" for e in planner.errors_of(error)]
-            outcomes.append(stack.refuse(path.name, errors))
-        else:
-            outcomes.append(stack.deploy(template, roll_back=options.roll_back, imports=imports))
-            deployed = True
+        outcomes.append(
+            stack.deploy_revision(revision, roll_back=options.roll_back, imports=imports)
+        )
+        deployed = stack.revisions[-1].status != "refused"
         if imports and not outcomes[-1]:
             # the later revisions were written for the imported packages: applied to a stack
             # without them they would create new ones

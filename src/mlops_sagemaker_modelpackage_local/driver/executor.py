@@ -104,7 +104,7 @@ class Executor:
     ) -> None:
         current = self._current(change)
         rollback = change_set.rollback
-        what = f"in place: {', '.join(change.changed)}"
+        what = f"in place: {change.in_place}"
         self.events(
             change.logical_id, "UPDATE_IN_PROGRESS", f"rollback {what}" if rollback else what
         )

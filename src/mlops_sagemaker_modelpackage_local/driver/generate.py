@@ -1,4 +1,4 @@
-"""`--generate ARN [ARN ...]`: a ready template for model packages that already exist.
+"""`--generate ARN [ARN ...]`: a ready template for model packages (and groups) that exist.
 
 Each package is READ with its identifier only, through the real Lambda entry point, as
 CloudFormation calls READ when it imports a resource and Cloud Control when it gets one, so the
@@ -11,6 +11,11 @@ must not be deleted by an accident of the stack. Logical ids
 come from the package names (`churn-models` version 2: `ChurnModelsVersion2`). There is no
 `Outputs` section: CloudFormation refuses any change to Outputs in an import; add them in the
 first update after it.
+
+A model package group's ARN adopts the group (AWS::SageMaker::ModelPackageGroup, read with the
+SageMaker API as the driver's GroupProvisioner reads it: name, description, tags) and every
+version it holds, in version order; the versions name it with `Ref`, which the schema's
+propertyTransform compares with the group name READ returns.
 """
 
 from __future__ import annotations
@@ -22,17 +27,23 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import cfn_flip
+from botocore.exceptions import ClientError
 from cfn_tools.odict import ODict  # type: ignore[import-untyped]
 
 from . import protocol
 from .logs import HandlerLogs
-from .schema import property_names, type_schema
+from .provisioners import Environment, read_group
+from .schema import GROUP_TYPE, property_names, type_schema
 
 Json = dict[str, Any]
 OUR_TYPE = protocol.TYPE_NAME
 ARN = re.compile(
     r"^arn:aws[a-z-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
     r"model-package/(?P<name>[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})(/(?P<version>\d+))?$"
+)
+GROUP_ARN = re.compile(
+    r"^arn:aws[a-z-]*:sagemaker:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+    r"model-package-group/(?P<name>[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})$"
 )
 RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
 HEADER = (
@@ -63,26 +74,38 @@ class GenerateError(RuntimeError):
 
 @dataclass(frozen=True)
 class Adopted:
-    """One existing package: its ARN, what READ returned and the logical id it gets."""
+    """One existing resource: its ARN, what READ returned, the logical id it gets, its type."""
 
     arn: str
     model: Json
     logical_id: str
+    type: str = OUR_TYPE
 
 
 def check_arn(arn: str, region: str) -> None:
-    """Refuse, before any call, what is not a model package ARN of the driver's region."""
-    match = ARN.match(arn)
+    """Refuse, before any call, what is not a model package (or group) ARN of the driver's
+    region."""
+    match = ARN.match(arn) or GROUP_ARN.match(arn)
     if match is None:
         raise GenerateError(
             f"{arn}: not a model package ARN "
-            "(arn:aws:sagemaker:REGION:ACCOUNT:model-package/NAME or .../GROUP/VERSION)"
+            "(arn:aws:sagemaker:REGION:ACCOUNT:model-package/NAME or .../GROUP/VERSION, or a "
+            "group's: ...:model-package-group/GROUP)"
         )
     if match["region"] != region:
         raise GenerateError(
             f"{arn}: the package is in {match['region']} and the driver reads {region} "
             "(CloudFormation imports a resource into a stack of its own region)"
         )
+
+
+def check_arns(arns: list[str]) -> None:
+    """Refuse, before anything starts, what is not a model package ARN or is given twice."""
+    for index, arn in enumerate(arns):
+        if arn in arns[:index]:
+            raise GenerateError(f"{arn}: given twice")
+        match = ARN.match(arn) or GROUP_ARN.match(arn)
+        check_arn(arn, match["region"] if match else "")
 
 
 def read(env: Caller, arn: str, logs: HandlerLogs, logical_id: str = "Adopted") -> Json:
@@ -121,17 +144,15 @@ def logical_id_for(model: Json) -> str:
     """`churn-models` version 3 → ChurnModelsVersion3 (also when READ names the group by ARN:
     it is in another account); unversioned `churn-scorer` → ChurnScorer."""
     name = str(model.get("ModelPackageGroupName") or model.get("ModelPackageName") or "")
-    name = name.rsplit("/", 1)[-1]
-    words = [w for w in re.split(r"[^A-Za-z0-9]+", name) if w]
-    base = "".join(w[:1].upper() + w[1:] for w in words) or "ModelPackage"
+    base = _words(name.rsplit("/", 1)[-1])
     version = model.get("ModelPackageVersion")
     return f"{base}Version{version}" if model.get("ModelPackageGroupName") else base
 
 
-def properties_of(model: Json) -> Json:
+def properties_of(model: Json, type_name: str = OUR_TYPE) -> Json:
     """What a template can set, in the schema's order: READ's model without read-only
     (and write-only) properties."""
-    schema = type_schema(OUR_TYPE)
+    schema = type_schema(type_name)
     left_out = schema.read_only | property_names(schema.document.get("writeOnlyProperties", []))
     return {
         name: model[name]
@@ -154,55 +175,107 @@ def _check_writable(arn: str, path: str, value: Any) -> None:
             _check_writable(arn, f"{path}/{index}", item)
 
 
-def adopt(env: Caller, arns: Iterable[str], logs: HandlerLogs) -> list[Adopted]:
-    """Read every package, in the order given; every ARN is checked before the first READ.
+def adopt(env: Environment, arns: Iterable[str], logs: HandlerLogs) -> list[Adopted]:
+    """Read every package, in the order given (a group, then each of its versions); every ARN
+    is checked before the first READ.
 
     Logical ids that two names would share (`churn-models`, `churnModels`) are made unique with
     a number (`ChurnModels`, `ChurnModels2`; after a version number: `...Version1N2`)."""
     arns = list(arns)
-    for index, arn in enumerate(arns):
-        if arn in arns[:index]:
-            raise GenerateError(f"{arn}: given twice")
+    check_arns(arns)
+    for arn in arns:
         check_arn(arn, env.region)
     adopted: list[Adopted] = []
     taken: set[str] = set()
-    for arn in arns:
-        model = read(env, arn, logs)
-        _check_writable(arn, "", properties_of(model))
-        base = logical_id_for(model)
+
+    def add(arn: str, model: Json, type_name: str) -> None:
+        _check_writable(arn, "", properties_of(model, type_name))
+        base = (
+            logical_id_for(model)
+            if type_name == OUR_TYPE
+            else _words(arn.rsplit("/", maxsplit=1)[-1])
+        )
         logical_id, number = base, 2
         while logical_id in taken:
             logical_id = f"{base}{'N' if base[-1].isdigit() else ''}{number}"
             number += 1
         taken.add(logical_id)
-        adopted.append(Adopted(arn, model, logical_id))
+        adopted.append(Adopted(arn, model, logical_id, type_name))
+
+    for arn in arns:
+        group = GROUP_ARN.match(arn)
+        if group is None:
+            if not any(item.arn == arn for item in adopted):  # not adopted with its group
+                add(arn, read(env, arn, logs), OUR_TYPE)
+            continue
+        try:
+            add(arn, read_group(env.sagemaker, group["name"]), GROUP_TYPE)
+            versions = versions_of(env, group["name"])
+        except ClientError as error:
+            detail = error.response.get("Error", {})
+            raise GenerateError(f"{arn}: {detail.get('Code')}: {detail.get('Message')}") from error
+        for version in versions:  # a version given on its own too is adopted once
+            if not any(item.arn == version for item in adopted):
+                add(version, read(env, version, logs), OUR_TYPE)
     return adopted
 
 
+def versions_of(env: Environment, group: str) -> list[str]:
+    """The ARNs of the group's versions, in version order (ListModelPackages, every page)."""
+    found: list[tuple[int, str]] = []
+    pages = env.sagemaker.get_paginator("list_model_packages")
+    for page in pages.paginate(ModelPackageGroupName=group):
+        for summary in page["ModelPackageSummaryList"]:
+            found.append((summary.get("ModelPackageVersion", 0), summary["ModelPackageArn"]))
+    return [arn for _, arn in sorted(found)]
+
+
+def _words(name: str) -> str:
+    """`churn-models` → ChurnModels."""
+    words = [w for w in re.split(r"[^A-Za-z0-9]+", name) if w]
+    return "".join(w[:1].upper() + w[1:] for w in words) or "ModelPackage"
+
+
 def template_for(adopted: list[Adopted]) -> Json:
-    """The template: one retained resource per package, nothing else."""
-    count = len(adopted)
+    """The template: one retained resource per package (and group), nothing else; a version
+    of an adopted group names it with `Ref`."""
+    groups = {
+        item.model["ModelPackageGroupName"]: item.logical_id
+        for item in adopted
+        if item.type == GROUP_TYPE
+    }
+    packages = sum(item.type == OUR_TYPE for item in adopted)
+    adopted_groups = len(groups)
+    what = f"{packages} model package{'s' if packages != 1 else ''}" + (
+        f" and {adopted_groups} group{'s' if adopted_groups != 1 else ''}" if groups else ""
+    )
+    resources: Json = {}
+    for item in adopted:
+        properties = properties_of(item.model, item.type)
+        group = (
+            groups.get(properties.get("ModelPackageGroupName", ""))
+            if item.type == OUR_TYPE
+            else None
+        )
+        if group:
+            properties["ModelPackageGroupName"] = {"Ref": group}
+        resources[item.logical_id] = {"Type": item.type, **RETAIN, "Properties": properties}
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": (
-            f"{count} model package{'s' if count != 1 else ''} registered outside "
-            "CloudFormation, adopted as SageMaker holds them"
+            f"{what} registered outside CloudFormation, adopted as SageMaker holds them"
         ),
-        "Resources": {
-            item.logical_id: {"Type": OUR_TYPE, **RETAIN, "Properties": properties_of(item.model)}
-            for item in adopted
-        },
+        "Resources": resources,
     }
 
 
 def resources_to_import(adopted: list[Adopted]) -> list[Json]:
     """What `aws cloudformation create-change-set --resources-to-import` takes for them."""
-    identifier = type_schema(OUR_TYPE).identifier
     return [
         {
-            "ResourceType": OUR_TYPE,
+            "ResourceType": item.type,
             "LogicalResourceId": item.logical_id,
-            "ResourceIdentifier": {identifier: item.arn},
+            "ResourceIdentifier": {type_schema(item.type).identifier: item.arn},
         }
         for item in adopted
     ]

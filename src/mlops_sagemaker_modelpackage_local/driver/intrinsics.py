@@ -37,6 +37,16 @@ class TemplateError(ValueError):
     """The template uses something the driver cannot do, or refers to what does not exist."""
 
 
+class Unknown(TemplateError):
+    """A value that cannot be known because of an error reported already (a parameter without
+    a usable value): what needs it is left unchecked, without a second error."""
+
+
+# What a parameter without a value resolves to where `--validate` still checks the rest of a
+# resource against its schema (Resolver.stand_in): findings about it are dropped.
+STAND_IN = "\u2047no value\u2047"
+
+
 def unsupported(function: str) -> str:
     return f"{function} is not supported by the local driver"
 
@@ -109,6 +119,7 @@ class Conditions:
     parameters: dict[str, ParameterValue]
     pseudo: dict[str, str]
     mappings: Json = field(default_factory=dict)
+    unset: set[str] = field(default_factory=set)  # parameters without a value (Unknown)
     values: dict[str, bool] = field(default_factory=dict)
     evaluating: list[str] = field(default_factory=list)  # a cycle would never end
 
@@ -152,6 +163,8 @@ class Conditions:
                 return self.parameters[name]
             if name in self.pseudo:
                 return self.pseudo[name]
+            if name in self.unset:
+                raise Unknown(f"parameter {name} has no value")
             raise TemplateError(f"condition {context}: Ref to {name}, which is not a parameter")
         if isinstance(value, dict) and set(value) == {"Fn::FindInMap"}:
             return find_in_map(
@@ -203,6 +216,8 @@ class Resolver:
     get_att: Callable[[str, str], Any]
     condition: Callable[[str], bool] = _undefined_condition
     mappings: Json = field(default_factory=dict)
+    unset: set[str] = field(default_factory=set)  # parameters without a value (Unknown)
+    stand_in: bool = False  # unset parameters resolve to STAND_IN + name instead
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, dict):
@@ -232,6 +247,10 @@ class Resolver:
             return self.parameters[name]
         if name in self.pseudo:
             return self.pseudo[name]
+        if name in self.unset:
+            if self.stand_in:
+                return STAND_IN + name
+            raise Unknown(f"parameter {name} has no value")
         return self.ref(name)
 
     def _get_att(self, argument: Any) -> Any:

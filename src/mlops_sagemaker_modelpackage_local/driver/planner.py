@@ -10,11 +10,13 @@ successful change set leaves, which `--validate` plans the next revision against
 
 from __future__ import annotations
 
+import dataclasses
+from contextlib import suppress
 from typing import Any
 
-from . import adopt
+from . import adopt, parameters
 from .changes import ChangeSet, Kind, ResourceChange
-from .intrinsics import TemplateError
+from .intrinsics import STAND_IN, TemplateError, Unknown
 from .journal import Done, Journal
 from .resolution import OUR_TYPE, Bindings, Identity, placeholder
 from .schema import changed_properties, type_schema
@@ -28,29 +30,97 @@ def errors_of(error: TemplateError) -> list[str]:
     return error.errors if isinstance(error, TemplateErrors) else [str(error)]
 
 
+def plan_revision(
+    revision: parameters.Revision,
+    state: StackState,
+    identity: Identity,
+    imports: dict[str, str] | None = None,
+) -> ChangeSet:
+    """A revision with what it is deployed with (its parameter file, the command line, the
+    values the stack keeps: parameters.py), loaded and planned against `state`."""
+    previous = None if state.is_new else state.parameters
+    values = revision.values(previous)
+    tags = revision.stack_tags(None if state.is_new else state.tags)
+    loading: list[str] = []
+    try:
+        template = Template.load(revision.path, values.given, previous=values.kept)
+    except TemplateErrors as error:
+        if error.template is None:  # not readable as a template at all
+            return ChangeSet(revision.name, errors=values.errors + error.errors)
+        # every error at once, as a linter reports them: go on with what could be read
+        template, loading = error.template, error.errors
+    change_set = plan(template, state, identity, imports, stack_tags=tags)
+    change_set.errors[:0] = values.errors + loading
+    change_set.warnings[:0] = list(revision.given.warnings)
+    declarations: dict[str, Any] = template.body.get("Parameters") or {}
+    for key, value in values.kept.items():
+        default = declarations.get(key, {}).get("Default")
+        if default is not None and parameters.text(default) != value:
+            change_set.warnings.append(
+                f"parameter {key} keeps the stack's previous value "
+                f"{parameters.shown(value, declarations[key])} (UsePreviousValue, as `aws "
+                f"cloudformation deploy` does): this revision's Default "
+                f"{parameters.shown(parameters.text(default), declarations[key])} is not used; "
+                f"give the value in {parameters.file_for(revision.path).name} or with --parameter"
+            )
+    change_set.settings = _settings(change_set, declarations, values.sources, state)
+    return change_set
+
+
+def _settings(
+    change_set: ChangeSet, declarations: Json, sources: dict[str, str], state: StackState
+) -> list[str]:
+    """How the revision's parameter values (and where each comes from) and the stack's tags
+    are shown: `Stage=prod (2-prod.parameters.json)`, a NoEcho value as `****`."""
+    lines = []
+    if change_set.parameters:
+        shown = [
+            f"{key}={parameters.shown(value, declarations.get(key))} "
+            f"({sources.get(key, parameters.DEFAULT)})"
+            for key, value in change_set.parameters.items()
+        ]
+        lines.append(f"parameters: {', '.join(shown)}")
+    tags = change_set.stack_tags or {}
+    if tags or (not state.is_new and state.tags):
+        listed = ", ".join(f"{k}={v}" for k, v in tags.items()) or "(none)"
+        changed = "" if state.is_new or tags == state.tags else " (changed)"
+        lines.append(f"stack tags: {listed}{changed}")
+    return lines
+
+
 def plan(
     template: Template,
     state: StackState,
     identity: Identity,
     imports: dict[str, str] | None = None,
+    *,
+    stack_tags: dict[str, str] | None = None,
 ) -> ChangeSet:
-    """`imports` (logical id → identifier) makes it an IMPORT change set (see adopt.py)."""
-    change_set = ChangeSet(template.path.name, warnings=list(template.warnings))
-    try:
-        bindings = Bindings.of(template, identity)
-        desired, fresh, ignored = _desired(bindings, state)
-        change_set.outputs = {
-            name: {"Value": value, "Export": export}
-            for name, value, export in bindings.outputs(
-                _after(bindings, state, fresh), planning=True
-            )
-        }
-    except TemplateError as error:
-        change_set.errors += errors_of(error)
-        return change_set
+    """`imports` (logical id → identifier) makes it an IMPORT change set (see adopt.py);
+    `stack_tags`: the stack's tags from this revision on (default: as they are)."""
+    change_set = ChangeSet(
+        template.path.name,
+        warnings=list(template.warnings),
+        parameters={k: parameters.text(v) for k, v in template.parameters.items()},
+        stack_tags=dict(state.tags if stack_tags is None else stack_tags),
+    )
+    # Every error of the revision at once: the template as a whole, then each resource and
+    # output that can be resolved, then each resolved resource against its type's schema.
+    bindings, errors = Bindings.check(template, identity)
+    change_set.errors += errors
+    desired, fresh, ignored, partly = _desired(bindings, state, change_set.errors)
+    change_set.outputs = {
+        name: {"Value": value, "Export": export}
+        for name, value, export in bindings.outputs(
+            _after(bindings, state, fresh), planning=True, errors=change_set.errors
+        )
+    }
     change_set.bindings = bindings
+    retag = not state.is_new and change_set.stack_tags != state.tags
     for logical_id in bindings.order:
-        change = _change(bindings, state, logical_id, desired[logical_id], fresh)
+        if logical_id not in desired:
+            continue  # its error is in change_set.errors
+        change = _change(bindings, state, logical_id, desired[logical_id], fresh, retag=retag)
         change_set.changes.append(change)
         if ignored[logical_id]:
             change_set.warnings.append(
@@ -61,50 +131,110 @@ def plan(
                 f"(cfn-lint: {'W9001' if change.type == OUR_TYPE else 'E3040'})"
             )
         if change.kind in (Kind.CREATE, Kind.UPDATE, Kind.REPLACE):
-            findings = type_schema(change.type).findings(change.properties)
-            if findings:
-                failure = type_schema(change.type).validation_failure(logical_id, change.properties)
-                change_set.failures[logical_id] = [
-                    str(failure),
-                    *(f"hint: {f.hint}" for f in findings if f.hint),
-                ]
+            _check(change_set, change.type, logical_id, change.properties)
+    for logical_id, properties in partly.items():  # what can be known of them
+        _check(change_set, bindings.types[logical_id], logical_id, properties, STAND_IN)
     change_set.cleanup = [
         ResourceChange.removal(current, "removed from the template")
         for logical_id, current in reversed(state.resources.items())
         if logical_id not in bindings.included
     ]
     if imports:
-        return adopt.as_import(change_set, template, state, imports, identity.stack_id)
+        change_set = adopt.as_import(change_set, template, state, imports, identity.stack_id)
+        if change_set.valid:
+            _resolve_imported(change_set, bindings, state)
     return change_set
 
 
+def _resolve_imported(change_set: ChangeSet, bindings: Bindings, state: StackState) -> None:
+    """An imported resource's identifier is known before the import: what refers to it (a
+    version's `Ref` to its imported group) is planned with it, not with a placeholder."""
+    known = state.copy()
+    for change in change_set.changes:
+        if change.kind == Kind.IMPORT and change.current is not None:
+            known.resources[change.logical_id] = change.current
+    fresh = {n: 0 for n in bindings.order if n not in known.resources and n in bindings.types}
+    change_set.changes = [
+        dataclasses.replace(
+            change,
+            properties=bindings.resolved(change.logical_id, known, fresh, planning=True)[0],
+        )
+        if change.kind == Kind.IMPORT
+        else change
+        for change in change_set.changes
+    ]
+
+
+def _check(
+    change_set: ChangeSet,
+    type_name: str,
+    logical_id: str,
+    properties: Json,
+    unknown: str | None = None,
+) -> None:
+    """A resource's properties against its type's schema: CloudFormation fails it when it
+    reaches it (`change_set.failures`: the reason, then hints)."""
+    schema = type_schema(type_name)
+    findings = schema.findings(properties, unknown)
+    if findings:
+        change_set.failures[logical_id] = [
+            str(schema.validation_failure(logical_id, properties, unknown)),
+            *(f"hint: {f.hint}" for f in findings if f.hint),
+        ]
+
+
 def _desired(
-    bindings: Bindings, state: StackState
-) -> tuple[dict[str, Json], dict[str, int], dict[str, list[str]]]:
-    """Each resource's properties, with placeholders for new and replaced resources."""
-    fresh = {name: 0 for name in bindings.order if name not in state.resources}
+    bindings: Bindings, state: StackState, errors: list[str]
+) -> tuple[dict[str, Json], dict[str, int], dict[str, list[str]], dict[str, Json]]:
+    """Each resource's properties, with placeholders for new and replaced resources; a resource
+    that cannot be resolved is left out, its error added to `errors` (once). The last: what can
+    be known of the resources that need a parameter without a value (STAND_IN for it)."""
+    fresh = {
+        name: 0 for name in bindings.order if name not in state.resources and name in bindings.types
+    }
+    partly: dict[str, Json] = {}
     while True:  # each resource is replaced at most once: this ends
         desired: dict[str, Json] = {}
         ignored: dict[str, list[str]] = {}
         for name in bindings.order:
-            desired[name], ignored[name] = bindings.resolved(name, state, fresh, planning=True)
+            if name in bindings.broken or name not in bindings.types:
+                continue  # wrong references or an unsupported type: said by Bindings.check
+            try:
+                desired[name], ignored[name] = bindings.resolved(name, state, fresh, planning=True)
+            except Unknown:  # a parameter without a value (said already): check the rest
+                with suppress(TemplateError):  # if it decides more than a property: no check
+                    partly[name], _ = bindings.resolved(
+                        name, state, fresh, planning=True, stand_in=True
+                    )
+            except TemplateError as error:
+                if f"{name}: {error}" not in errors:
+                    errors.append(f"{name}: {error}")
         replaced = {
             name
-            for name in bindings.order
+            for name in desired
             if name not in fresh
             and type_schema(bindings.types[name]).replacing(
                 state.resources[name].properties, desired[name]
             )
         }
         if not replaced:
-            return desired, fresh, ignored
+            return desired, fresh, ignored, partly
         for name in replaced:
             fresh[name] = state.resources[name].generation + 1
 
 
 def _change(
-    bindings: Bindings, state: StackState, logical_id: str, properties: Json, fresh: dict[str, int]
+    bindings: Bindings,
+    state: StackState,
+    logical_id: str,
+    properties: Json,
+    fresh: dict[str, int],
+    *,
+    retag: bool = False,
 ) -> ResourceChange:
+    """`retag`: the stack's tags change, which CloudFormation passes to every resource of a
+    type that takes tags with an update (its schema's `tagging`), even one whose properties do
+    not change."""
     deletion, replace_policy = bindings.policies(logical_id)
     kind_of = bindings.types[logical_id]
     current = state.resources.get(logical_id)
@@ -129,9 +259,16 @@ def _change(
             replacing=replacing,
             **common,
         )
-    kind = Kind.UPDATE if changed else Kind.NO_CHANGE
+    tags = retag and type_schema(kind_of).tags_updatable
+    kind = Kind.UPDATE if changed or tags else Kind.NO_CHANGE
     return ResourceChange(
-        logical_id, kind, previous=current.properties, current=current, changed=changed, **common
+        logical_id,
+        kind,
+        previous=current.properties,
+        current=current,
+        changed=changed,
+        stack_tags=tags,
+        **common,
     )
 
 
@@ -179,6 +316,10 @@ def simulate(change_set: ChangeSet, state: StackState) -> StackState:
     if bindings is None or not change_set.valid:
         return after
     after.status = "CREATE_COMPLETE" if state.is_new else "UPDATE_COMPLETE"
+    if change_set.parameters is not None:
+        after.parameters = dict(change_set.parameters)
+    if change_set.stack_tags is not None:
+        after.tags = dict(change_set.stack_tags)
     for change in change_set.changes:
         deletion_policy, replace_policy = change.deletion_policy, change.update_replace_policy
         current = after.resources.get(change.logical_id)

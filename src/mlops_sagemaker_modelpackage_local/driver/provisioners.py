@@ -18,7 +18,6 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from botocore.exceptions import ClientError
@@ -75,6 +74,8 @@ class Context:
     logs: HandlerLogs
     wait: Callable[[float], None] = time.sleep
     stack_tags: dict[str, str] = field(default_factory=dict)
+    # the stack's tags before the operation that runs (an update's previousStackTags)
+    previous_stack_tags: dict[str, str] | None = None
     longest_wait: float | None = None  # --fast: callbacks wait at most this long
     invocations: int = 0
     requests: list[Json] = field(default_factory=list)
@@ -171,6 +172,8 @@ class HandlerProvisioner:
         logical_id = resource.logical_id
         system_tags = self.system_tags(logical_id)
         stack_tags = context.stack_tags or None
+        before = context.previous_stack_tags
+        previous_stack_tags = (before or None) if before is not None else stack_tags
 
         def make_event(model: Json | None, callback: Json | None) -> Json:
             context.invocations += 1
@@ -186,7 +189,7 @@ class HandlerProvisioner:
                 token=token,
                 logical_id=logical_id,
                 stack_tags=stack_tags,
-                previous_stack_tags=stack_tags if previous is not None else None,
+                previous_stack_tags=previous_stack_tags if previous is not None else None,
                 system_tags=system_tags,
                 previous_system_tags=system_tags if previous is not None else None,
             )
@@ -281,7 +284,9 @@ class GroupProvisioner:
 
     def update(self, resource: Resource, desired: Json, previous: Json) -> None:
         """Tags and policy (the name and description are create-only: a replacement)."""
-        wanted, had = self._tags(desired), self._tags(previous)
+        before = self.context.previous_stack_tags
+        wanted = self._tags(desired)
+        had = self._tags(previous, self.context.stack_tags if before is None else before)
         arn = resource.physical_id
         removed = sorted(set(had) - set(wanted))
         if removed:
@@ -309,10 +314,11 @@ class GroupProvisioner:
             ),
         )
 
-    def _tags(self, properties: Json) -> dict[str, str]:
-        """The stack's tags, overridden by the group's own (each key sent once)."""
+    def _tags(self, properties: Json, stack_tags: dict[str, str] | None = None) -> dict[str, str]:
+        """The stack's tags (default: the operation's), overridden by the group's own (each key
+        sent once)."""
         own = {t["Key"]: t["Value"] for t in properties.get("Tags", [])}
-        return {**self.context.stack_tags, **own}
+        return {**(self.context.stack_tags if stack_tags is None else stack_tags), **own}
 
     def delete(self, resource: Resource) -> None:
         name = resource.model["ModelPackageGroupName"]
@@ -322,53 +328,51 @@ class GroupProvisioner:
         )
 
     def read(self, resource: Resource) -> Json:
-        """The group as SageMaker holds it: its description, its own tags (not the stack's,
-        which CloudFormation adds, nor `aws:` ones) and its policy, as a JSON object."""
-        name = resource.model["ModelPackageGroupName"]
-        described = _api(
-            "DescribeModelPackageGroup",
-            lambda: self.sagemaker.describe_model_package_group(ModelPackageGroupName=name),
+        """The group as SageMaker holds it, READ by its name, or by its ARN (the primary
+        identifier: an import): its own tags only (not the stack's, which CloudFormation adds)."""
+        name = resource.model.get("ModelPackageGroupName") or resource.physical_id.split("/")[-1]
+        return dict(
+            _api(
+                "DescribeModelPackageGroup",
+                lambda: read_group(self.sagemaker, name, stack_tags=self.context.stack_tags),
+            )
         )
-        arn = described["ModelPackageGroupArn"]
-        model: Json = {
-            "ModelPackageGroupName": name,
-            "ModelPackageGroupArn": arn,
-            "ModelPackageGroupStatus": described["ModelPackageGroupStatus"],
-            "CreationTime": described["CreationTime"].isoformat(),
-        }
-        if described.get("ModelPackageGroupDescription"):
-            model["ModelPackageGroupDescription"] = described["ModelPackageGroupDescription"]
-        stack = self.context.stack_tags
-        tags = [
-            t
-            for t in self._all_tags(arn)
-            if not t["Key"].startswith("aws:") and stack.get(t["Key"]) != t["Value"]
-        ]
-        if tags:
-            model["Tags"] = tags
-        policy = self._policy(name)
-        if policy is not None:
-            model[self.POLICY] = documents.parsed(policy)
-        return model
 
-    def _all_tags(self, arn: str) -> list[Json]:
-        tags: list[Json] = []
-        arguments: Json = {"ResourceArn": arn}
-        while True:
-            page = _api("ListTags", partial(self.sagemaker.list_tags, **arguments))
-            tags += [{"Key": t["Key"], "Value": t.get("Value", "")} for t in page.get("Tags", [])]
-            if not page.get("NextToken"):
-                return tags
-            arguments = {"ResourceArn": arn, "NextToken": page["NextToken"]}
 
-    def _policy(self, name: str) -> str | None:
-        try:
-            answer = self.sagemaker.get_model_package_group_policy(ModelPackageGroupName=name)
-        except ClientError as error:
-            if self.NO_POLICY in error.response.get("Error", {}).get("Message", ""):
-                return None
-            raise _failure("GetModelPackageGroupPolicy", error) from error
-        return str(answer["ResourcePolicy"])
+def read_group(
+    sagemaker: SageMakerClient, name: str, *, stack_tags: dict[str, str] | None = None
+) -> Json:
+    """AWS::SageMaker::ModelPackageGroup as READ returns it: its attributes, its description,
+    its tags (every page of ListTags; never CloudFormation's `aws:` ones, nor those of
+    `stack_tags` that have the stack's value) and its resource policy, as a JSON object. A
+    missing group raises SageMaker's ClientError."""
+    described = sagemaker.describe_model_package_group(ModelPackageGroupName=name)
+    model: Json = {
+        "ModelPackageGroupName": described["ModelPackageGroupName"],
+        "ModelPackageGroupArn": described["ModelPackageGroupArn"],
+        "ModelPackageGroupStatus": described["ModelPackageGroupStatus"],
+        "CreationTime": described["CreationTime"].isoformat(),
+    }
+    if described.get("ModelPackageGroupDescription"):
+        model["ModelPackageGroupDescription"] = described["ModelPackageGroupDescription"]
+    stack = stack_tags or {}
+    pages = sagemaker.get_paginator("list_tags").paginate(ResourceArn=model["ModelPackageGroupArn"])
+    tags = [
+        {"Key": t["Key"], "Value": t.get("Value", "")}
+        for page in pages
+        for t in page.get("Tags", [])
+        if not t["Key"].startswith("aws:") and stack.get(t["Key"]) != t.get("Value", "")
+    ]
+    if tags:
+        model["Tags"] = tags
+    try:
+        policy = sagemaker.get_model_package_group_policy(ModelPackageGroupName=name)
+    except ClientError as error:
+        if GroupProvisioner.NO_POLICY not in error.response.get("Error", {}).get("Message", ""):
+            raise
+    else:
+        model[GroupProvisioner.POLICY] = documents.parsed(str(policy["ResourcePolicy"]))
+    return model
 
 
 class CdkMetadataProvisioner:

@@ -11,10 +11,19 @@ CloudFormation drops them (aws-cloudformation/cloudformation-resource-schema#102
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from .intrinsics import FUNCTIONS, Resolver, TemplateError, get_att_target, unsupported
+from .intrinsics import (
+    FUNCTIONS,
+    SUB_VARIABLE,
+    Resolver,
+    TemplateError,
+    Unknown,
+    get_att_target,
+    sub_arguments,
+    unsupported,
+)
 from .schema import CDK_METADATA_TYPE, GROUP_TYPE, type_schema
 from .state import StackState
 from .template import Template, TemplateErrors
@@ -87,13 +96,19 @@ class Bindings:
     types: dict[str, str]
     included: dict[str, Json]
     order: list[str]
+    # resources and outputs ("Outputs X") whose references are wrong: reported once, by
+    # `check`, and not resolved (resolving them would only say it again)
+    broken: set[str] = field(default_factory=set)
 
     @classmethod
-    def of(cls, template: Template, identity: Identity) -> Bindings:
-        """Check the template as a whole; TemplateErrors listing every error found."""
+    def check(cls, template: Template, identity: Identity) -> tuple[Bindings, list[str]]:
+        """Check the template as a whole: the bindings and every error found (types,
+        conditions, order, every Ref, Fn::GetAtt and Fn::Sub reference)."""
         errors: list[str] = []
         types: dict[str, str] = {}
         for logical_id, spec in template.declared.items():
+            if not isinstance(spec, dict) or "Type" not in spec:
+                continue  # Template.load said so
             kind = spec.get("Type")
             if kind not in SUPPORTED_TYPES:
                 hint = f"; {INSTEAD[kind]}" if kind in INSTEAD else ""
@@ -110,6 +125,8 @@ class Bindings:
         def holds(name: str) -> bool:  # a condition that cannot be evaluated: said, kept in
             try:
                 return conditions(name)
+            except Unknown:
+                return True  # a parameter without a value: said already
             except TemplateError as error:
                 errors.append(str(error))
                 return True
@@ -123,71 +140,33 @@ class Bindings:
             errors += error.errors if isinstance(error, TemplateErrors) else [str(error)]
         bindings = cls(template, identity, types, included, order)
         errors += bindings._reference_errors()
-        if errors:
-            raise TemplateErrors(list(dict.fromkeys(errors)))
-        return bindings
+        return bindings, list(dict.fromkeys(errors))
 
     # ---------------------------------------------------------------- checks
 
     def _reference_errors(self) -> list[str]:
-        """Every Fn::GetAtt and Ref of the template that names nothing it may name."""
-        errors: list[str] = []
-        known = set(self.template.parameters) | set(self.identity.pseudo) | {"AWS::NoValue"}
-        declared_conditions = self.template.body.get("Conditions") or {}
-
-        def walk(value: Any, where: str) -> None:
-            if isinstance(value, dict):
-                if set(value) == {"Fn::GetAtt"}:
-                    try:
-                        problem = self.get_att_problem(*get_att_target(value["Fn::GetAtt"]))
-                    except TemplateError as error:
-                        problem = str(error)
-                    if problem:
-                        errors.append(f"{where}: {problem}")
-                    return
-                (key,) = value if len(value) == 1 else [""]
-                if (key.startswith("Fn::") or key == "Condition") and key not in FUNCTIONS:
-                    errors.append(f"{where}: {unsupported(key)}")
-                    return
-                argument = value[key] if key == "Fn::If" else None
-                condition = argument[0] if isinstance(argument, list) and argument else None
-                if isinstance(condition, str) and condition not in declared_conditions:
-                    errors.append(
-                        f"{where}: Template error: unresolved condition dependency "
-                        f"{condition} in Fn::If"
-                    )
-                if set(value) == {"Ref"} and isinstance(value["Ref"], str):
-                    name = value["Ref"]
-                    if name not in known and name not in self.template.declared:
-                        errors.append(
-                            f"Template format error: Unresolved resource dependencies [{name}] "
-                            f"in {where}"
-                        )
-                    return
-                for v in value.values():
-                    walk(v, where)
-            elif isinstance(value, list):
-                for v in value:
-                    walk(v, where)
-
+        """Every Fn::GetAtt, Ref and Fn::Sub reference (`${X}`, `${X.Attr}`) of the template that
+        names nothing it may name; the resources and outputs they are in become `broken`."""
+        check = _References(self)
         for logical_id, spec in self.template.declared.items():
-            walk(spec.get("Properties", {}), logical_id)
+            if isinstance(spec, dict):
+                check.walk(spec.get("Properties", {}), logical_id)
         for name, output in (self.template.body.get("Outputs") or {}).items():
-            walk(output, f"Outputs {name}")
-            value = output.get("Value")
+            check.walk(output, f"Outputs {name}")
+            value = output.get("Value") if isinstance(output, dict) else None
             if isinstance(value, dict) and set(value) == {"Fn::GetAtt"}:  # its type is known
                 try:
                     target, attribute = get_att_target(value["Fn::GetAtt"])
-                    kind = (
-                        type_schema(self.types[target]).attribute_kind(attribute)
-                        if target in self.types
-                        else "string"
-                    )
-                    if kind in NOT_A_STRING:
-                        raise not_a_string(NOT_A_STRING[kind])
-                except TemplateError as error:
-                    errors.append(f"Outputs {name}: {error}")
-        return errors
+                except TemplateError:
+                    continue  # said by walk
+                kind = (
+                    type_schema(self.types[target]).attribute_kind(attribute)
+                    if target in self.types
+                    else "string"
+                )
+                if kind in NOT_A_STRING:
+                    check.fail(f"Outputs {name}", str(not_a_string(NOT_A_STRING[kind])))
+        return check.errors
 
     def get_att_problem(self, logical_id: str, attribute: str) -> str | None:
         if logical_id not in self.types and logical_id in self.template.declared:
@@ -208,10 +187,16 @@ class Bindings:
     # ---------------------------------------------------------------- resolution
 
     def resolver(
-        self, state: StackState, fresh: Mapping[str, int] | None = None, *, planning: bool = False
+        self,
+        state: StackState,
+        fresh: Mapping[str, int] | None = None,
+        *,
+        planning: bool = False,
+        stand_in: bool = False,
     ) -> Resolver:
         """Resolves against `state`; `fresh` resources (and with `planning` anything without a
-        value yet) resolve to placeholders."""
+        value yet) resolve to placeholders; with `stand_in`, parameters without a value resolve
+        to STAND_IN (else they raise Unknown)."""
         fresh = fresh or {}
 
         def generation(name: str) -> int:
@@ -222,10 +207,16 @@ class Bindings:
 
         def ref(name: str) -> str:
             if name not in self.included:
-                raise TemplateError(
-                    f"Template format error: Unresolved resource dependencies [{name}] "
-                    "(its condition leaves it out)"
+                why = (
+                    "its condition leaves it out"
+                    if name in self.template.declared
+                    else "no parameter or resource of that name"
                 )
+                raise TemplateError(
+                    f"Template format error: Unresolved resource dependencies [{name}] ({why})"
+                )
+            if name not in self.types:
+                raise Unknown(f"{name}: its type is not supported (said already)")
             current = state.resources.get(name)
             if name in fresh or current is None:
                 if not planning and name not in fresh:
@@ -237,6 +228,8 @@ class Bindings:
             problem = self.get_att_problem(name, attribute)
             if problem:
                 raise TemplateError(problem)
+            if name not in self.types:
+                raise Unknown(f"{name}: its type is not supported (said already)")
             if name not in self.included:
                 raise TemplateError(
                     f"Fn::GetAtt {name}.{attribute}: its condition leaves {name} out"
@@ -259,6 +252,8 @@ class Bindings:
             get_att,
             template.conditions(pseudo),
             template.mappings,
+            template.unset,
+            stand_in,
         )
 
     def resolved(
@@ -268,10 +263,11 @@ class Bindings:
         fresh: Mapping[str, int] | None = None,
         *,
         planning: bool = False,
+        stand_in: bool = False,
     ) -> tuple[Json, list[str]]:
         """The properties CloudFormation sends for `logical_id`, and the read-only ones it
         dropped."""
-        raw = self.resolver(state, fresh, planning=planning).resolve(
+        raw = self.resolver(state, fresh, planning=planning, stand_in=stand_in).resolve(
             self.included[logical_id].get("Properties", {})
         )
         properties: Json = raw if isinstance(raw, dict) else {}
@@ -282,22 +278,112 @@ class Bindings:
         spec = self.included[logical_id]
         return spec.get("DeletionPolicy", "Delete"), spec.get("UpdateReplacePolicy", "Delete")
 
-    def outputs(self, state: StackState, *, planning: bool = False) -> list[tuple[str, Any, Any]]:
-        """(name, value, export name) of each output whose condition holds."""
+    def outputs(
+        self, state: StackState, *, planning: bool = False, errors: list[str] | None = None
+    ) -> list[tuple[str, Any, Any]]:
+        """(name, value, export name) of each output whose condition holds. The first output
+        that cannot be resolved raises TemplateError; with `errors`, every one is added there
+        instead (and the `broken` ones, reported already, are left out)."""
         resolver = self.resolver(state, planning=planning)
         found = []
         for name, output in (self.template.body.get("Outputs") or {}).items():
+            if errors is not None and f"Outputs {name}" in self.broken:
+                continue
             if not isinstance(output, dict) or "Value" not in output:
-                raise TemplateError(f"Outputs {name}: an output needs a Value")
-            if "Condition" in output and not resolver.condition(output["Condition"]):
+                if errors is None:
+                    raise TemplateError(f"Outputs {name}: an output needs a Value")
+                errors.append(f"Outputs {name}: an output needs a Value")
                 continue
             try:
+                if "Condition" in output and not resolver.condition(output["Condition"]):
+                    continue
                 value = _output_value(resolver.resolve(output["Value"]))
                 export = resolver.resolve(output.get("Export", {}).get("Name"))
+            except Unknown:
+                continue  # a parameter without a value: said already
             except TemplateError as error:
-                raise TemplateError(f"Outputs {name}: {error}") from error
+                if errors is None:
+                    raise TemplateError(f"Outputs {name}: {error}") from error
+                errors.append(f"Outputs {name}: {error}")
+                continue
             found.append((name, value, export))
         return found
+
+
+class _References:
+    """Walks properties and outputs for references that name nothing they may name; each
+    error found is added to `errors`, and the resource or output it is in to `broken`."""
+
+    def __init__(self, bindings: Bindings) -> None:
+        self.bindings = bindings
+        template = bindings.template
+        parameters = set(template.body.get("Parameters") or {})
+        self.known = parameters | set(bindings.identity.pseudo) | {"AWS::NoValue"}
+        self.conditions = template.body.get("Conditions") or {}
+        self.errors: list[str] = []
+
+    def fail(self, where: str, problem: str, *, placed: bool = False) -> None:
+        """`placed`: the message says where already."""
+        self.errors.append(problem if placed else f"{where}: {problem}")
+        self.bindings.broken.add(where)
+
+    def unresolved(self, name: str, where: str) -> None:
+        if name not in self.known and name not in self.bindings.template.declared:
+            self.fail(
+                where,
+                f"Template format error: Unresolved resource dependencies [{name}] in {where}",
+                placed=True,
+            )
+
+    def walk(self, value: Any, where: str) -> None:
+        if isinstance(value, list):
+            for item in value:
+                self.walk(item, where)
+            return
+        if not isinstance(value, dict):
+            return
+        (key,) = value if len(value) == 1 else [""]
+        if key == "Fn::GetAtt":
+            try:
+                problem = self.bindings.get_att_problem(*get_att_target(value[key]))
+            except TemplateError as error:
+                problem = str(error)
+            if problem:
+                self.fail(where, problem)
+        elif key == "Fn::Sub":
+            self.sub(value[key], where)
+        elif key == "Ref" and isinstance(value[key], str):
+            self.unresolved(value[key], where)
+        elif (key.startswith("Fn::") or key == "Condition") and key not in FUNCTIONS:
+            self.fail(where, unsupported(key))
+        else:
+            argument = value[key] if key == "Fn::If" else None
+            condition = argument[0] if isinstance(argument, list) and argument else None
+            if isinstance(condition, str) and condition not in self.conditions:
+                self.fail(
+                    where, f"Template error: unresolved condition dependency {condition} in Fn::If"
+                )
+            for item in value.values():
+                self.walk(item, where)
+
+    def sub(self, argument: Any, where: str) -> None:
+        """`${Name}` and `${Resource.Attribute}` of an Fn::Sub, and its own variables' values."""
+        try:
+            text, variables = sub_arguments(argument)
+        except TemplateError as error:
+            self.fail(where, str(error))
+            return
+        for name in SUB_VARIABLE.findall(text):
+            if name in variables:
+                continue
+            target, _, attribute = name.partition(".")
+            if attribute:
+                problem = self.bindings.get_att_problem(target, attribute)
+                if problem:
+                    self.fail(where, f"{problem} (Fn::Sub ${{{name}}})")
+            else:
+                self.unresolved(name, f"{where} (Fn::Sub ${{{name}}})")
+        self.walk(variables, where)
 
 
 NOT_A_STRING = {"array": "List", "object": "Map"}  # JSON type -> CloudFormation's word

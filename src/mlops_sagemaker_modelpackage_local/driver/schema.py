@@ -224,6 +224,14 @@ class TypeSchema:
         return sorted(self.create_only & set(changed_properties(old, new, self.documents)))
 
     @property
+    def tags_updatable(self) -> bool:
+        """Whether CloudFormation updates the resource when the stack's tags change: its
+        schema's `tagging` says it takes tags and updates them (a type without `tagging`, such
+        as AWS::CDK::Metadata, takes none)."""
+        tagging: Json = self.document.get("tagging") or {}
+        return bool(tagging.get("taggable", False) and tagging.get("tagUpdatable", True))
+
+    @property
     def identifier(self) -> str:
         return str(self.document["primaryIdentifier"][0].split("/")[2])
 
@@ -250,23 +258,32 @@ class TypeSchema:
             for pointer, expression in self.document.get("propertyTransform", {}).items()
         }
 
-    def findings(self, properties: Json) -> list[Finding]:
+    def findings(self, properties: Json, unknown: str | None = None) -> list[Finding]:
         """Every way `properties` breaks the schema, in CloudFormation's words, sorted; a
-        rule across properties (the schema's root `allOf`) carries a hint derived from it."""
+        rule across properties (the schema's root `allOf`) carries a hint derived from it.
+        `unknown`: a marker for values that cannot be known; findings about them are left out."""
         found = []
         validator = CloudFormationValidator(properties_document(self.document))
         for error in validator.iter_errors(properties):
+            if (
+                unknown
+                and error.absolute_path
+                and unknown in json.dumps(error.instance, ensure_ascii=False)
+            ):
+                continue
             path = "".join(f"/{p}" for p in error.absolute_path)
             text = f"#{path}: {_words(str(error.validator), error)}"
             found.append(Finding(text, self._hint(error)))
         return sorted(found, key=lambda f: f.text)
 
-    def errors(self, properties: Json) -> list[str]:
-        return [finding.text for finding in self.findings(properties)]
+    def errors(self, properties: Json, unknown: str | None = None) -> list[str]:
+        return [finding.text for finding in self.findings(properties, unknown)]
 
-    def validation_failure(self, logical_id: str, properties: Json) -> str | None:
+    def validation_failure(
+        self, logical_id: str, properties: Json, unknown: str | None = None
+    ) -> str | None:
         """CloudFormation's status reason when `properties` fail the schema, else None."""
-        errors = self.errors(properties)
+        errors = self.errors(properties, unknown)
         if not errors:
             return None
         listed = errors[0] if len(errors) == 1 else f"[{', '.join(errors)}]"

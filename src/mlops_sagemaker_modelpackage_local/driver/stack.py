@@ -7,6 +7,7 @@ how to undo it, and the stack statuses and events are CloudFormation's.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import time
 import uuid
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import planner, rollback
+from . import parameters, planner, rollback
 from .changes import ChangeSet, Kind
 from .events import Events
 from .executor import Executor, Failure
@@ -26,6 +27,7 @@ from .logs import HandlerLogs
 from .provisioners import Context, Environment, Provisioner, provisioners
 from .report import describe, output_lines
 from .resolution import Identity
+from .schema import type_schema
 from .state import STUCK, Resource, StackState
 from .template import Template
 
@@ -54,7 +56,10 @@ class Stack:
         longest_wait: float | None = None,
         hook: GuardHook | None = None,
     ) -> None:
+        """`tags`: the stack's tags when a template is deployed without a revision's own
+        (`deploy`; `deploy_revision` takes the revision's)."""
         self.name = name
+        self.default_tags = dict(tags or {})
         self.id = (
             f"arn:aws:cloudformation:{environment.region}:{environment.account}:"
             f"stack/{name}/{uuid.uuid4()}"
@@ -71,7 +76,7 @@ class Stack:
             logs or HandlerLogs(stream=io.StringIO()),
             wait,
             dict(tags or {}),
-            longest_wait,
+            longest_wait=longest_wait,
         )
         self.provisioners: dict[str, Provisioner] = provisioners(self.context)
         self.hook = HookPoint(hook, events, self.id, environment.account) if hook else None
@@ -110,7 +115,8 @@ class Stack:
     # ---------------------------------------------------------------- operations
 
     def plan(self, template: Template, imports: dict[str, str] | None = None) -> ChangeSet:
-        return planner.plan(template, self.state, self.identity, imports)
+        tags = self.default_tags if self.state.is_new else None
+        return planner.plan(template, self.state, self.identity, imports, stack_tags=tags)
 
     def deploy(
         self,
@@ -122,6 +128,20 @@ class Stack:
         """Create or update the stack to `template` (import `imports`, logical id → identifier,
         instead: adopt.py); False if the revision failed."""
         return self.execute(self.plan(template, imports), roll_back=roll_back)
+
+    def deploy_revision(
+        self,
+        revision: parameters.Revision,
+        *,
+        roll_back: bool = True,
+        imports: dict[str, str] | None = None,
+    ) -> bool:
+        """Create or update the stack to `revision`, with its parameter values and stack tags
+        (parameters.py); False if it was refused or failed."""
+        change_set = planner.plan_revision(revision, self.state, self.identity, imports)
+        if change_set.errors and change_set.bindings is None:  # not loaded: name the file
+            return self.refuse(revision.name, [f"{revision.path}: {e}" for e in change_set.errors])
+        return self.execute(change_set, roll_back=roll_back)
 
     def refuse(self, name: str, errors: list[str]) -> bool:
         """A revision CloudFormation refuses before any stack operation: the stack is untouched."""
@@ -152,6 +172,11 @@ class Stack:
         if any(c.kind == Kind.IMPORT for c in change_set.changes):
             action = "IMPORT"
         self.events(self.name, f"{action}_IN_PROGRESS", f"User Initiated ({name})")
+        for line in change_set.settings:
+            self.events.note(line)
+        previous_tags = None if self.state.is_new else dict(self.state.tags)
+        tags = change_set.stack_tags
+        self._tag(self.state.tags if tags is None else tags, previous_tags)
         journal = Journal()
         failures = self.executor.apply(change_set, self.state, journal)
         if not failures:
@@ -159,15 +184,31 @@ class Stack:
         if failures:
             failure = failures[0]
             self.state.status = self._after_failure(action, journal, failure, roll_back)
+            if not roll_back and action != "IMPORT":  # the stack keeps what the update set
+                self._settle(change_set)
             failed = failure.change.logical_id
             verb = rollback.VERBS.get(failure.change.kind, "update")
             reason = f"{failed} failed to {verb}: {failure.reason}"
             self.revisions.append(Revision(name, self.status, reason))
             self._tell(name, self.status, reason)
             return False
+        self._settle(change_set)
         self.revisions.append(Revision(name, self.status))
         self._tell(name, self.status)
         return True
+
+    def _tag(self, tags: dict[str, str], previous: dict[str, str] | None) -> None:
+        """The stack's tags the handlers are sent from now on (stackTags, previousStackTags)."""
+        self.context.stack_tags = dict(tags)
+        self.context.previous_stack_tags = None if previous is None else dict(previous)
+
+    def _settle(self, change_set: ChangeSet) -> None:
+        """The stack now has the change set's parameter values and tags (UsePreviousValue and
+        the next revision's defaults start from them)."""
+        if change_set.parameters is not None:
+            self.state.parameters = dict(change_set.parameters)
+        if change_set.stack_tags is not None:
+            self.state.tags = dict(change_set.stack_tags)
 
     def _complete(self, action: str, change_set: ChangeSet, journal: Journal) -> list[Failure]:
         try:
@@ -213,6 +254,16 @@ class Stack:
         self.history["rolled back"] += 1
         undo, statuses = rollback.UNDO[action]
         change_set = undo(journal)
+        # the rollback puts the stack's tags back: sent as stackTags, the failed ones previous
+        failed_tags = self.context.stack_tags
+        if not self.state.is_new and failed_tags != self.state.tags:
+            self._tag(self.state.tags, failed_tags)
+            change_set.changes = [
+                dataclasses.replace(c, stack_tags=type_schema(c.type).tags_updatable)
+                if c.kind == Kind.UPDATE
+                else c
+                for c in change_set.changes
+            ]
         self.events(self.name, statuses.in_progress, cause + statuses.requested)
         failed = self.executor.apply(change_set, self.state, journal, keep_going=True)
         if failed:  # what could not be undone stays until the stack is deleted
@@ -246,6 +297,7 @@ class Stack:
     def delete(self) -> bool:
         """Delete the stack: every resource in reverse order; False if one could not be."""
         self.events(self.name, "DELETE_IN_PROGRESS", "User Initiated")
+        self._tag(self.state.tags, None)
         change_set = planner.deletion(self.state)
         failures = self.executor.apply(change_set, self.state, Journal(), keep_going=True)
         ok = not failures

@@ -1,5 +1,6 @@
 """What a stack holds between operations: its resources (one physical resource each), what a
-failed cleanup left behind, and what a Retain policy left in the account."""
+failed cleanup left behind, what a Retain policy left in the account, and the parameter values
+and tags of its last operation (what the next revision keeps unless it gives others)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ class StackState:
     resources: dict[str, Resource] = field(default_factory=dict)
     leftovers: list[Resource] = field(default_factory=list)  # awaiting a later cleanup
     retained: list[Resource] = field(default_factory=list)  # left in the account by Retain
+    parameters: dict[str, str] = field(default_factory=dict)  # as given (lists comma-joined)
+    tags: dict[str, str] = field(default_factory=dict)  # the stack's tags
 
     @property
     def is_new(self) -> bool:

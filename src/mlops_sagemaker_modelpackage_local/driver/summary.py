@@ -8,10 +8,16 @@ from .stack import Stack
 
 
 def summary(
-    stack: Stack, revisions: int, started: float, calls: int | None, *, kept: bool = False
+    stack: Stack,
+    revisions: int,
+    started: float,
+    calls: int | None,
+    *,
+    kept: bool = False,
 ) -> str:
     """`revisions` run since `started` (time.monotonic); `calls`: SageMaker API calls served,
-    if known; `kept`: --keep, the stack was not deleted."""
+    if known; `kept`: --keep, the stack was not deleted (where that leaves things:
+    environments.Target.kept)."""
     history = stack.history
     lines = [
         "",

@@ -52,11 +52,14 @@ NUMBER = regex.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 class TemplateErrors(TemplateError):
-    """Every error found in one template; `errors` lists them, the message joins them."""
+    """Every error found in one template; `errors` lists them, the message joins them.
+    `template`: the template as far as it could be read, when its shape is sound, so that
+    `--validate` goes on to check what the errors do not hide (references, properties)."""
 
-    def __init__(self, errors: list[str]) -> None:
+    def __init__(self, errors: list[str], template: Template | None = None) -> None:
         super().__init__("; ".join(errors))
         self.errors = errors
+        self.template = template
 
 
 def decoded(path: Path) -> Json:
@@ -162,8 +165,16 @@ class Template:
     warnings: list[str] = field(default_factory=list)  # what the driver does not emulate here
 
     @classmethod
-    def load(cls, path: Path, overrides: dict[str, str] | None = None) -> Template:
-        """Decode and check `path`; TemplateErrors listing every problem found."""
+    def load(
+        cls,
+        path: Path,
+        overrides: dict[str, str] | None = None,
+        *,
+        previous: dict[str, str] | None = None,
+    ) -> Template:
+        """Decode and check `path` with the parameter values `overrides` (and `previous`: the
+        stack's values kept for keys not given, parameters.py); TemplateErrors listing every
+        problem found."""
         body = decoded(path)
         warnings = limits.body_warnings(path.stat().st_size)
         errors: list[str] = []
@@ -180,7 +191,7 @@ class Template:
             raise TemplateErrors(errors + shape)
         errors += _transform_errors(body)
         parameters, parameter_errors = check_parameters(
-            body.get("Parameters") or {}, overrides or {}
+            body.get("Parameters") or {}, overrides or {}, previous or {}
         )
         errors += parameter_errors
         template = cls(path, body, parameters, warnings + _not_emulated(body, parameters))
@@ -188,8 +199,14 @@ class Template:
         for logical_id, spec in template.declared.items():
             errors += _resource_errors(logical_id, spec)
         if errors:
-            raise TemplateErrors(errors)
+            raise TemplateErrors(errors, template)
         return template
+
+    @property
+    def unset(self) -> set[str]:
+        """Declared parameters without a usable value (an error says why): what refers to them
+        cannot be resolved, and says nothing more."""
+        return set(self.body.get("Parameters") or {}) - set(self.parameters)
 
     @property
     def declared(self) -> dict[str, Json]:
@@ -203,14 +220,20 @@ class Template:
         return mappings
 
     def conditions(self, pseudo: dict[str, str]) -> Conditions:
-        return Conditions(self.body.get("Conditions") or {}, self.parameters, pseudo, self.mappings)
+        return Conditions(
+            self.body.get("Conditions") or {},
+            self.parameters,
+            pseudo,
+            self.mappings,
+            unset=self.unset,
+        )
 
     def resources(self, condition: Callable[[str], bool]) -> dict[str, Json]:
         """The resources this deploy creates: those without a Condition or whose is true."""
         return {
             name: spec
             for name, spec in self.declared.items()
-            if "Condition" not in spec or condition(spec["Condition"])
+            if isinstance(spec, dict) and ("Condition" not in spec or condition(spec["Condition"]))
         }
 
     def order(self, included: dict[str, Json]) -> list[str]:
@@ -382,9 +405,11 @@ def _defaults_in_maps(value: Any) -> bool:
 
 
 def check_parameters(
-    declared: Json, overrides: dict[str, str]
+    declared: Json, overrides: dict[str, str], previous: dict[str, str] | None = None
 ) -> tuple[dict[str, ParameterValue], list[str]]:
-    """Each parameter's value (list for a list type) and every error, in CloudFormation's words."""
+    """Each parameter's value (list for a list type) and every error, in CloudFormation's words:
+    from `overrides`, else `previous` (a value the stack keeps), else the Default."""
+    previous = previous or {}
     errors: list[str] = []
     unknown = sorted(set(overrides) - set(declared))
     if unknown:
@@ -408,6 +433,8 @@ def check_parameters(
             continue
         if name in overrides:
             text = overrides[name]
+        elif name in previous:
+            text = previous[name]
         elif "Default" in spec:
             default = spec["Default"]
             text = ",".join(map(str, default)) if isinstance(default, list) else _text(default)

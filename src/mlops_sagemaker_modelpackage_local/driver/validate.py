@@ -6,18 +6,20 @@ rollback included), as a deploy would meet it; every error of every revision is 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from . import planner
-from .intrinsics import TemplateError
+from .parameters import Revision
 from .provisioners import Environment
 from .report import planned_output_lines
 from .resolution import Identity
 from .state import StackState
-from .template import Template
 
 REFUSED = "  (refused before any change: the stack stays as it was)"
 ROLLED_BACK = "  (would fail and roll back: the next revision starts from the same stack)"
+# as a deploy stops (deploy.apply_revisions): the later revisions were written for the imports
+IMPORT_FAILED = (
+    "  (the import fails: the later revisions are not planned, as a deploy does not apply "
+    "them: without the imported resources they would create new ones)"
+)
 
 
 def identity_for(stack_name: str, account: Environment | None) -> Identity:
@@ -35,8 +37,7 @@ def identity_for(stack_name: str, account: Environment | None) -> Identity:
 
 
 def validate(
-    paths: list[Path],
-    overrides: dict[str, str],
+    revisions: list[Revision],
     stack_name: str,
     imports: dict[str, str] | None = None,
     account: Environment | None = None,
@@ -46,21 +47,19 @@ def validate(
     identity = identity_for(stack_name, account)
     state = StackState()
     errors = 0
-    for index, path in enumerate(paths):
-        print(path.name)
-        try:
-            template = Template.load(path, overrides)
-            change_set = planner.plan(template, state, identity, imports if index == 0 else None)
-        except TemplateError as error:
-            problems = planner.errors_of(error)
-            print("\n".join(f"  ERROR {problem}" for problem in problems))
-            errors += len(problems)
-            print(REFUSED)
-            continue
-        print("\n".join(change_set.lines()))
+    for index, revision in enumerate(revisions):
+        print(revision.name)
+        change_set = planner.plan_revision(
+            revision, state, identity, imports if index == 0 else None
+        )
+        for line in [*(f"  {s}" for s in change_set.settings), *change_set.lines()]:
+            print(line)
         if not change_set.valid:
             errors += len(change_set.errors) + len(change_set.failures)
             print(REFUSED if change_set.errors else ROLLED_BACK)
+            if imports and index == 0:
+                print(IMPORT_FAILED)
+                break
             continue
         print("\n".join(f"  {line}" for line in planned_output_lines(change_set)))
         state = planner.simulate(change_set, state)
@@ -71,5 +70,5 @@ def validate(
                 f"  {c.logical_id:<28} {c.describe()}" for c in planner.deletion(state).changes
             )
         )
-    print(f"\n{errors} error(s) in {len(paths)} template revision(s)")
+    print(f"\n{errors} error(s) in {len(revisions)} template revision(s)")
     return 1 if errors else 0
