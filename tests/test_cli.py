@@ -91,7 +91,7 @@ def test_keep_says_what_it_means_locally(
 ) -> None:
     monkeypatch.chdir(folder)
     help_text = " ".join(parser().format_help().split())
-    assert "Locally the embedded SageMaker stops with the command, so what is kept ends" in (
+    assert "The embedded SageMaker stops with the command, so there what is kept ends" in (
         help_text
     )
 
@@ -102,9 +102,8 @@ def test_keep_says_what_it_means_locally(
     summary = out.split("Summary of stack")[1]
     assert "left in the stack (--keep): Scorer arn:aws:sagemaker:" in summary
     assert (
-        "--keep: the stack was not deleted, but the embedded SageMaker stopped with this run: "
-        "what it kept is gone with it (with --aws it stays in your account)"
-    ) in summary
+        "--keep: the embedded SageMaker stopped with this run, and what the stack holds with it"
+    ) in out
 
 
 def test_make_help_lists_every_target_with_what_it_does() -> None:

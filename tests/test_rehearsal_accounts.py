@@ -91,7 +91,8 @@ def run(
     arguments: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> tuple[int, str, str]:
     """The exit status, stdout (columns squeezed to one space) and stderr of one run."""
-    code = rehearse([*arguments, "--log-file", str(tmp_path / "handlers.log")])
+    logs = [] if "--validate" in arguments else ["--log-file", str(tmp_path / "handlers.log")]
+    code = rehearse([*arguments, *logs])
     captured = capsys.readouterr()
     return code, re.sub(" +", " ", captured.out), captured.err
 

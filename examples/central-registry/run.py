@@ -66,7 +66,7 @@ STEPS = [
         [str(HERE / "central"), "--validate"],
         0,
         "the policy rewritten as JSON text, keys in another order, plans no change",
-        ["2-policy-as-json-text.yaml\n  ChurnModels                  no change"],
+        ["ChurnModels                  no change"],  # only the second revision can say so,
     ),
     Step(
         "registry",
