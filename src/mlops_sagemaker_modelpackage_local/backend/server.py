@@ -1,7 +1,8 @@
 """Serve moto (with the model-package extension) on loopback, plus a small control API.
 
 Control endpoints, all JSON, under /_local/:
-  POST /_local/configure  {"lifecycle": {...}, "faults": [{...}], "clear_faults": true}
+  POST /_local/configure  {"lifecycle": {...}, "faults": [{...}], "clear_faults": true,
+                           "latency": <seconds every SageMaker call takes>}
   GET  /_local/calls      the call log: [{"operation": ..., "ModelPackageArn": ...}, ...]
   POST /_local/reset-calls  empty the call log
   POST /_local/reset      forget moto's state (packages, groups), settings, faults and calls
@@ -11,7 +12,9 @@ Run: python -m mlops_sagemaker_modelpackage_local.backend.server --port 0 --port
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -28,7 +31,7 @@ from werkzeug.wrappers import Request, Response
 
 from mlops_sagemaker_modelpackage_local import serving
 
-from .responses import install
+from .responses import DROPPED, install
 from .settings import CONTROL
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -40,11 +43,23 @@ def _reset_moto() -> None:
             region_backend.reset()
 
 
+def _close(environ: dict[str, Any]) -> None:
+    """Close the request's connection before anything is written back."""
+    connection = environ.get("werkzeug.socket")
+    if connection is not None:
+        with contextlib.suppress(OSError):
+            connection.shutdown(socket.SHUT_RDWR)
+
+
 def control_app(moto_app: WsgiApp) -> WsgiApp:
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if not path.startswith("/_local/"):
-            return moto_app(environ, start_response)
+            body = moto_app(environ, start_response)
+            if environ.get(DROPPED):
+                _close(environ)  # an injected fault: the answer is lost on the network
+                return []
+            return body
         request = Request(environ)
         body: Any = None
         try:
