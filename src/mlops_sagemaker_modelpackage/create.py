@@ -1,33 +1,44 @@
 """Create: register the package, wait for SageMaker to complete it, then read it back.
 
 Phases (runner.Context.phase), each safe to run again:
-  (none)     validate, CreateModelPackage with an idempotency token -> "stabilize"
-  stabilize  watch the status; Completed -> apply what create could not take, read back;
-             Failed (or any error once the package exists) -> "cleanup", with the reason kept
-             in the context before anything is deleted, so a replay still reports it
-  cleanup    delete the package that could not be completed, then fail with the reason
+  (none)     validate, CreateModelPackage with an idempotency token -> "stabilize". When none of
+             its answers arrives, the package it may have made is looked for (locate.py): found,
+             the create goes on asking with the same token (across invocations, its ARN in the
+             events) until SageMaker answers; not found, or not to be found, it fails saying
+             so, with the token and how to find the package
+  stabilize  watch the status; Completed -> apply what create could not take or must not say
+             before validation (an approval), read back; Failed (or any error once the package
+             exists) -> "cleanup", with the reason kept in the context before anything is
+             deleted, so a replay still reports it
+  cleanup    delete the package that could not be completed, then fail with the reason; a
+             package that cannot be deleted is named in the FAILED event's model, so
+             CloudFormation's rollback deletes it, and in its message
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import ProgressEvent
 
-from . import runner, tags
+from . import budget, locate, runner, tags
 from .budget import HandBack
 from .describe import describe, failure_text, read_back
-from .errors import TYPE_NAME, failure, service_call
-from .progress import TRANSIENT_ERRORS, in_progress, success
-from .runner import Execution
+from .errors import TYPE_NAME, failure, reworded, service_call
+from .plan import plan_update
+from .progress import TRANSIENT_ERRORS, failed, in_progress, success
+from .request import Request
+from .runner import Context, Execution
 from .status import Stage
 from .translate import (
     Plain,
-    after_create_request,
+    after_completion,
     client_token,
     create_request,
     generated_name,
+    is_versioned_arn,
     to_model,
 )
 from .validation import validate_desired
@@ -35,6 +46,9 @@ from .waiting import watch
 
 LOG = logging.getLogger(__name__)
 FIRST_CREATE_RETRY_SECONDS = 2.0
+FIRST_ATTEMPT_SLACK_SECONDS = 1.0
+# Errors after which SageMaker may have made the package: no answer, or a server error.
+UNANSWERED = (exceptions.NetworkFailure, exceptions.ServiceInternalError)
 
 
 def _register(execution: Execution) -> None:
@@ -42,7 +56,7 @@ def _register(execution: Execution) -> None:
     invoked again after a lost response gets the package the first call made."""
     request, desired = execution.request, execution.request.desired
     validate_desired(desired)
-    token = client_token(desired.get("ClientToken"), request.token)
+    token = _token(request)
     name = None
     package_tags: list[dict[str, str]] = []
     if not desired.get("ModelPackageGroupName"):
@@ -58,12 +72,36 @@ def _register(execution: Execution) -> None:
             sorted(request.stack_tags),
         )
     parameters = create_request(desired, name=name, token=token, tags=package_tags)
-    arn = _create(execution, parameters, name)
-    LOG.info("CreateModelPackage returned %s", arn)
-    execution.context.arn = arn
     if name and not desired.get("ModelPackageName"):
         execution.context.name = name
+    arn = _create(execution, parameters, name)
+    LOG.info("CreateModelPackage returned %s", arn)
+    if execution.context.arn not in (None, arn):
+        LOG.warning(
+            "%s was found for this create, but its ClientToken made %s", execution.context.arn, arn
+        )
+    _track(execution, arn)
     execution.move_to("stabilize")
+
+
+def _token(request: Request) -> str:
+    return client_token(request.desired.get("ClientToken"), request.token)
+
+
+def _ownership(arn: str, token: str) -> str:
+    return hashlib.sha256(f"{arn} {token}".encode()).hexdigest()[:16]
+
+
+def _track(execution: Execution, arn: str) -> None:
+    """The package is this create's: its ARN goes into every event, bound to the token."""
+    execution.context.arn = arn
+    execution.context.owner = _ownership(arn, _token(execution.request))
+
+
+def _owns(request: Request, context: Context) -> bool:
+    """Whether the context's ARN is a package this create's token made (or found): a damaged
+    context, or one naming another package, starts the create over instead."""
+    return context.arn is not None and context.owner == _ownership(context.arn, _token(request))
 
 
 def _create(execution: Execution, parameters: Plain, name: str | None) -> str:
@@ -76,12 +114,35 @@ def _create(execution: Execution, parameters: Plain, name: str | None) -> str:
     the same ClientToken then returns that package; only a refusal of the name itself means
     another package holds it.
     """
+    try:
+        return _ask(execution, parameters, name)
+    except TRANSIENT_ERRORS as error:
+        if execution.context.arn:
+            raise  # found before: the runner asks again later, in the package's name
+        if not _unanswered(execution, error):
+            raise  # SageMaker refused every attempt: it made nothing
+        raise _without_answer(execution, parameters, error) from error
+
+
+def _unanswered(execution: Execution, error: Exception | None = None) -> bool:
+    """Whether an attempt of this create got no answer, or a server error: SageMaker may then
+    have made the package (an answered refusal, a conflict or throttling, made nothing)."""
+    return isinstance(error, UNANSWERED) or "CreateModelPackage" in execution.calls.unanswered
+
+
+def _ask(execution: Execution, parameters: Plain, name: str | None) -> str:
     client, delay = execution.client, FIRST_CREATE_RETRY_SECONDS
     target = name or parameters.get("ModelPackageGroupName")
     deleting_seen = False
+    # A call's time is kept to look for the package if an attempt gets no answer (the first
+    # attempt cannot know, but never loses its own time: the create begins its invocation).
+    whole = execution.invocation.budget
+    room = whole.left() - whole.attempt - FIRST_ATTEMPT_SLACK_SECONDS
+    kept = whole.keeping(max(0.0, min(whole.attempt, room)))
+    time_budget = kept
     while True:
         try:
-            with service_call("CreateModelPackage", target):
+            with budget.active(time_budget), service_call("CreateModelPackage", target):
                 return str(client.create_model_package(**parameters)["ModelPackageArn"])
         except exceptions.InvalidRequest as error:
             if name is None:
@@ -92,7 +153,8 @@ def _create(execution: Execution, parameters: Plain, name: str | None) -> str:
             if holder is not None and holder.get("ModelPackageStatus") != "Deleting":
                 raise exceptions.AlreadyExists(TYPE_NAME, name) from error
             deleting_seen = True  # (or the deletion just ended: the name is free now)
-            if not execution.invocation.budget.allows(delay):
+            time_budget = kept if _unanswered(execution) else whole
+            if not time_budget.allows(delay):
                 raise exceptions.ResourceConflict(
                     f"A model package named '{name}' is still being deleted (status Deleting), "
                     "and SageMaker frees the name only when the deletion ends. Nothing was "
@@ -101,11 +163,79 @@ def _create(execution: Execution, parameters: Plain, name: str | None) -> str:
             LOG.info("%s is being deleted; creating it again in %.0f s", name, delay)
         except exceptions._HandlerError as error:
             retryable = isinstance(error, TRANSIENT_ERRORS) and not isinstance(error, HandBack)
-            if not (retryable and execution.invocation.budget.allows(delay)):
+            time_budget = kept if _unanswered(execution, error) else whole
+            if not (retryable and time_budget.allows(delay)):
                 raise
             LOG.info("CreateModelPackage: %s; trying again in %.0f s", error, delay)
         execution.invocation.clock.sleep(delay)
         delay *= 2
+
+
+def _without_answer(
+    execution: Execution, parameters: Plain, error: exceptions._HandlerError
+) -> exceptions._HandlerError:
+    """CreateModelPackage never answered: SageMaker may have made the package. Found, it is
+    tracked (its ARN in the events) and the create asks again with the token; otherwise the
+    error is final, saying whether anything can be left behind and how to find it."""
+    token = str(parameters["ClientToken"])
+    target = (
+        f"group {parameters['ModelPackageGroupName']}"
+        if parameters.get("ModelPackageGroupName")
+        else f"name {parameters['ModelPackageName']}"
+    )
+    try:
+        found = locate.search(execution.client, parameters, execution.context.started)
+    except exceptions._HandlerError as lookup:
+        return reworded(error, f"{error}. {_unknown(parameters, token, target, execution, lookup)}")
+    if found.arn is not None:
+        _track(execution, found.arn)
+        LOG.info("CreateModelPackage did not answer; it made %s", found.arn)
+        return reworded(
+            error,
+            f"{error}. SageMaker holds {found.arn}, made by this create ({found.looked}); "
+            f"asking again with ClientToken {token} until SageMaker answers",
+        )
+    if found.arns:
+        return reworded(
+            error,
+            f"{error}. Whether SageMaker made a package for this create cannot be told: "
+            f"{len(found.arns)} packages match what it sent ({', '.join(found.arns)}), and no "
+            f"describe names the ClientToken ({token}) that made one of them. "
+            f"{_how_to_delete()}",
+        )
+    return reworded(
+        error,
+        f"{error}. SageMaker holds no package made by this create (it looked for "
+        f"{found.looked}), so nothing is left behind. It was sent to {target} with "
+        f"ClientToken {token}: a retry of this request gets back the package it may still make.",
+    )
+
+
+def _unknown(
+    parameters: Plain, token: str, target: str, execution: Execution, lookup: Exception
+) -> str:
+    """How to find a package that may exist, when SageMaker answered neither call."""
+    if parameters.get("ModelPackageGroupName"):
+        find = (
+            f"aws sagemaker list-model-packages --model-package-group-name "
+            f"{parameters['ModelPackageGroupName']} --sort-by CreationTime --sort-order Descending"
+        )
+    else:
+        name = parameters["ModelPackageName"]
+        find = f"aws sagemaker describe-model-package --model-package-name {name}"
+    return (
+        f"Looking for the package failed too ({lookup}), so SageMaker may hold a package this "
+        f"create made: it was sent to {target} with ClientToken {token}. Find it with `{find}` "
+        f"(a version created in the minute before this message, holding this template's "
+        f"properties). {_how_to_delete()}"
+    )
+
+
+def _how_to_delete() -> str:
+    return (
+        "Delete one this stack does not track with `aws sagemaker delete-model-package "
+        "--model-package-name <its ARN>`."
+    )
 
 
 def _stabilize(execution: Execution) -> ProgressEvent:
@@ -123,13 +253,17 @@ def _stabilize(execution: Execution) -> ProgressEvent:
         )
     if observed.stage is Stage.WAITING:
         return execution.keep_waiting(observed)
-    follow_up = after_create_request(arn, execution.request.desired)
-    described = observed.described
-    if follow_up is not None:
-        with service_call("UpdateModelPackage", arn):
-            client.update_model_package(**follow_up)
-        described = None  # changed since the last look
-    return success(to_model(read_back(client, arn, described)))
+    current = read_back(client, arn, observed.described)
+    later = after_completion(execution.request.desired)
+    if later:
+        # Validation has passed: what waited for it (an approval, its description), with only
+        # what the package does not hold yet, as an update would send it.
+        follow_up = plan_update(arn, later, {}, current, versioned=is_versioned_arn(arn)).update
+        if follow_up is not None:
+            with service_call("UpdateModelPackage", arn):
+                client.update_model_package(**follow_up)
+            current = read_back(client, arn)
+    return success(to_model(current))
 
 
 def _clean_up_later(execution: Execution, error: exceptions._HandlerError) -> ProgressEvent:
@@ -166,11 +300,26 @@ def _cleanup(execution: Execution) -> ProgressEvent:
     except TRANSIENT_ERRORS as error:
         if not execution.out_of_time():
             raise
-        outcome = f"The package {arn} could not be deleted ({error}); delete it by hand."
+        return _left_behind(execution, reason, error)
     except exceptions._HandlerError as error:
-        outcome = f"The package {arn} could not be deleted ({error}); delete it by hand."
+        return _left_behind(execution, reason, error)
     # Returned, not raised: the runner would retry a reason that is itself transient.
     return failure(type(reason).__name__, f"{reason} {outcome}").to_progress_event()
+
+
+def _left_behind(
+    execution: Execution, reason: exceptions._HandlerError, error: exceptions._HandlerError
+) -> ProgressEvent:
+    """FAILED with the package's model: CloudFormation then knows the ARN, and its rollback
+    deletes the package (a FAILED event without a model would leave it untracked)."""
+    arn = execution.arn
+    return failed(
+        reason,
+        f"{reason} The package {arn} could not be deleted ({error}): it is left behind, named "
+        "in this event so that CloudFormation's rollback deletes it; if it does not, delete it "
+        f"with `aws sagemaker delete-model-package --model-package-name {arn}`.",
+        execution.identified(),
+    )
 
 
 def _after_delete(execution: Execution) -> str:
@@ -199,4 +348,5 @@ run = runner.Workflow(
     {"": _register, "stabilize": _stabilize, "cleanup": _cleanup},
     needs_identifier=False,
     on_failure=_clean_up_later,
+    owns=_owns,
 )

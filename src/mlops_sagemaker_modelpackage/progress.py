@@ -122,6 +122,14 @@ def success(model: BaseModel | None) -> ProgressEvent:
     return ProgressEvent(status=OperationStatus.SUCCESS, resourceModel=model)
 
 
+def failed(kind: exceptions._HandlerError, message: str, model: BaseModel) -> ProgressEvent:
+    """FAILED with `kind`'s error code and the model of a resource that exists: CloudFormation
+    then knows its identifier (and a rollback deletes it)."""
+    event = kind.to_progress_event()
+    event.message, event.resourceModel = message, model
+    return event
+
+
 # The schema's handler timeouts (tests/test_fields.py keeps them equal): past them CloudFormation
 # stops waiting anyway, so the handler says why first. A create keeps the last minutes to delete
 # a package it could not complete.

@@ -1,0 +1,112 @@
+"""Finding the package a CreateModelPackage made when none of its answers arrived.
+
+SageMaker may have run a create whose answer was lost (a read timeout, a dropped connection, a
+server error after the work was done). The ClientToken would return that package, but only once
+CreateModelPackage answers; until then the package is found by what the create sent: for an
+unversioned package its name, for a version the versions of its group created since the
+operation began that hold everything the create sent. No describe returns the ClientToken, so a
+version is this create's only when exactly one such version exists; the create asks again with
+the token afterwards (create.py), which confirms it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from .describe import describe
+from .errors import service_call
+from .translate import Plain
+
+if TYPE_CHECKING:
+    from mypy_boto3_sagemaker import SageMakerClient
+
+LOG = logging.getLogger(__name__)
+# How far SageMaker's clock may be behind the handler's (both are kept by NTP).
+CLOCK_SKEW_SECONDS = 60.0
+# Parameters that shape the request rather than the package (tags are the group's, or checked
+# by name), left out of the comparison.
+NOT_COMPARED = ("ClientToken", "Tags", "ModelPackageGroupName", "ModelPackageName")
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the search found: the matching packages' ARNs, and where it looked."""
+
+    arns: tuple[str, ...]
+    looked: str  # where, in words, for the messages
+
+    @property
+    def arn(self) -> str | None:
+        """The one package this create made, when exactly one matches."""
+        return self.arns[0] if len(self.arns) == 1 else None
+
+
+def search(client: SageMakerClient, sent: Plain, since: float) -> Found:
+    """The packages SageMaker holds that `sent` (CreateModelPackage's parameters, first sent
+    at `since`) may have made. Raises the lookup's own error when SageMaker does not answer."""
+    after = datetime.fromtimestamp(since - CLOCK_SKEW_SECONDS, UTC)
+    group = sent.get("ModelPackageGroupName")
+    if group:
+        where = f"the versions of group {group} created since {after.isoformat(timespec='seconds')}"
+        candidates = _versions_since(client, str(group), after)
+    else:
+        where = f"a package named {sent['ModelPackageName']}"
+        candidates = [str(sent["ModelPackageName"])]
+    arns = []
+    for candidate in candidates:
+        described = describe(client, candidate)
+        if described is None or not _created_since(described, after):
+            continue
+        if holds(described, sent):
+            arns.append(str(described["ModelPackageArn"]))
+    LOG.info("Looked for the package of a create without answer in %s: %s", where, arns)
+    return Found(tuple(arns), where)
+
+
+def _versions_since(client: SageMakerClient, group: str, after: datetime) -> list[str]:
+    arns: list[str] = []
+    kwargs: dict[str, Any] = {
+        "ModelPackageGroupName": group,
+        "CreationTimeAfter": after,
+        "SortBy": "CreationTime",
+        "SortOrder": "Descending",
+        "MaxResults": 100,
+    }
+    while True:
+        with service_call("ListModelPackages", group):
+            page = client.list_model_packages(**kwargs)
+        arns += [str(s["ModelPackageArn"]) for s in page.get("ModelPackageSummaryList", [])]
+        token = page.get("NextToken")
+        if not token:
+            return arns
+        kwargs["NextToken"] = token
+
+
+def _created_since(described: Plain, after: datetime) -> bool:
+    created = described.get("CreationTime")
+    return not isinstance(created, datetime) or created >= after
+
+
+def holds(described: Plain, sent: Plain) -> bool:
+    """Whether the package holds everything the create sent (SageMaker adds values of its own,
+    such as image digests, which do not count against it)."""
+    return all(
+        _contains(described.get(key), value)
+        for key, value in sent.items()
+        if key not in NOT_COMPARED
+    )
+
+
+def _contains(have: Any, want: Any) -> bool:
+    if isinstance(want, dict):
+        return isinstance(have, dict) and all(_contains(have.get(k), v) for k, v in want.items())
+    if isinstance(want, list):
+        return (
+            isinstance(have, list)
+            and len(have) == len(want)
+            and all(_contains(h, w) for h, w in zip(have, want, strict=True))
+        )
+    return bool(have == want)
