@@ -48,7 +48,7 @@ def wall_clock(monkeypatch: pytest.MonkeyPatch) -> VirtualClock:
         lambda self, context: min(self._max_backoff, 2 ** (context.attempt_number - 1)),
     )
     monkeypatch.setattr("botocore.endpoint.time.sleep", virtual.sleep)
-    send: Callable[..., Any] = Endpoint._send
+    send: Callable[..., Any] = Endpoint._send  # type: ignore[attr-defined]
 
     def timed_out(self: Endpoint, request: Any) -> Any:
         try:

@@ -26,7 +26,7 @@ from cloudformation_cli_python_lib.interface import ProgressEvent
 from . import budget, locate, runner, tags
 from .budget import HandBack
 from .describe import describe, failure_text, read_back
-from .errors import TYPE_NAME, failure, reworded, service_call
+from .errors import TYPE_NAME, failure, service_call
 from .plan import plan_update
 from .progress import TRANSIENT_ERRORS, failed, in_progress, success
 from .request import Request
@@ -112,7 +112,9 @@ def _create(execution: Execution, parameters: Plain, name: str | None) -> str:
     growing sleeps, for as long as the invocation's budget allows. A conflict is retried too:
     a replayed create (its first response lost) may meet the package its first call made, and
     the same ClientToken then returns that package; only a refusal of the name itself means
-    another package holds it.
+    another package holds it. When an attempt got no answer, SageMaker may have made the
+    package: it is looked for (locate.py) and, found, tracked, so that the runner can ask again
+    in later invocations, in its name.
     """
     try:
         return _ask(execution, parameters, name)
@@ -121,7 +123,12 @@ def _create(execution: Execution, parameters: Plain, name: str | None) -> str:
             raise  # found before: the runner asks again later, in the package's name
         if not _unanswered(execution, error):
             raise  # SageMaker refused every attempt: it made nothing
-        raise _without_answer(execution, parameters, error) from error
+        found, said = locate.after_no_answer(
+            execution.client, parameters, execution.context.started, error
+        )
+        if found is not None:
+            _track(execution, found)  # the runner asks again later, in its name
+        raise said from error
 
 
 def _unanswered(execution: Execution, error: Exception | None = None) -> bool:
@@ -169,73 +176,6 @@ def _ask(execution: Execution, parameters: Plain, name: str | None) -> str:
             LOG.info("CreateModelPackage: %s; trying again in %.0f s", error, delay)
         execution.invocation.clock.sleep(delay)
         delay *= 2
-
-
-def _without_answer(
-    execution: Execution, parameters: Plain, error: exceptions._HandlerError
-) -> exceptions._HandlerError:
-    """CreateModelPackage never answered: SageMaker may have made the package. Found, it is
-    tracked (its ARN in the events) and the create asks again with the token; otherwise the
-    error is final, saying whether anything can be left behind and how to find it."""
-    token = str(parameters["ClientToken"])
-    target = (
-        f"group {parameters['ModelPackageGroupName']}"
-        if parameters.get("ModelPackageGroupName")
-        else f"name {parameters['ModelPackageName']}"
-    )
-    try:
-        found = locate.search(execution.client, parameters, execution.context.started)
-    except exceptions._HandlerError as lookup:
-        return reworded(error, f"{error}. {_unknown(parameters, token, target, execution, lookup)}")
-    if found.arn is not None:
-        _track(execution, found.arn)
-        LOG.info("CreateModelPackage did not answer; it made %s", found.arn)
-        return reworded(
-            error,
-            f"{error}. SageMaker holds {found.arn}, made by this create ({found.looked}); "
-            f"asking again with ClientToken {token} until SageMaker answers",
-        )
-    if found.arns:
-        return reworded(
-            error,
-            f"{error}. Whether SageMaker made a package for this create cannot be told: "
-            f"{len(found.arns)} packages match what it sent ({', '.join(found.arns)}), and no "
-            f"describe names the ClientToken ({token}) that made one of them. "
-            f"{_how_to_delete()}",
-        )
-    return reworded(
-        error,
-        f"{error}. SageMaker holds no package made by this create (it looked for "
-        f"{found.looked}), so nothing is left behind. It was sent to {target} with "
-        f"ClientToken {token}: a retry of this request gets back the package it may still make.",
-    )
-
-
-def _unknown(
-    parameters: Plain, token: str, target: str, execution: Execution, lookup: Exception
-) -> str:
-    """How to find a package that may exist, when SageMaker answered neither call."""
-    if parameters.get("ModelPackageGroupName"):
-        find = (
-            f"aws sagemaker list-model-packages --model-package-group-name "
-            f"{parameters['ModelPackageGroupName']} --sort-by CreationTime --sort-order Descending"
-        )
-    else:
-        name = parameters["ModelPackageName"]
-        find = f"aws sagemaker describe-model-package --model-package-name {name}"
-    return (
-        f"Looking for the package failed too ({lookup}), so SageMaker may hold a package this "
-        f"create made: it was sent to {target} with ClientToken {token}. Find it with `{find}` "
-        f"(a version created in the minute before this message, holding this template's "
-        f"properties). {_how_to_delete()}"
-    )
-
-
-def _how_to_delete() -> str:
-    return (
-        "Delete one this stack does not track with `aws sagemaker delete-model-package "
-        "--model-package-name <its ARN>`."
-    )
 
 
 def _stabilize(execution: Execution) -> ProgressEvent:

@@ -1,4 +1,5 @@
-"""Finding the package a CreateModelPackage made when none of its answers arrived.
+"""Finding the package a CreateModelPackage made when none of its answers arrived, and what
+the create then says.
 
 SageMaker may have run a create whose answer was lost (a read timeout, a dropped connection, a
 server error after the work was done). The ClientToken would return that package, but only once
@@ -16,8 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from cloudformation_cli_python_lib import exceptions
+
 from .describe import describe
-from .errors import service_call
+from .errors import reworded, service_call
 from .translate import Plain
 
 if TYPE_CHECKING:
@@ -42,6 +45,70 @@ class Found:
     def arn(self) -> str | None:
         """The one package this create made, when exactly one matches."""
         return self.arns[0] if len(self.arns) == 1 else None
+
+
+def after_no_answer(
+    client: SageMakerClient, sent: Plain, since: float, error: exceptions._HandlerError
+) -> tuple[str | None, exceptions._HandlerError]:
+    """What a create does when CreateModelPackage (`sent`, first at `since`) never answered:
+    the package SageMaker made for it, if one is found, and the error to raise, saying what was
+    found, or whether anything can be left behind and how to find it."""
+    token = str(sent["ClientToken"])
+    target = (
+        f"group {sent['ModelPackageGroupName']}"
+        if sent.get("ModelPackageGroupName")
+        else f"name {sent['ModelPackageName']}"
+    )
+    try:
+        found = search(client, sent, since)
+    except exceptions._HandlerError as lookup:
+        return None, reworded(error, f"{error}. {_unknown(sent, target, since, lookup)}")
+    if found.arn is not None:
+        return found.arn, reworded(
+            error,
+            f"{error}. SageMaker holds {found.arn}, made by this create ({found.looked}); "
+            f"asking again with ClientToken {token} until SageMaker answers",
+        )
+    if found.arns:
+        return None, reworded(
+            error,
+            f"{error}. Whether SageMaker made a package for this create cannot be told: "
+            f"{len(found.arns)} packages match what it sent ({', '.join(found.arns)}), and no "
+            f"describe names the ClientToken ({token}) that made one of them. {HOW_TO_DELETE}",
+        )
+    return None, reworded(
+        error,
+        f"{error}. SageMaker holds no package made by this create (it looked for "
+        f"{found.looked}), so nothing is left behind. It was sent to {target} with "
+        f"ClientToken {token}; a retry of this request sends the same token, which cannot make "
+        "a second package.",
+    )
+
+
+HOW_TO_DELETE = (
+    "Delete one this stack does not track with `aws sagemaker delete-model-package "
+    "--model-package-name <its ARN>`."
+)
+
+
+def _unknown(sent: Plain, target: str, since: float, lookup: Exception) -> str:
+    """How to find a package that may exist, when SageMaker answered neither call."""
+    if sent.get("ModelPackageGroupName"):
+        find = (
+            "aws sagemaker list-model-packages --model-package-group-name "
+            f"{sent['ModelPackageGroupName']} --sort-by CreationTime --sort-order Descending"
+        )
+    else:
+        find = (
+            f"aws sagemaker describe-model-package --model-package-name {sent['ModelPackageName']}"
+        )
+    when = datetime.fromtimestamp(since, UTC).isoformat(timespec="seconds")
+    return (
+        f"Looking for the package failed too ({lookup}), so SageMaker may hold a package this "
+        f"create made: it was sent to {target} with ClientToken {sent['ClientToken']}, from "
+        f"{when} on. Find it with `{find}` (created since then, holding this template's "
+        f"properties). {HOW_TO_DELETE}"
+    )
 
 
 def search(client: SageMakerClient, sent: Plain, since: float) -> Found:

@@ -144,7 +144,7 @@ def out_of_time(action: str, since: float, now: float, reserve_minutes: float = 
 # Errors that say "not now" rather than "no": after botocore's own retries (throttling), when
 # another writer holds the package, or when the invocation's time is up, a mutating handler asks
 # to be invoked again later, with growing delays, for as long as the operation's timeout allows.
-TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
+TRANSIENT_ERRORS: tuple[type[exceptions._HandlerError], ...] = (
     exceptions.ResourceConflict,
     exceptions.Throttling,
     exceptions.ServiceInternalError,

@@ -277,10 +277,10 @@ def run(
     if needs_identifier and request.arn:
         # The request names the resource: a context naming another package cannot move it.
         context.arn = request.arn
-    elif context.arn and owns is not None and not owns(request, context):
+    context.arn = context.arn or request.arn
+    if context.arn and owns is not None and not owns(request, context):
         LOG.warning("Callback context names %s, not this operation's package", context.arn)
         context.arn, context.phase, context.since = None, "", None
-    context.arn = context.arn or request.arn
     if needs_identifier and not context.arn:
         raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")
     if context.arn and not is_package_arn(context.arn):

@@ -79,7 +79,7 @@ def _apply(execution: Execution) -> ProgressEvent | None:
     return success(to_model(read_back(client, arn, described)))
 
 
-def _stabilize(execution: Execution) -> ProgressEvent:
+def _stabilize(execution: Execution) -> ProgressEvent | None:
     arn = execution.arn
     observed = watch(execution.client, arn, execution.invocation, execution.since)
     if observed.stage is Stage.FAILED:

@@ -55,11 +55,11 @@ def control_app(moto_app: WsgiApp) -> WsgiApp:
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if not path.startswith("/_local/"):
-            body = moto_app(environ, start_response)
+            served = moto_app(environ, start_response)
             if environ.get(DROPPED):
                 _close(environ)  # an injected fault: the answer is lost on the network
                 return []
-            return body
+            return served
         request = Request(environ)
         body: Any = None
         try:
