@@ -11,22 +11,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from typing import Any
 
 # Calls that change nothing: answering them is no progress.
 LOOKING = ("Describe", "List")
 
 
-@dataclass
 class Record:
-    """The outcome of every SageMaker call of one invocation, in order, by operation name."""
+    """The outcome of every SageMaker call of one invocation, in order, by operation name.
 
-    answered: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    # Calls with an attempt (botocore retries inside one call) that got no answer or a server
-    # error: SageMaker may have done what it asked, or not.
-    unanswered: set[str] = field(default_factory=set)
+    (A plain class: a dataclass costs every cold start its generated code.)"""
+
+    def __init__(self) -> None:
+        self.answered: list[str] = []
+        self.failed: list[str] = []
+        # Calls with an attempt (botocore retries inside one call) that got no answer or a
+        # server error: SageMaker may have done what it asked, or not.
+        self.unanswered: set[str] = set()
 
     @property
     def last_failed(self) -> str | None:

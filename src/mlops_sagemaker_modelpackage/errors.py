@@ -118,18 +118,19 @@ def map_botocore_error(error: BotoCoreError, operation: str) -> exceptions._Hand
 
 # botocore's parameter report, line by line (botocore/validate.py): the parameter's name, and
 # for a wrong type the valid ones; the value it echoes (a ModelCardContent, an Environment
-# value) is never repeated.
+# value) is never repeated. Patterns as text: compiled (and cached by `re`) on first use, not
+# at import, which every cold start pays.
 _REPORT_LINES = (
-    (re.compile(r'^Missing required parameter in (\S+): "([^"]+)"'), "{0}.{1} is required"),
-    (re.compile(r'^Unknown parameter in (\S+): "([^"]+)"'), '{0} takes no parameter "{1}"'),
+    (r'^Missing required parameter in (\S+): "([^"]+)"', "{0}.{1} is required"),
+    (r'^Unknown parameter in (\S+): "([^"]+)"', '{0} takes no parameter "{1}"'),
     (
-        re.compile(r"^Invalid type for (?:document )?parameter (\S+), value: .*valid types: (.*)$"),
+        r"^Invalid type for (?:document )?parameter (\S+), value: .*valid types: (.*)$",
         "{0} has the wrong type (valid: {1})",
     ),
-    (re.compile(r"^Invalid value for parameter (\S+), value: "), "{0} is out of range"),
-    (re.compile(r"^Invalid length for parameter (\S+), value: "), "{0} is too short"),
-    (re.compile(r"^Invalid parameter (\S+) must be json serializable"), "{0} is not JSON"),
-    (re.compile(r"tagged union structure (\S+?)\.? "), "{0} must set exactly one of its keys"),
+    (r"^Invalid value for parameter (\S+), value: ", "{0} is out of range"),
+    (r"^Invalid length for parameter (\S+), value: ", "{0} is too short"),
+    (r"^Invalid parameter (\S+) must be json serializable", "{0} is not JSON"),
+    (r"tagged union structure (\S+?)\.? ", "{0} must set exactly one of its keys"),
 )
 
 
@@ -141,12 +142,12 @@ def _without_values(report: str) -> list[str]:
         for pattern, text in _REPORT_LINES:
             found = re.search(pattern, line)
             if found:
-                said.append(_CLASS_NAME.sub(r"\1", text.format(*found.groups())))
+                said.append(re.sub(_CLASS_NAME, r"\1", text.format(*found.groups())))
                 break
     return said
 
 
-_CLASS_NAME = re.compile(r"<class '([^']+)'>")
+_CLASS_NAME = r"<class '([^']+)'>"
 
 
 def failure(code: str, message: str) -> exceptions._HandlerError:

@@ -13,7 +13,6 @@ the token afterwards (create.py), which confirms it.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -34,19 +33,6 @@ CLOCK_SKEW_SECONDS = 60.0
 NOT_COMPARED = ("ClientToken", "Tags", "ModelPackageGroupName", "ModelPackageName")
 
 
-@dataclass(frozen=True)
-class Found:
-    """What the search found: the matching packages' ARNs, and where it looked."""
-
-    arns: tuple[str, ...]
-    looked: str  # where, in words, for the messages
-
-    @property
-    def arn(self) -> str | None:
-        """The one package this create made, when exactly one matches."""
-        return self.arns[0] if len(self.arns) == 1 else None
-
-
 def after_no_answer(
     client: SageMakerClient, sent: Plain, since: float, error: exceptions._HandlerError
 ) -> tuple[str | None, exceptions._HandlerError]:
@@ -60,26 +46,26 @@ def after_no_answer(
         else f"name {sent['ModelPackageName']}"
     )
     try:
-        found = search(client, sent, since)
+        arns, looked = search(client, sent, since)
     except exceptions._HandlerError as lookup:
         return None, reworded(error, f"{error}. {_unknown(sent, target, since, lookup)}")
-    if found.arn is not None:
-        return found.arn, reworded(
+    if len(arns) == 1:
+        return arns[0], reworded(
             error,
-            f"{error}. SageMaker holds {found.arn}, made by this create ({found.looked}); "
+            f"{error}. SageMaker holds {arns[0]}, made by this create ({looked}); "
             f"asking again with ClientToken {token} until SageMaker answers",
         )
-    if found.arns:
+    if arns:
         return None, reworded(
             error,
             f"{error}. Whether SageMaker made a package for this create cannot be told: "
-            f"{len(found.arns)} packages match what it sent ({', '.join(found.arns)}), and no "
+            f"{len(arns)} packages match what it sent ({', '.join(arns)}), and no "
             f"describe names the ClientToken ({token}) that made one of them. {HOW_TO_DELETE}",
         )
     return None, reworded(
         error,
         f"{error}. SageMaker holds no package made by this create (it looked for "
-        f"{found.looked}), so nothing is left behind. It was sent to {target} with "
+        f"{looked}), so nothing is left behind. It was sent to {target} with "
         f"ClientToken {token}; a retry of this request sends the same token, which cannot make "
         "a second package.",
     )
@@ -111,9 +97,10 @@ def _unknown(sent: Plain, target: str, since: float, lookup: Exception) -> str:
     )
 
 
-def search(client: SageMakerClient, sent: Plain, since: float) -> Found:
+def search(client: SageMakerClient, sent: Plain, since: float) -> tuple[list[str], str]:
     """The packages SageMaker holds that `sent` (CreateModelPackage's parameters, first sent
-    at `since`) may have made. Raises the lookup's own error when SageMaker does not answer."""
+    at `since`) may have made, and where it looked (in words). Raises the lookup's own error
+    when SageMaker does not answer."""
     after = datetime.fromtimestamp(since - CLOCK_SKEW_SECONDS, UTC)
     group = sent.get("ModelPackageGroupName")
     if group:
@@ -130,7 +117,7 @@ def search(client: SageMakerClient, sent: Plain, since: float) -> Found:
         if holds(described, sent):
             arns.append(str(described["ModelPackageArn"]))
     LOG.info("Looked for the package of a create without answer in %s: %s", where, arns)
-    return Found(tuple(arns), where)
+    return arns, where
 
 
 def _versions_since(client: SageMakerClient, group: str, after: datetime) -> list[str]:
