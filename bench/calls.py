@@ -50,6 +50,10 @@ def _create_versioned() -> Operation:
     return lambda: operate("CREATE", VERSIONED)
 
 
+def _create_approved() -> Operation:
+    return lambda: operate("CREATE", {**VERSIONED, "ModelApprovalStatus": "Approved"})
+
+
 def _read_versioned() -> Operation:
     version = _created(VERSIONED)
     return lambda: operate("READ", version)
@@ -101,6 +105,14 @@ BUDGETS = (
         2,
         "Create, then Describe (a version takes its group's tags: no ListTags)",
         _create_versioned,
+    ),
+    Budget(
+        "create versioned, approved",
+        4,
+        "Create (pending), the Describe that sees it Completed, then UpdateModelPackage with the "
+        "approval (never before validation has passed: an approval starts deployments; an "
+        "ApprovalDescription goes in the same call) and the Describe that reads it back",
+        _create_approved,
     ),
     Budget("read versioned", 1, "Describe", _read_versioned),
     Budget("read unversioned", 2, "Describe and ListTags", _read_unversioned),

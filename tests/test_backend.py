@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+import urllib.error
 from typing import TYPE_CHECKING
 
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ConnectionClosedError
 from moto.sagemaker.exceptions import ConflictException
 from moto.sagemaker.models import sagemaker_backends
 
@@ -227,17 +229,65 @@ def test_fault_injection_seeded_fraction_is_repeatable(
 
 
 def test_call_log_records_key_parameters(
-    backend: BackendControl, sagemaker: SageMakerClient
+    backend: BackendControl, sagemaker: SageMakerClient, group: str
 ) -> None:
     arn = sagemaker.create_model_package(ModelPackageName="p")["ModelPackageArn"]
     sagemaker.describe_model_package(ModelPackageName=arn)
+    version = sagemaker.create_model_package(
+        ModelPackageGroupName=group, ModelApprovalStatus="Rejected"
+    )["ModelPackageArn"]
+    sagemaker.update_model_package(ModelPackageArn=version, ModelApprovalStatus="Approved")
     account = "123456789012"  # the caller's: any access key id but a 12-digit one
-    assert backend.calls() == [
+    assert backend.calls()[-4:] == [
         {"operation": "CreateModelPackage", "account": account, "ModelPackageName": "p"},
         {"operation": "DescribeModelPackage", "account": account, "ModelPackageName": arn},
+        # The approval status asked for: what an approval event would be sent for.
+        {
+            "operation": "CreateModelPackage",
+            "account": account,
+            "ModelPackageGroupName": group,
+            "ModelApprovalStatus": "Rejected",
+        },
+        {
+            "operation": "UpdateModelPackage",
+            "account": account,
+            "ModelPackageArn": version,
+            "ModelApprovalStatus": "Approved",
+        },
     ]
     backend.reset_calls()
     assert backend.calls() == []
+
+
+@pytest.mark.parametrize(("drop", "made"), [("answer", 1), ("request", 0)])
+def test_an_exchange_lost_on_the_network_has_no_answer(
+    backend: BackendControl, no_retry: SageMakerClient, group: str, drop: str, made: int
+) -> None:
+    """A dropped answer: SageMaker did the work, the client never hears of it; a dropped
+    request: SageMaker never saw it. Either way the client sees the connection close."""
+    backend.configure(faults=[{"operation": "CreateModelPackage", "count": 1, "drop": drop}])
+    with pytest.raises(ConnectionClosedError):
+        no_retry.create_model_package(ModelPackageGroupName=group, ClientToken="once")
+    versions = no_retry.list_model_packages(ModelPackageGroupName=group)
+    assert len(versions["ModelPackageSummaryList"]) == made
+    again = no_retry.create_model_package(ModelPackageGroupName=group, ClientToken="once")
+    assert again["ModelPackageArn"].endswith(f"/{group}/1")  # the token finds what was made
+
+
+def test_an_unknown_drop_is_refused(backend: BackendControl) -> None:
+    with pytest.raises(urllib.error.HTTPError):
+        backend.configure(faults=[{"count": 1, "drop": "everything"}])
+
+
+def test_latency_holds_every_call(backend: BackendControl, no_retry: SageMakerClient) -> None:
+    backend.configure(latency=0.3)
+    started = time.monotonic()
+    no_retry.list_model_package_groups()
+    assert time.monotonic() - started >= 0.3
+    backend.reset()
+    started = time.monotonic()
+    no_retry.list_model_package_groups()
+    assert time.monotonic() - started < 0.3
 
 
 def _moto_backend(arn: str) -> RegistryBackend:

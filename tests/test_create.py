@@ -51,11 +51,13 @@ def test_create_hands_back_to_cloudformation_after_the_budget(
     event = create.run(client, handler_request(desired), {}, clock=clock)
     assert event.status is OperationStatus.IN_PROGRESS
     assert event.errorCode is None
+    assert event.callbackContext is not None
     assert event.callbackContext == {
         "phase": "stabilize",
         "arn": VERSION_ARN,
         "started": 1_800_000_000.0,
         "since": 1_800_000_000.0,
+        "owner": event.callbackContext["owner"],  # binds the ARN to the create's ClientToken
     }
     assert event.callbackDelaySeconds == 1
     assert model_of(event).get("ModelPackageArn") == VERSION_ARN

@@ -50,7 +50,13 @@ ROWS = [
     (EndpointConnectionError(endpoint_url="https://x"), "NetworkFailure", "could not reach"),
     (ConnectTimeoutError(endpoint_url="https://x"), "NetworkFailure", "could not reach"),
     (ReadTimeoutError(endpoint_url="https://x"), "NetworkFailure", "could not reach"),
-    (ParamValidationError(report="bad ModelPackageName"), "InvalidRequest", "bad ModelPackageName"),
+    (
+        ParamValidationError(
+            report="Invalid length for parameter ModelPackageName, value: 0, valid min length: 1"
+        ),
+        "InvalidRequest",
+        "ModelPackageName is too short",
+    ),
     (NoCredentialsError(), "InvalidCredentials", "credentials"),
 ]
 
@@ -76,6 +82,30 @@ def test_service_messages_name_the_operation() -> None:
     with pytest.raises(exceptions.InvalidRequest) as raised, service_call("CreateModelPackage"):
         raise _client_error("ValidationException", "Image not found")
     assert str(raised.value) == "CreateModelPackage failed: Image not found (ValidationException)"
+
+
+def test_a_parameter_report_names_fields_never_values() -> None:
+    """botocore's report repeats each value; the message keeps what each line says of which
+    field (a line of another shape, such as the rest of a value with line breaks, is dropped)."""
+    report = "\n".join(
+        [
+            "Invalid type for parameter ModelCard.ModelCardContent, value: {'a': 'SECRET'}, "
+            "type: <class 'dict'>, valid types: <class 'str'>",
+            'Missing required parameter in InferenceSpecification: "Containers"',
+            'Unknown parameter in ModelCard: "Cotnent", must be one of: ModelCardContent',
+            "Invalid value for parameter MaxResults, value: -5, valid min value: 1",
+            "SECRET on a line of its own",
+        ]
+    )
+    with pytest.raises(exceptions.InvalidRequest) as raised, service_call("CreateModelPackage"):
+        raise ParamValidationError(report=report)
+    assert str(raised.value) == (
+        "CreateModelPackage: invalid parameters: ModelCard.ModelCardContent has the wrong type "
+        "(valid: str); InferenceSpecification.Containers is required; ModelCard takes no "
+        'parameter "Cotnent"; MaxResults is out of range'
+    )
+    assert raised.value.__cause__ is None  # nor in the traceback
+    assert raised.value.__suppress_context__
 
 
 def test_non_aws_errors_pass_through() -> None:

@@ -8,11 +8,13 @@ SageMaker as the old template says (or untouched where SageMaker cannot clear a 
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
+from mlops_sagemaker_modelpackage_local.driver import protocol
 from tests.support.cfn import Run, drive, invoke
 from tests.support.models import MODEL_CARD_SECRET, additional_spec, unversioned, versioned
 
@@ -67,6 +69,66 @@ def test_an_approval_rolls_back(
     # SageMaker cannot clear these: they stay as the failed update left them, without an error
     assert described["ModelLifeCycle"]["Stage"] == "Production"
     assert rollback.model["ModelApprovalStatus"] == "PendingManualApproval"
+
+
+def test_a_rollback_cannot_tell_a_restated_approval_from_one_it_granted(
+    backend: BackendControl,
+    sagemaker: SageMakerClient,
+    group: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The limit the README states (issue 27, item 3), shown. The old template names no status.
+    History A: a reviewer approves in Studio, the new revision restates `Approved` (no call: it
+    changed nothing). History B: the new revision grants the approval (UpdateModelPackage).
+    Another resource fails in both; the rollback UPDATE of each package gets the same request
+    (desired and previous properties, no callback context: nothing of what the update did) and
+    finds the same package in SageMaker (but for when it was changed, not by whom), so no
+    handler can tell them apart: both rollbacks withdraw the approval the old template did not
+    grant."""
+    old = versioned(group)
+    new = versioned(group, ModelApprovalStatus="Approved")
+    restated = drive("CREATE", old).model["ModelPackageArn"]
+    granted = drive("CREATE", old).model["ModelPackageArn"]
+    sagemaker.update_model_package(ModelPackageArn=restated, ModelApprovalStatus="Approved")
+    backend.reset_calls()
+    assert _update(restated, new, old).last["status"] == "SUCCESS"
+    assert "UpdateModelPackage" not in backend.operations()  # the update changed nothing
+    assert _update(granted, new, old).last["status"] == "SUCCESS"
+    assert "UpdateModelPackage" in backend.operations()
+
+    def held(arn: str) -> Json:
+        described = dict(sagemaker.describe_model_package(ModelPackageName=arn))
+        when = ("ModelPackageArn", "ModelPackageVersion", "CreationTime", "LastModifiedTime")
+        return {k: v for k, v in described.items() if k not in (*when, "ResponseMetadata")}
+
+    assert held(restated) == held(granted)
+    requests: list[Json] = []
+    send = protocol.invoke
+
+    def recorded(event: Json) -> Json:
+        requests.append(copy.deepcopy(event))
+        return send(event)
+
+    monkeypatch.setattr(protocol, "invoke", recorded)
+    for arn in (restated, granted):
+        assert _update(arn, old, new).last["status"] == "SUCCESS"  # the rollbacks
+    seen = [
+        (
+            {k: v for k, v in r["requestData"]["resourceProperties"].items() if "Arn" not in k},
+            {
+                k: v
+                for k, v in r["requestData"]["previousResourceProperties"].items()
+                if "Arn" not in k
+            },
+            r["callbackContext"],
+        )
+        for r in requests
+    ]
+    assert seen[0] == seen[1]
+    assert seen[0][2] is None
+    for arn in (restated, granted):
+        status = sagemaker.describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"]
+        assert status == "PendingManualApproval"
 
 
 def test_a_rollback_after_a_refused_specification_change(

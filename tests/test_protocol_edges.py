@@ -5,6 +5,7 @@ token SageMaker refuses, and a name whose package is still being deleted."""
 
 from __future__ import annotations
 
+import re
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -114,6 +115,61 @@ def test_an_invocation_without_room_for_one_call_says_what_to_configure(
     assert backend.operations() == []
 
 
+SHORT = {
+    "approval update": "UPDATE",
+    "create with an approval description": "CREATE",
+    "unversioned tag update": "UPDATE",
+}
+
+
+def _short_of_time_request(
+    kind: str, sagemaker: SageMakerClient, group: str
+) -> tuple[Json, Json | None]:
+    """(desired, previous) of the operation `kind`; what it updates exists."""
+    if kind == "create with an approval description":
+        return versioned(group, ModelApprovalStatus="Approved", ApprovalDescription="ok"), None
+    if kind == "approval update":
+        before = versioned(group)
+        after = versioned(group, ModelApprovalStatus="Approved")
+    else:
+        before = unversioned(Tags=[{"Key": "team", "Value": "a"}])
+        after = unversioned(Tags=[{"Key": "team", "Value": "b"}])
+    arn = drive("CREATE", before).model["ModelPackageArn"]
+    return {**after, "ModelPackageArn": arn}, {**before, "ModelPackageArn": arn}
+
+
+@pytest.mark.parametrize("kind", SHORT)
+def test_a_step_no_invocation_can_hold_fails_saying_what_it_had_and_needed(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str, kind: str
+) -> None:
+    """9.5 s left per invocation and 1 s per SageMaker call (real time): a step of two calls or
+    more cannot fit (every call must be able to last its 4 s timeout), so it used to describe
+    and hand back, forever. It fails at its second invocation without progress instead."""
+    desired, previous = _short_of_time_request(kind, sagemaker, group)
+    backend.configure(latency=1.0)
+    events: list[Json] = []
+    context = None
+    while len(events) < 6:
+        event = payload(SHORT[kind], desired, previous=previous, context=context, token=kind)
+        events.append(handlers.resource(event, _LambdaContext(9_500)))
+        if events[-1]["status"] != "IN_PROGRESS":
+            break
+        context = events[-1]["callbackContext"]
+    assert events[-1]["status"] == "FAILED", events
+    assert events[-1]["errorCode"] == "InternalFailure"
+    message = events[-1]["message"]
+    assert re.search(r"had \d+\.\d s of working time and stopped before \w+", message), message
+    assert re.search(r"needs at least \d+\.\d s in one invocation", message), message
+    assert "Set the function's timeout to 60 s" in message
+    backend.configure(latency=0)
+    versions = sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"]
+    if kind == "approval update":
+        (held,) = versions
+        assert held["ModelApprovalStatus"] == "PendingManualApproval"  # nothing was changed
+    if kind == "create with an approval description":
+        assert [v["ModelPackageStatus"] for v in versions] in ([], ["Deleting"])  # cleaned up
+
+
 # ------------------------------------------------------------------ 4: the failure counter
 
 
@@ -141,6 +197,38 @@ def test_a_successful_call_resets_the_failure_count(
     assert "(attempt 2)" in event["message"]
 
 
+@pytest.mark.usefixtures("instant_botocore_retries")
+def test_a_describe_that_answers_starts_the_update_failure_count_over(
+    backend: BackendControl, group: str, clock: VirtualClock
+) -> None:
+    """Describe throttled past botocore's retries three invocations in a row; then it answers
+    and UpdateModelPackage meets a conflict: a new run of failures, waited for 5 s, not 40."""
+    before = versioned(group)
+    arn = drive("CREATE", before).model["ModelPackageArn"]
+    model = {**versioned(group, ModelApprovalStatus="Approved"), "ModelPackageArn": arn}
+    previous = {**before, "ModelPackageArn": arn}
+    backend.configure(faults=[{"operation": "DescribeModelPackage", "count": 15}])  # 3 x 5 tries
+    context = None
+    for attempt in range(1, 4):
+        event = invoke("UPDATE", model, previous=previous, token="update", context=context)
+        assert event["callbackContext"]["failures"] == attempt
+        clock.sleep(event["callbackDelaySeconds"])
+        context = event["callbackContext"]
+    backend.configure(
+        faults=[{"operation": "UpdateModelPackage", "count": 2, "code": "ConflictException"}]
+    )
+    event = invoke("UPDATE", model, previous=previous, token="update", context=context)
+    assert event["status"] == "IN_PROGRESS", event
+    assert (event["callbackContext"]["failures"], event["callbackDelaySeconds"]) == (1, 5)
+    clock.sleep(5)
+    again = invoke(
+        "UPDATE", model, previous=previous, token="update", context=event["callbackContext"]
+    )
+    # The same call failing again, though Describe answered before it: a busy package is
+    # waited for longer each time.
+    assert (again["callbackContext"]["failures"], again["callbackDelaySeconds"]) == (2, 10)
+
+
 # ------------------------------------------------------------------ 5: unusable contexts
 
 
@@ -163,6 +251,89 @@ def test_a_context_the_handler_cannot_use_starts_over_safely(
     assert run.last["status"] == "SUCCESS", run.last
     versions = sagemaker.list_model_packages(ModelPackageGroupName=group)
     assert len(versions["ModelPackageSummaryList"]) == 1
+
+
+@pytest.mark.usefixtures("clock")
+@pytest.mark.parametrize("context", ["phase=stabilize", ["stabilize"], 42, True])
+@pytest.mark.parametrize("action", ["CREATE", "UPDATE", "DELETE"])
+def test_a_context_that_is_not_an_object_starts_over(
+    sagemaker: SageMakerClient, group: str, action: str, context: Any
+) -> None:
+    """It used to end in InternalFailure with an empty message."""
+    desired: Json = versioned(group)
+    previous = None
+    if action != "CREATE":
+        arn = drive("CREATE", desired).model["ModelPackageArn"]
+        previous = {**desired, "ModelPackageArn": arn}
+        desired = {**versioned(group, ModelApprovalStatus="Approved"), "ModelPackageArn": arn}
+    run = drive(action, desired, previous=previous, context=context)
+    assert run.last["status"] == "SUCCESS", run.last
+    left = {p["ModelPackageArn"]: p["ModelApprovalStatus"] for p in _packages(sagemaker)}
+    expected = {
+        "CREATE": {run.model.get("ModelPackageArn"): "PendingManualApproval"},
+        "UPDATE": {desired.get("ModelPackageArn"): "Approved"},
+        "DELETE": {},
+    }
+    assert left == expected[action]
+
+
+DAMAGED = [
+    {"phase": "stabilize"},
+    {"phase": "stabilize", "since": 0},
+    {"phase": "stabilize", "failures": 3, "failing": "UpdateModelPackage"},
+]
+
+
+@pytest.mark.usefixtures("clock")
+@pytest.mark.parametrize("context", DAMAGED, ids=["phase", "with since", "with failures"])
+@pytest.mark.parametrize("kind", ["versioned", "unversioned"])
+def test_a_damaged_update_context_never_answers_success_without_the_update(
+    sagemaker: SageMakerClient, group: str, kind: str, context: Json
+) -> None:
+    """A context that skips to the wait: SUCCESS only once SageMaker holds the desired state."""
+    if kind == "versioned":
+        before, after = versioned(group), versioned(group, ModelApprovalStatus="Approved")
+    else:
+        before = unversioned(Tags=[{"Key": "team", "Value": "a"}])
+        after = unversioned(Tags=[{"Key": "team", "Value": "b"}])
+    arn = drive("CREATE", before).model["ModelPackageArn"]
+    run = drive(
+        "UPDATE",
+        {**after, "ModelPackageArn": arn},
+        previous={**before, "ModelPackageArn": arn},
+        context={**context, "arn": arn},
+    )
+    assert run.last["status"] == "SUCCESS", run.last
+    if kind == "versioned":
+        held = sagemaker.describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"]
+        assert held == "Approved"
+    else:
+        assert sagemaker.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "b"}]
+
+
+@pytest.mark.usefixtures("clock")
+@pytest.mark.parametrize(
+    "context",
+    [
+        {"phase": "stabilize"},
+        {"phase": "cleanup", "failure_code": "NotStabilized", "failure_message": "failed"},
+        {"phase": "", "owner": "0123456789abcdef"},
+    ],
+    ids=["stabilize", "cleanup", "forged owner"],
+)
+def test_a_create_context_naming_another_package_never_touches_it(
+    sagemaker: SageMakerClient, group: str, context: Json
+) -> None:
+    """A create's ARN comes from its context: one that names another package (damaged, or
+    another operation's) must neither adopt, approve nor delete that package."""
+    other = drive("CREATE", versioned(group)).model["ModelPackageArn"]
+    desired = versioned(group, ModelApprovalStatus="Approved", ApprovalDescription="mine")
+    run = drive("CREATE", desired, context={**context, "arn": other})
+    assert run.last["status"] == "SUCCESS", run.last
+    mine = run.model["ModelPackageArn"]
+    assert mine != other
+    left = {p["ModelPackageArn"]: p["ModelApprovalStatus"] for p in _packages(sagemaker)}
+    assert left == {other: "PendingManualApproval", mine: "Approved"}
 
 
 @pytest.mark.usefixtures("clock")

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from mlops_sagemaker_modelpackage import fields, specifications, translate
 from mlops_sagemaker_modelpackage.specifications import specs_to_add
 from mlops_sagemaker_modelpackage.translate import (
+    after_completion,
     client_token,
     create_request,
     generated_name,
@@ -176,7 +177,7 @@ def test_every_property_round_trips_through_the_api_shapes() -> None:
     writable["ModelPackageGroupName"] = "churn-models"
     request = create_request(writable, name=None, token="t", tags=[])
     echoed = {k: v for k, v in request.items() if k != "ClientToken"}
-    echoed["ApprovalDescription"] = writable["ApprovalDescription"]  # applied by the update
+    echoed.update(after_completion(writable))  # applied by the update once Completed
     model = model_from_describe(_described(echoed, VERSION_ARN), None)
     unread = specifications.SERVER_FILLED_KEYS
     for key, value in writable.items():

@@ -134,3 +134,21 @@ def test_conflicts_are_retried_with_growing_delays_until_the_timeout(
     stub.add_client_error("update_model_package", "ConflictException", "in progress")
     with pytest.raises(exceptions.ResourceConflict, match="timeout is reached"):
         update.run(client, request, dict(context), clock=clock)
+
+
+def test_an_update_sagemaker_does_not_hold_is_sent_again_then_fails(
+    client: SageMakerClient, stub: Stubber
+) -> None:
+    """SUCCESS only once SageMaker holds the desired state: an update it accepted but does not
+    show (another writer undid it) is sent once more, then the update fails, never looping."""
+    previous = {**versioned(), "ModelPackageArn": VERSION_ARN}
+    desired = {**previous, "ModelApprovalStatus": "Approved"}
+    pending = described(previous, VERSION_ARN, "Completed")
+    approve = {"ModelPackageArn": VERSION_ARN, "ModelApprovalStatus": "Approved"}
+    for _ in range(update.MAX_APPLIES):
+        stub.add_response("describe_model_package", pending)
+        stub.add_response("update_model_package", {"ModelPackageArn": VERSION_ARN}, approve)
+        stub.add_response("describe_model_package", pending)  # the wait's look: not approved
+    request = handler_request(desired, previous=previous)
+    with pytest.raises(exceptions.NotStabilized, match=r"does not hold .*ModelApprovalStatus"):
+        update.run(client, request, {}, clock=VirtualClock())

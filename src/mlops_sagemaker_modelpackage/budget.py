@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
@@ -85,6 +85,7 @@ class TimeBudget:
     clock: Clock
     deadline: float
     attempt: float = ATTEMPT_SECONDS
+    began: float = 0.0
 
     @classmethod
     def starting(cls, clock: Clock, lambda_deadline: float | None = None) -> TimeBudget:
@@ -93,10 +94,22 @@ class TimeBudget:
         attempt = (
             ATTEMPT_SECONDS if seconds >= SHORT_ATTEMPTS_BELOW_SECONDS else SHORT_ATTEMPT_SECONDS
         )
-        return cls(clock, now + seconds, attempt)
+        return cls(clock, now + seconds, attempt, now)
+
+    @property
+    def seconds(self) -> float:
+        """The whole working time of the invocation."""
+        return self.deadline - self.began
+
+    def used(self) -> float:
+        return self.clock.now() - self.began
 
     def left(self) -> float:
         return self.deadline - self.clock.now()
+
+    def keeping(self, seconds: float) -> TimeBudget:
+        """This budget with `seconds` kept back at its end (for calls that must follow)."""
+        return replace(self, deadline=self.deadline - seconds)
 
     def allows(self, seconds: float) -> bool:
         """Whether `seconds` of sleeping plus one call attempt still end before the deadline."""
@@ -122,9 +135,10 @@ class HandBack(exceptions.ServiceInternalError):
     Workflows that can be called again answer IN_PROGRESS; READ and LIST (which cannot) report
     it as a service error, which only a nearly expired Lambda timeout can cause."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, operation: str = "") -> None:
         Exception.__init__(self, message)
         self._error_code = HandlerErrorCode.ServiceInternalError
+        self.operation = operation  # the call that could not start
 
 
 _CURRENT: ContextVar[TimeBudget | None] = ContextVar("mlops_modelpackage_budget", default=None)
@@ -144,9 +158,9 @@ def before_call(model: Any = None, **_: Any) -> None:
     """botocore `before-call` hook: refuse to start a call that could not end in time."""
     budget = _CURRENT.get()
     if budget is not None and not budget.allows(0.0):
-        name = getattr(model, "name", "the next call")
+        name = str(getattr(model, "name", "the next call"))
         raise HandBack(
-            f"Handing back to CloudFormation before {name}: this invocation's time is up"
+            f"Handing back to CloudFormation before {name}: this invocation's time is up", name
         )
 
 

@@ -12,7 +12,7 @@ from botocore.config import Config
 from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.boto3_proxy import SessionProxy
 
-from . import budget
+from . import budget, calls
 from .sessions import LazySession
 
 if TYPE_CHECKING:
@@ -94,6 +94,11 @@ def _client_for(  # noqa: PLR0917 - the cache key is every argument
             Config(connect_timeout=connect_timeout, read_timeout=read_timeout)
         ),
     )
+    # What each call and attempt did, for the runner's failure count and progress check and
+    # for a create that got no answer (registered first: the budget's guard may raise).
+    client.meta.events.register_first("needs-retry.sagemaker", calls.on_attempt)
+    client.meta.events.register("after-call.sagemaker", calls.after_call)
+    client.meta.events.register("after-call-error.sagemaker", calls.after_call_error)
     # Every call, and every retry botocore would make, must end within the invocation's time.
     client.meta.events.register("before-call.sagemaker", budget.before_call)
     client.meta.events.register_first("needs-retry.sagemaker", budget.before_retry)

@@ -132,12 +132,49 @@ def map_client_error(
 def map_botocore_error(error: BotoCoreError, operation: str) -> exceptions._HandlerError:
     """Errors raised by botocore itself, before or instead of a service answer."""
     if isinstance(error, ParamValidationError):
-        return exceptions.InvalidRequest(f"{operation}: {error}")
+        problems = "; ".join(_without_values(str(error.kwargs.get("report", ""))))
+        return exceptions.InvalidRequest(
+            f"{operation}: invalid parameters: {problems or 'botocore refused the request'}"
+        )
     if isinstance(error, NoCredentialsError):
         return exceptions.InvalidCredentials(f"{operation}: {error}")
     if isinstance(error, (ConnectionError, HTTPClientError)):
         return exceptions.NetworkFailure(f"{operation} could not reach SageMaker: {error}")
     return exceptions.GeneralServiceException(f"{operation} failed: {error}")
+
+
+# botocore's parameter report, line by line (botocore/validate.py): the parameter's name, and
+# for a wrong type the valid ones; the value it echoes (a ModelCardContent, an Environment
+# value) is never repeated. Patterns as text: compiled (and cached by `re`) on first use, not
+# at import, which every cold start pays.
+_REPORT_LINES = (
+    (r'^Missing required parameter in (\S+): "([^"]+)"', "{0}.{1} is required"),
+    (r'^Unknown parameter in (\S+): "([^"]+)"', '{0} takes no parameter "{1}"'),
+    (
+        r"^Invalid type for (?:document )?parameter (\S+), value: .*valid types: (.*)$",
+        "{0} has the wrong type (valid: {1})",
+    ),
+    (r"^Invalid value for parameter (\S+), value: ", "{0} is out of range"),
+    (r"^Invalid length for parameter (\S+), value: ", "{0} is too short"),
+    (r"^Invalid parameter (\S+) must be json serializable", "{0} is not JSON"),
+    (r"tagged union structure (\S+?)\.? ", "{0} must set exactly one of its keys"),
+)
+
+
+def _without_values(report: str) -> list[str]:
+    """What each line of botocore's parameter report says, naming the field, never its value
+    (a line of another shape, or the rest of a value that holds line breaks, is left out)."""
+    said = []
+    for line in report.splitlines():
+        for pattern, text in _REPORT_LINES:
+            found = re.search(pattern, line)
+            if found:
+                said.append(re.sub(_CLASS_NAME, r"\1", text.format(*found.groups())))
+                break
+    return said
+
+
+_CLASS_NAME = r"<class '([^']+)'>"
 
 
 def failure(code: str, message: str) -> exceptions._HandlerError:
@@ -151,8 +188,10 @@ def failure(code: str, message: str) -> exceptions._HandlerError:
 
 
 def reworded(error: exceptions._HandlerError, message: str) -> exceptions._HandlerError:
-    """The same kind of error (and so the same error code) with another message."""
-    return failure(type(error).__name__, message)
+    """The same kind of error (and so the same error code) with another message: the lib's
+    class it is, or derives from."""
+    kind = next(c for c in type(error).__mro__ if getattr(exceptions, c.__name__, None) is c)
+    return failure(kind.__name__, message)
 
 
 @contextmanager
@@ -163,4 +202,7 @@ def service_call(operation: str, identifier: str | None = None) -> Iterator[None
     except ClientError as error:
         raise map_client_error(error, operation, identifier) from error
     except BotoCoreError as error:
-        raise map_botocore_error(error, operation) from error
+        # botocore's parameter report echoes values (sensitive ones too): not chained into the
+        # traceback the lib prints.
+        cause = None if isinstance(error, ParamValidationError) else error
+        raise map_botocore_error(error, operation) from cause

@@ -62,6 +62,10 @@ class Field:
     write_only: bool = False
     # Why the property is kept when removed (it shows in the README's removal table).
     note: str = ""
+    # Values a create sends only once SageMaker reports the package Completed (its default goes
+    # into CreateModelPackage until then): what must never be said of a package that may still
+    # fail validation.
+    after_validation: frozenset[str] = frozenset()
 
 
 _READ_ONLY = Field(Kind.READ_ONLY, create=Create.NO, removal=Removal.NOT_SET)
@@ -97,10 +101,14 @@ FIELDS: dict[str, Field] = {
         removal=Removal.RESET,
         default="PendingManualApproval",
         scope=Scope.VERSIONED,
+        # An approval starts deployments (EventBridge's "Model Package State Change"): a version
+        # is approved once validated, never before. Rejected stays in the create: a pending
+        # version would invite a reviewer to approve what the template rejects.
+        after_validation=frozenset({"Approved"}),
     ),
     "ApprovalDescription": Field(
         Kind.UPDATABLE,
-        Create.NO,  # applied by an UpdateModelPackage right after create
+        Create.NO,  # applied by an UpdateModelPackage once the package is Completed
         removal=Removal.RESET,
         default="",
         scope=Scope.VERSIONED,

@@ -122,6 +122,14 @@ def success(model: BaseModel | None) -> ProgressEvent:
     return ProgressEvent(status=OperationStatus.SUCCESS, resourceModel=model)
 
 
+def failed(kind: exceptions._HandlerError, message: str, model: BaseModel) -> ProgressEvent:
+    """FAILED with `kind`'s error code and the model of a resource that exists: CloudFormation
+    then knows its identifier (and a rollback deletes it)."""
+    event = kind.to_progress_event()
+    event.message, event.resourceModel = message, model
+    return event
+
+
 # The schema's handler timeouts (tests/test_fields.py keeps them equal): past them CloudFormation
 # stops waiting anyway, so the handler says why first. A create keeps the last minutes to delete
 # a package it could not complete.
@@ -136,7 +144,7 @@ def out_of_time(action: str, since: float, now: float, reserve_minutes: float = 
 # Errors that say "not now" rather than "no": after botocore's own retries (throttling), when
 # another writer holds the package, or when the invocation's time is up, a mutating handler asks
 # to be invoked again later, with growing delays, for as long as the operation's timeout allows.
-TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
+TRANSIENT_ERRORS: tuple[type[exceptions._HandlerError], ...] = (
     exceptions.ResourceConflict,
     exceptions.Throttling,
     exceptions.ServiceInternalError,

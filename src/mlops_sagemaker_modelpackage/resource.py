@@ -9,6 +9,9 @@
   one invocation may work (budget.py).
 - sessions: the lib builds two boto3 sessions per invocation up front (see sessions.py);
   here they are made on first use.
+- callback context: one that is not a JSON object (damaged) was handed to the handlers as it
+  came and ended in InternalFailure with an empty message; it is dropped, so the operation
+  starts over (every phase is safe to run again).
 These override private methods of a pinned lib version; tests/test_resource.py pins the behaviour.
 """
 
@@ -42,6 +45,15 @@ def lambda_deadline(context: Any) -> float | None:
         return None
 
 
+def usable_context(given: Any) -> MutableMapping[str, Any]:
+    """The callback context, when it is an object; anything else starts the operation over."""
+    if isinstance(given, MutableMapping):
+        return given
+    if given:
+        LOG.warning("Callback context is a %s, not an object: starting over", type(given).__name__)
+    return {}
+
+
 class ModelPackageResource(Resource):
     _deadline: float | None = None
 
@@ -70,7 +82,7 @@ class ModelPackageResource(Resource):
         typed = Request.of(
             modelled, given.get("desiredResourceState"), given.get("previousResourceState")
         )
-        return session, typed, action, context  # type: ignore[return-value]
+        return session, typed, action, usable_context(context)  # type: ignore[return-value]
 
     @staticmethod
     def _parse_request(
@@ -86,7 +98,7 @@ class ModelPackageResource(Resource):
             caller = LazySession.of(event.requestData.callerCredentials)
             provider = LazySession.of(event.requestData.providerCredentials)
             action = Action[event.action]
-            callback_context = event.callbackContext or {}
+            callback_context = usable_context(event.callbackContext)
         except Exception as error:
             LOG.exception("Invalid request")
             raise InvalidRequest(f"{error} ({type(error).__name__})") from error

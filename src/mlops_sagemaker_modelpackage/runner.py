@@ -5,7 +5,9 @@ response runs it again from the context CloudFormation still has); it either ans
 the context to the next phase and lets the runner go on in the same invocation. The runner owns
 what every workflow shares: the missing-identifier check, the invocation's time budget, retries
 of transient errors with growing delays for as long as the operation's timeout allows (counting
-consecutive failures only), and the IN_PROGRESS events that carry the context.
+consecutive failures of the failing call only), the IN_PROGRESS events that carry the context,
+and the end of a phase that no invocation can hold (it fails, saying how much time it had and
+needed, instead of handing back without progress until the timeout).
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import ProgressEvent
 
-from . import budget
-from .budget import Clock, SystemClock
+from . import budget, calls
+from .budget import LAMBDA_MARGIN_SECONDS, Clock, SystemClock
 from .errors import TYPE_NAME, reworded
 from .progress import (
     CLEANUP_RESERVE_MINUTES,
@@ -51,8 +53,12 @@ class Context:
     arn: str | None = None
     started: float = 0.0  # the operation's first invocation
     since: float | None = None  # when the current wait began
-    failures: int = 0  # consecutive invocations that ended in a transient error
+    failures: int = 0  # consecutive invocations that ended in a transient error of one call
+    failing: str | None = None  # that call (its operation name)
+    stalls: int = 0  # consecutive invocations that ran out of time in this phase, changing nothing
+    applied: int = 0  # changes sent by this operation (an update's; update.MAX_APPLIES)
     name: str | None = None  # a generated unversioned name
+    owner: str | None = None  # binds `arn` to the operation that made the package (Workflow.owns)
     failure_code: str | None = None  # a failed create, kept while its package is deleted
     failure_message: str | None = None
 
@@ -76,8 +82,9 @@ class Context:
 
     def to_json(self) -> dict[str, Any]:
         kept = {k: v for k, v in asdict(self).items() if v is not None and v != ""}
-        if not self.failures:
-            del kept["failures"]
+        for counter in ("failures", "stalls", "applied"):
+            if not kept[counter]:
+                del kept[counter]
         return kept
 
 
@@ -88,7 +95,11 @@ _CONTEXT_TYPES: dict[str, type | tuple[type, ...]] = {
     "started": (int, float),
     "since": (int, float),
     "failures": int,
+    "failing": str,
+    "stalls": int,
+    "applied": int,
     "name": str,
+    "owner": str,
     "failure_code": str,
     "failure_message": str,
 }
@@ -103,6 +114,8 @@ class Execution:
     request: Request
     context: Context
     invocation: Invocation
+    calls: calls.Record = field(default_factory=calls.Record)
+    moved: bool = False  # whether a phase ended in this invocation
 
     @property
     def arn(self) -> str:
@@ -123,7 +136,12 @@ class Execution:
         """Go on with `phase` (the call that ended the last one succeeded); a wait starts now."""
         self.context.phase = phase
         self.context.since = self.invocation.clock.now()
-        self.context.failures = 0  # consecutive failures: a success ends the run of them
+        self.moved = True
+        self._made_progress()
+
+    def _made_progress(self) -> None:
+        self.context.failures, self.context.failing = 0, None  # a success ends a run of failures
+        self.context.stalls = 0
 
     @property
     def since(self) -> float:
@@ -151,7 +169,7 @@ class Execution:
                 f"Model package is still {observed.status} after {minutes:.0f} minutes; "
                 f"CloudFormation's {self.action} timeout is reached."
             )
-        self.context.failures = 0
+        self._made_progress()  # a look that answered is a wait's progress
         return in_progress(
             self.identified(),
             self.context.to_json(),
@@ -167,8 +185,8 @@ class Execution:
         if not self.context.arn:
             raise error
         if isinstance(error, budget.HandBack):
-            return in_progress(self.identified(), self.context.to_json(), 1, str(error))
-        self.context.failures += 1
+            return self.hand_back(error)
+        self._count_failure()
         if self.out_of_time() and isinstance(error, exceptions._HandlerError):
             minutes = (self.invocation.clock.now() - self.context.started) / 60
             raise reworded(
@@ -185,9 +203,57 @@ class Execution:
             f"{error}; trying again in {delay} s (attempt {self.context.failures + 1})",
         )
 
+    def _count_failure(self) -> None:
+        """One more consecutive failure of the call that failed, or the first of a new run: when
+        another call fails now, or the one that failed before has answered since (a failure
+        no call record explains continues the run)."""
+        failing, context = self.calls.last_failed, self.context
+        if failing is not None and (failing != context.failing or failing in self.calls.answered):
+            context.failures = 0
+        context.failures += 1
+        context.failing = failing or context.failing
+
+    def hand_back(self, error: budget.HandBack) -> ProgressEvent:
+        """IN_PROGRESS, to go on in the next invocation: unless this phase has now run out of
+        time in invocations in a row without changing anything, which more of the same
+        invocations would not change."""
+        context = self.context
+        if not (self.moved or self.calls.changed_something()):
+            context.stalls += 1
+            if context.stalls >= STALLS_BEFORE_FAILING:
+                raise self._cannot_hold(error)
+        return in_progress(self.identified(), context.to_json(), 1, str(error))
+
+    def _cannot_hold(self, error: budget.HandBack) -> exceptions._HandlerError:
+        time_budget = self.invocation.budget
+        spent, attempt = time_budget.used(), time_budget.attempt
+        step = f"the {self.context.phase} step" if self.context.phase else "its first step"
+        if time_budget.seconds < budget.INVOCATION_BUDGET_SECONDS:
+            remedy = (
+                "Set the function's timeout to 60 s (what CloudFormation allows one handler "
+                f"invocation; {LAMBDA_MARGIN_SECONDS:.0f} s of it are kept for the answer)."
+            )
+        else:
+            remedy = "SageMaker answered too slowly for any invocation: deploy again later."
+        return exceptions.InternalFailure(
+            f"The {self.action} cannot go on: {step} needs more time than one invocation has. "
+            f"Each of the last {self.context.stalls} invocations had {time_budget.seconds:.1f} s "
+            f"of working time and stopped before {error.operation or 'its next call'}: its "
+            f"calls took {spent:.1f} s, and the next may take up to {attempt:.0f} s, so the step "
+            f"needs at least {spent + attempt:.1f} s in one invocation. Nothing was changed in "
+            f"these invocations. {remedy}"
+        )
+
+
+# Invocations in a row that may run out of time in one phase, changing nothing, before the
+# operation fails: one can be a moment of slow answers, the next shows it is the function's time.
+STALLS_BEFORE_FAILING = 2
 
 Phase = Callable[[Execution], ProgressEvent | None]
 FailureHandler = Callable[[Execution, exceptions._HandlerError], ProgressEvent]
+# Whether the context's ARN is the package this operation made (a damaged or foreign context's
+# is not: the operation starts over rather than act on another package).
+Ownership = Callable[[Request, Context], bool]
 
 
 def run(
@@ -201,6 +267,7 @@ def run(
     policy: WaitPolicy | None = None,
     needs_identifier: bool = True,
     on_failure: FailureHandler | None = None,
+    owns: Ownership | None = None,
 ) -> ProgressEvent:
     """Run the operation's phases from where the context says, within this invocation's time."""
     assert action in TIMEOUT_MINUTES, action
@@ -211,6 +278,9 @@ def run(
         # The request names the resource: a context naming another package cannot move it.
         context.arn = request.arn
     context.arn = context.arn or request.arn
+    if context.arn and owns is not None and not owns(request, context):
+        LOG.warning("Callback context names %s, not this operation's package", context.arn)
+        context.arn, context.phase, context.since = None, "", None
     if needs_identifier and not context.arn:
         raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")
     if context.arn and not is_package_arn(context.arn):
@@ -221,7 +291,7 @@ def run(
         LOG.warning("Callback context phase %r cannot go on here; starting over", context.phase)
         context.phase, context.since = "", None
     execution = Execution(action, client, request, context, invocation)
-    with budget.active(invocation.budget):
+    with budget.active(invocation.budget), calls.recording() as execution.calls:
         try:
             try:
                 while True:
@@ -244,6 +314,7 @@ class Workflow:
     phases: Mapping[str, Phase]
     needs_identifier: bool = True
     on_failure: FailureHandler | None = None
+    owns: Ownership | None = None
 
     def __call__(
         self,
@@ -263,6 +334,7 @@ class Workflow:
             policy=policy,
             needs_identifier=self.needs_identifier,
             on_failure=self.on_failure,
+            owns=self.owns,
         )
 
 

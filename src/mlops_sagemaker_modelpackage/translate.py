@@ -19,7 +19,7 @@ from typing import Any
 
 from cloudformation_cli_python_lib.interface import BaseModel
 
-from .fields import CREATE_AS_IS, FIELDS, WRITE_ONLY
+from .fields import CREATE_AS_IS, FIELDS, IN_PLACE, WRITE_ONLY, Create
 from .models import ResourceModel
 from .specifications import specs_to_add, without_server_filled
 from .tags import RESERVED_PREFIX
@@ -132,7 +132,7 @@ def create_request(desired: Plain, *, name: str | None, token: str, tags: list[P
     AdditionalInferenceSpecificationsToAdd is merged into the create call (de-duplicated by
     Name), so it applies at create for both kinds of package with no extra call.
     """
-    request: Plain = {k: desired[k] for k in CREATE_FIELDS if k in desired}
+    request: Plain = {k: _at_create(k, desired[k]) for k in CREATE_FIELDS if k in desired}
     request["ClientToken"] = token
     if desired.get("ModelPackageGroupName"):
         request["ModelPackageGroupName"] = desired["ModelPackageGroupName"]
@@ -147,14 +147,28 @@ def create_request(desired: Plain, *, name: str | None, token: str, tags: list[P
     return request
 
 
-def after_create_request(arn: str, desired: Plain) -> Plain | None:
-    """UpdateModelPackage parameters for what CreateModelPackage cannot take, if any."""
-    if "ApprovalDescription" not in desired:
-        return None
-    request: Plain = {"ModelPackageArn": arn, "ApprovalDescription": desired["ApprovalDescription"]}
-    if "ModelApprovalStatus" in desired:
-        request["ModelApprovalStatus"] = desired["ModelApprovalStatus"]
-    return request
+def _at_create(name: str, value: Any) -> Any:
+    """What CreateModelPackage carries for a property: its default until validation has passed
+    for a value that must wait for it (fields.py: after_validation)."""
+    return FIELDS[name].default if _waits_for_validation(name, value) else value
+
+
+def _waits_for_validation(name: str, value: Any) -> bool:
+    return isinstance(value, str) and value in FIELDS[name].after_validation
+
+
+def after_completion(desired: Plain) -> Plain:
+    """The desired properties a create applies once SageMaker reports the package Completed:
+    those CreateModelPackage does not take, and values that wait for validation (with the
+    approval status a description describes). Empty when there are none."""
+    later = {
+        k: v
+        for k, v in desired.items()
+        if k in IN_PLACE and (FIELDS[k].create is Create.NO or _waits_for_validation(k, v))
+    }
+    if later and "ModelApprovalStatus" in desired:
+        later["ModelApprovalStatus"] = desired["ModelApprovalStatus"]
+    return later
 
 
 # ---------------------------------------------------------------- read

@@ -7,7 +7,10 @@ Phases (runner.Context.phase), each safe to run again:
   (none)     describe the package, plan, send one UpdateModelPackage (versioned) or the tag
              calls (unversioned) with only what differs -> "stabilize" (or done, when nothing
              was sent and the package is complete)
-  stabilize  wait while SageMaker reprocesses the package, then read it back
+  stabilize  wait while SageMaker reprocesses the package, then read it back; a package that
+             does not hold the desired state (a damaged context skipped the update, or another
+             writer changed it meanwhile) goes back to the first phase, at most
+             MAX_APPLIES times in one operation: SUCCESS only when SageMaker holds it
 """
 
 from __future__ import annotations
@@ -20,14 +23,29 @@ from cloudformation_cli_python_lib.interface import ProgressEvent
 from . import runner, tags
 from .describe import describe_existing, failure_text, read_back
 from .errors import service_call
-from .plan import plan_update, refuse_impossible
+from .plan import UpdatePlan, plan_update, refuse_impossible
 from .progress import success
 from .runner import Execution
 from .status import Stage, stage_of
-from .translate import is_versioned_arn, model_from_describe, to_model
+from .translate import Plain, is_versioned_arn, model_from_describe, to_model
 from .waiting import watch
 
 LOG = logging.getLogger(__name__)
+# Updates one operation sends before a package that still does not hold them is a failure.
+MAX_APPLIES = 2
+
+
+def _plan(execution: Execution, current: Plain) -> UpdatePlan:
+    request = execution.request
+    return plan_update(
+        execution.arn,
+        request.desired,
+        request.previous,
+        current,
+        versioned=is_versioned_arn(execution.arn),
+        stack_tags=request.stack_tags,
+        previous_stack_tags=request.previous_stack_tags,
+    )
 
 
 def _apply(execution: Execution) -> ProgressEvent | None:
@@ -37,15 +55,9 @@ def _apply(execution: Execution) -> ProgressEvent | None:
     described = describe_existing(client, arn)
     package_tags = None if versioned else tags.read(client, arn)
     current = model_from_describe(described, package_tags)
-    plan = plan_update(
-        arn,
-        request.desired,
-        request.previous,
-        current,
-        versioned=versioned,
-        stack_tags=request.stack_tags,
-        previous_stack_tags=request.previous_stack_tags,
-    )
+    plan = _plan(execution, current)
+    if plan:
+        execution.context.applied += 1
     if plan.update is not None:
         with service_call("UpdateModelPackage", arn):
             client.update_model_package(**plan.update)
@@ -67,7 +79,7 @@ def _apply(execution: Execution) -> ProgressEvent | None:
     return success(to_model(read_back(client, arn, described)))
 
 
-def _stabilize(execution: Execution) -> ProgressEvent:
+def _stabilize(execution: Execution) -> ProgressEvent | None:
     arn = execution.arn
     observed = watch(execution.client, arn, execution.invocation, execution.since)
     if observed.stage is Stage.FAILED:
@@ -77,7 +89,21 @@ def _stabilize(execution: Execution) -> ProgressEvent:
         )
     if observed.stage is Stage.WAITING:
         return execution.keep_waiting(observed)
-    return success(to_model(read_back(execution.client, arn, observed.described)))
+    current = read_back(execution.client, arn, observed.described)
+    missing = _plan(execution, current)
+    if not missing:
+        return success(to_model(current))
+    what = sorted(
+        {*(missing.update or {}), *(["Tags"] if missing.tags else [])} - {"ModelPackageArn"}
+    )
+    if execution.context.applied >= MAX_APPLIES:
+        raise exceptions.NotStabilized(
+            f"SageMaker does not hold what the update sent to {arn} ({', '.join(what)}), "
+            f"after {execution.context.applied} tries."
+        )
+    LOG.warning("%s does not hold the desired %s: updating it", arn, ", ".join(what))
+    execution.move_to("")
+    return None
 
 
 run = runner.Workflow("update", {"": _apply, "stabilize": _stabilize})

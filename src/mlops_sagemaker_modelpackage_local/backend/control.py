@@ -31,7 +31,7 @@ class BackendControl:
             return json.load(response)
 
     def configure(self, **settings: Any) -> None:
-        """`lifecycle={...}`, `faults=[...]`, `clear_faults=True` (see server.py)."""
+        """`lifecycle={...}`, `faults=[...]`, `clear_faults=True`, `latency=seconds` (server.py)."""
         self._post("/_local/configure", settings)
 
     def reset(self) -> None:

@@ -1,10 +1,16 @@
-"""Injected faults: the next N calls of an operation, or a seeded fraction of calls, fail."""
+"""Injected faults: the next N calls of an operation, or a seeded fraction of calls, fail.
+
+A fault answers with an error, or (`drop`) loses the exchange on the network: `"answer"` serves
+the call and closes the connection before the answer (SageMaker did the work, the client never
+hears of it, as after a read timeout); `"request"` closes it before SageMaker sees the call."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
 from typing import Any
+
+DROPS = (None, "answer", "request")
 
 
 @dataclass
@@ -17,7 +23,12 @@ class Fault:
     code: str = "ThrottlingException"
     status: int = 400
     message: str = "Rate exceeded"
+    drop: str | None = None  # "answer" or "request": no answer at all, instead of an error
     rng: random.Random = field(default_factory=random.Random)
+
+    def __post_init__(self) -> None:
+        if self.drop not in DROPS:
+            raise ValueError(f"unknown drop {self.drop!r}: one of {sorted(d for d in DROPS if d)}")
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> Fault:

@@ -13,6 +13,7 @@ packages.py's backend.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -23,6 +24,8 @@ from . import access, accounts, packages, validation
 from .settings import CONTROL
 
 Plain = dict[str, Any]
+# Set in a request's WSGI environ when its answer is to be lost (server.py drops the connection).
+DROPPED = "mlops.local.dropped"
 
 VALIDATED = {
     "CreateModelPackage",
@@ -91,13 +94,18 @@ def list_model_packages(self: SageMakerResponse) -> ActionResult:
 
 
 def call_action(self: SageMakerResponse) -> Any:
-    """Every SageMaker call: log it, maybe answer with an injected fault, else serve it (in the
-    account that owns what it names, if the caller may)."""
+    """Every SageMaker call: log it, take the configured latency, maybe meet an injected fault
+    (an error, or an exchange lost on the network), else serve it (in the account that owns
+    what it names, if the caller may)."""
     operation = self._get_action()
     params = _params(self) if self.body else {}
     CONTROL.log(operation, params, self.current_account)
+    if CONTROL.latency:
+        time.sleep(CONTROL.latency)
     fault = CONTROL.fault_for(operation)
-    if fault is not None:
+    if fault is not None and fault.drop == "request":
+        return _drop(self, None)
+    if fault is not None and fault.drop is None:
         return _error(fault.status, fault.code, fault.message)
     try:
         _serve_in_owner_account(self, operation, params)
@@ -108,7 +116,14 @@ def call_action(self: SageMakerResponse) -> Any:
     problem = validation.check(operation, params) if operation in VALIDATED else None
     if problem is not None:
         return _error(400, "ValidationException", problem)
-    return MOTO["call_action"](self)
+    served = MOTO["call_action"](self)
+    return _drop(self, served) if fault is not None else served
+
+
+def _drop(self: SageMakerResponse, served: Any) -> Any:
+    """Serve `served` (or nothing) but lose the answer: server.py closes the connection."""
+    self.normalized_request.environ[DROPPED] = True
+    return served if served is not None else _error(500, "Dropped", "never sent")
 
 
 def _serve_in_owner_account(self: SageMakerResponse, operation: str, params: Plain) -> None:

@@ -4,7 +4,8 @@ SageMaker and STS answer on the one endpoint, in the account the access key id n
 (accounts.py: a 12-digit key is that account; any other, moto's default 123456789012).
 
 Control endpoints, all JSON, under /_local/:
-  POST /_local/configure  {"lifecycle": {...}, "faults": [{...}], "clear_faults": true}
+  POST /_local/configure  {"lifecycle": {...}, "faults": [{...}], "clear_faults": true,
+                           "latency": <seconds every SageMaker call takes>}
   GET  /_local/calls      the call log, each call with the caller's account:
                           [{"operation": ..., "account": ..., "ModelPackageArn": ...}, ...]
   POST /_local/reset-calls  empty the call log
@@ -17,7 +18,9 @@ python -m mlops_sagemaker_modelpackage_local.backend.server --port 0 --port-file
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import socket
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -34,7 +37,7 @@ from werkzeug.wrappers import Request, Response
 
 from mlops_sagemaker_modelpackage_local import serving
 
-from .responses import install
+from .responses import DROPPED, install
 from .settings import CONTROL
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -46,11 +49,23 @@ def _reset_moto() -> None:
             region_backend.reset()
 
 
+def _close(environ: dict[str, Any]) -> None:
+    """Close the request's connection before anything is written back."""
+    connection = environ.get("werkzeug.socket")
+    if connection is not None:
+        with contextlib.suppress(OSError):
+            connection.shutdown(socket.SHUT_RDWR)
+
+
 def control_app(moto_app: WsgiApp) -> WsgiApp:
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if not path.startswith("/_local/"):
-            return moto_app(environ, start_response)
+            served = moto_app(environ, start_response)
+            if environ.get(DROPPED):
+                _close(environ)  # an injected fault: the answer is lost on the network
+                return []
+            return served
         request = Request(environ)
         body: Any = None
         try:

@@ -11,8 +11,15 @@ from typing import Any
 from .faults import Fault
 from .lifecycle import Lifecycle, Progress
 
-# The parameters a call-log entry keeps besides the operation.
-LOGGED_PARAMETERS = ("ModelPackageArn", "ModelPackageName", "ModelPackageGroupName", "ResourceArn")
+# The parameters a call-log entry keeps besides the operation (the approval status a create or
+# an update asked for: what an approval event would be sent for).
+LOGGED_PARAMETERS = (
+    "ModelPackageArn",
+    "ModelPackageName",
+    "ModelPackageGroupName",
+    "ResourceArn",
+    "ModelApprovalStatus",
+)
 
 
 @dataclass
@@ -21,6 +28,7 @@ class Control:
     faults: list[Fault] = field(default_factory=list)
     calls: list[dict[str, Any]] = field(default_factory=list)
     injected: int = 0
+    latency: float = 0.0  # seconds every SageMaker call takes before it is served
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def reset(self) -> None:
@@ -29,6 +37,7 @@ class Control:
             self.faults.clear()
             self.calls.clear()
             self.injected = 0
+            self.latency = 0.0
 
     def configure(self, settings: dict[str, Any]) -> None:
         with self.lock:
@@ -37,6 +46,8 @@ class Control:
                     raise ValueError(f"unknown lifecycle setting {key!r}")
                 setattr(self.lifecycle, key, value)
             self.faults += [Fault.from_spec(spec) for spec in settings.get("faults", [])]
+            if "latency" in settings:
+                self.latency = max(0.0, float(settings["latency"]))
             if settings.get("clear_faults"):
                 self.faults.clear()
 
