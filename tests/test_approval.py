@@ -69,6 +69,7 @@ def test_a_version_that_fails_validation_is_never_approved(
     assert _approvals(backend) == [
         {
             "operation": "CreateModelPackage",
+            "account": "123456789012",  # the caller's
             "ModelPackageGroupName": group,
             "ModelApprovalStatus": "PendingManualApproval",
         }
