@@ -1,4 +1,4 @@
-"""A failed create whose cleanup delete is refused (issue 27, item 4, the rehearsal's side).
+"""A failed create whose cleanup delete is refused: the package is tracked, never orphaned.
 
 The handler deletes a package that failed validation; when SageMaker refuses that delete
 (AccessDenied, Conflict) its FAILED event carries the model with the package's ARN, as AWS's own
@@ -6,11 +6,8 @@ providers do so that CloudFormation's rollback deletes what the create made. The
 treats the package as created by the operation: the rollback deletes it, and if that is refused
 too the summary names it, with its ARN, as left in the account.
 
-The handler's side of the item is built apart (src/); until it lands, `failed_creates_carry_their
-_model` puts the ARN the handler's last IN_PROGRESS event named into a FAILED create event that
-carries no model, exactly what the handler will answer. Once the handler answers so itself, it
-does nothing. Everything else is real: the Lambda entry point, the embedded backend's lifecycle
-(a package that fails validation) and fault injection (the refused DeleteModelPackage).
+Everything is real: the Lambda entry point, the embedded backend's lifecycle (a package that
+fails validation) and fault injection (the refused DeleteModelPackage).
 """
 
 from __future__ import annotations
@@ -23,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
-from mlops_sagemaker_modelpackage_local.driver import protocol
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.events import Events
 from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
@@ -73,33 +69,12 @@ TEMPLATE: Json = {
 }
 
 
-@pytest.fixture
-def failed_creates_carry_their_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    """What the handler answers once issue 27 item 4's handler side lands (see the module)."""
-    real = protocol.invoke
-    named: dict[str, str] = {}  # request token -> the ARN its IN_PROGRESS events named
-
-    def invoke(event: Json) -> Json:
-        response = real(event)
-        token, model = event["bearerToken"], response.get("resourceModel") or {}
-        status = response.get("status")
-        if status == "IN_PROGRESS" and model.get("ModelPackageArn"):
-            named[token] = model["ModelPackageArn"]
-        failed_create = event["action"] == "CREATE" and status == "FAILED"
-        if failed_create and not model and token in named:
-            response["resourceModel"] = {"ModelPackageArn": named[token]}
-        return response
-
-    monkeypatch.setattr(protocol, "invoke", invoke)
-
-
-@pytest.mark.usefixtures("failed_creates_carry_their_model")
 def test_a_package_left_by_a_failed_create_is_listed_with_its_arn(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], sagemaker: SageMakerClient
 ) -> None:
     """SageMaker fails the package's validation and refuses every delete: the handler's cleanup,
-    the rollback's and the final delete's. The package stays (Failed, Approved), and the
-    rehearsal says where."""
+    the rollback's and the final delete's. The package stays (Failed, and never approved: the
+    approval waits for validation), and the rehearsal says where."""
     folder = tmp_path / "stack"
     folder.mkdir()
     (folder / "1.json").write_text(json.dumps(TEMPLATE))
@@ -136,11 +111,10 @@ def test_a_package_left_by_a_failed_create_is_listed_with_its_arn(
     described = sagemaker.describe_model_package(ModelPackageName=VERSION_ARN)
     assert (described["ModelPackageStatus"], described["ModelApprovalStatus"]) == (
         "Failed",
-        "Approved",
+        "PendingManualApproval",
     )
 
 
-@pytest.mark.usefixtures("failed_creates_carry_their_model")
 def test_the_rollback_deletes_a_package_the_handler_could_not(
     tmp_path: Path, sagemaker: SageMakerClient, backend: BackendControl, clock: VirtualClock
 ) -> None:
