@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
-from tests.support.cfn import ACCOUNT, REGION, drive, in_account
+from tests.support.cfn import ACCOUNT, REGION, drive, in_account, share_group
 from tests.support.models import versioned
 
 if TYPE_CHECKING:
@@ -157,28 +157,7 @@ def test_a_version_registered_from_another_account_is_announced_on_the_groups_bu
 ) -> None:
     central, training = "111111111111", "222222222222"
     registry = backend.sagemaker(in_account(central), REGION)
-    registry.create_model_package_group(ModelPackageGroupName="churn-models")
-    group_arn = f"arn:aws:sagemaker:{REGION}:{central}:model-package-group/churn-models"
-    registry.put_model_package_group_policy(
-        ModelPackageGroupName="churn-models",
-        ResourcePolicy=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"AWS": f"arn:aws:iam::{training}:root"},
-                        "Action": [
-                            "sagemaker:CreateModelPackage",
-                            "sagemaker:UpdateModelPackage",
-                            "sagemaker:DescribeModelPackage",
-                        ],
-                        "Resource": f"arn:aws:sagemaker:{REGION}:{central}:model-package/*",
-                    }
-                ],
-            }
-        ),
-    )
+    group_arn = share_group(registry, "churn-models", training)
     run = drive(
         "CREATE",
         versioned(group_arn, ModelApprovalStatus="Approved"),

@@ -24,7 +24,7 @@ from mlops_sagemaker_modelpackage_local.driver.arguments import Refused
 from mlops_sagemaker_modelpackage_local.driver.cli import main as rehearse
 from mlops_sagemaker_modelpackage_local.driver.environments import Target, embedded
 from mlops_sagemaker_modelpackage_local.driver.events import Events
-from tests.support.cfn import REGION, in_account
+from tests.support.cfn import REGION, in_account, share_group
 from tests.support.models import IMAGE
 
 Json = dict[str, Any]
@@ -173,30 +173,8 @@ def test_events_of_another_accounts_registry_and_of_the_scripts_are_followed(
     its output; what the server sent before the run is not the run's."""
     central, training = "111111111111", "222222222222"
     registry = backend.sagemaker(in_account(central), REGION)
-    registry.create_model_package_group(ModelPackageGroupName="central-churn")
+    group_arn = share_group(registry, "central-churn", training, deletes=True)
     registry.create_model_package(ModelPackageGroupName="central-churn")  # before the run
-    registry.put_model_package_group_policy(
-        ModelPackageGroupName="central-churn",
-        ResourcePolicy=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"AWS": f"arn:aws:iam::{training}:root"},
-                        "Action": [
-                            "sagemaker:CreateModelPackage",
-                            "sagemaker:UpdateModelPackage",
-                            "sagemaker:DescribeModelPackage",
-                            "sagemaker:DeleteModelPackage",
-                        ],
-                        "Resource": f"arn:aws:sagemaker:{REGION}:{central}:model-package/*",
-                    }
-                ],
-            }
-        ),
-    )
-    group_arn = f"arn:aws:sagemaker:{REGION}:{central}:model-package-group/central-churn"
     script = tmp_path / "register.py"
     script.write_text(
         "import boto3\n"
