@@ -81,6 +81,15 @@ def test_a_version_that_fails_validation_is_never_approved(
         "Deleting",
         "PendingManualApproval",
     )
+    # and no event ever said Approved: a deploy-on-approval rule never saw it
+    events, _ = backend.events()
+    assert [
+        (e["detail"]["ModelPackageStatus"], e["detail"]["ModelApprovalStatus"]) for e in events
+    ] == [
+        ("Pending", "PendingManualApproval"),
+        ("Failed", "PendingManualApproval"),
+        ("Deleting", "PendingManualApproval"),
+    ]
 
 
 @pytest.mark.usefixtures("clock")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import json
 import re
 import sys
 from contextlib import redirect_stdout
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from mlops_sagemaker_modelpackage_local.driver import arguments, planner
+from mlops_sagemaker_modelpackage_local.driver import arguments, eventbridge, planner
 from mlops_sagemaker_modelpackage_local.driver.changes import ChangeSet
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.resolution import Identity
@@ -87,14 +88,16 @@ def test_property_validation_catches_what_cfn_lint_lets_through(
     assert any(words in e for e in property_errors(properties)), property_errors(properties)
 
 
-FAILING_EXAMPLES = {"failed-update-rolls-back", "governed-approval"}
+FAILING_EXAMPLES = {"failed-update-rolls-back", "governed-approval", "deploy-on-approval"}
 ADOPTED = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models"
 ADOPTED_GROUP = "arn:aws:sagemaker:us-east-1:123456789012:model-package-group/churn-models"
 # What an example needs besides its folder: adopt-pipeline-versions registers its versions with
 # its own script first, as a pipeline would, then imports them; governed-approval runs the
 # Guard rules of guard/ as a hook.
+DEPLOY_ON_APPROVAL = ROOT / "examples" / "deploy-on-approval" / "rule" / "deploy-on-approval.json"
 ARGUMENTS = {
     "governed-approval": ["--guard", str(ROOT / "guard")],
+    "deploy-on-approval": ["--event-pattern", str(DEPLOY_ON_APPROVAL)],
     "adopt-pipeline-versions": [
         "--before",
         str(ROOT / "examples" / "adopt-pipeline-versions" / "register_versions.py"),
@@ -179,6 +182,13 @@ def test_example_runs_through_the_driver(example: Path, tmp_path: Path) -> None:
             "us-east-1:123456789012:model-package/demo-governed-approval-churn/1 "
             "(Completed; Approved)",
         ],
+        "deploy-on-approval": [
+            "ChallengerModelVersion CREATE_FAILED",
+            "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
+            "SageMaker event: demo-deploy-on-approval-churn/2 Completed, Approved; updated "
+            "ModelApprovalStatus, ApprovalDescription << matches deploy-on-approval.json",
+            "3 event(s) matched deploy-on-approval.json, for:",
+        ],
         "failed-update-rolls-back": [
             "ChallengerModelVersion       CREATE_FAILED",
             "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
@@ -218,3 +228,83 @@ def test_central_registry_runs_three_accounts_against_one_server(
     assert {name for name, _ in outcomes} == {"registry", "training", "deployment", "outsider"}
     assert "  version 1: Approved\n  version 2: PendingManualApproval" in text
     assert "PutModelPackageGroupPolicy calls: 1" in text
+
+
+def test_deploy_on_approval_writes_the_events_sagemaker_sends_and_counts_the_rules(
+    tmp_path: Path,
+) -> None:
+    """Approve, then a revision that approves a new version and fails, rolled back: the events
+    file holds exactly what SageMaker sends, in order; the shipped rule matches the three
+    approvals (the rollback's re-approval of October's version among them) and nothing else,
+    where a rule on `ModelApprovalStatus: Approved` alone also fires on both deletions."""
+    written = tmp_path / "events.jsonl"
+    output = io.StringIO()
+    with redirect_stdout(output):
+        code = driver_main(
+            [
+                str(ROOT / "examples" / "deploy-on-approval"),
+                "--fast",
+                "--events",
+                str(written),
+                "--event-pattern",
+                str(DEPLOY_ON_APPROVAL),
+                "--log-file",
+                str(tmp_path / "log"),
+            ]
+        )
+    text = output.getvalue()
+    assert code == 1, text  # the second revision fails and rolls back
+    events = [json.loads(line) for line in written.read_text().splitlines()]
+    october, november = (
+        f"arn:aws:sagemaker:us-east-1:123456789012:model-package/demo-deploy-on-approval-churn/{n}"
+        for n in (1, 2)
+    )
+    approved = ["ModelApprovalStatus", "ApprovalDescription"]
+    registered = [
+        ("Pending", "PendingManualApproval", None),
+        ("InProgress", "PendingManualApproval", None),
+        ("Completed", "PendingManualApproval", None),
+        ("Completed", "Approved", approved),
+    ]
+    assert [
+        (
+            e["resources"],
+            e["detail"]["ModelPackageStatus"],
+            e["detail"]["ModelApprovalStatus"],
+            e["detail"].get("UpdatedModelPackageFields"),
+        )
+        for e in events
+    ] == [
+        # 1-approve.yaml: registered pending, approved once validated
+        *[([october], *step) for step in registered],
+        # 2-retrain-and-fail.yaml: October withdrawn, November registered and approved ...
+        ([october], "Completed", "PendingManualApproval", approved),
+        *[([november], *step) for step in registered],
+        # ... the challenger refused (no event); the rollback approves October again and
+        # deletes November
+        ([october], "Completed", "Approved", approved),
+        ([november], "Deleting", "Approved", None),
+        # the stack's delete
+        ([october], "Deleting", "Approved", None),
+    ]
+    assert {(e["source"], e["detail-type"], e["account"]) for e in events} == {
+        ("aws.sagemaker", "SageMaker Model Package State Change", "123456789012")
+    }
+    rule = eventbridge.Pattern.load(DEPLOY_ON_APPROVAL)
+    assert [e["resources"][0] for e in events if rule.matches(e)] == [october, november, october]
+    squeezed = re.sub(" +", " ", text)
+    assert (
+        f"3 event(s) matched deploy-on-approval.json, for:\n {october} (2 events)\n "
+        f"{november} (1 event)" in squeezed
+    ), text
+    assert f"SageMaker events: 12, written to {written}" in squeezed
+    naive = tmp_path / "approved-only.json"
+    naive.write_text(json.dumps({"detail": {"ModelApprovalStatus": ["Approved"]}}))
+    redeploys = [e for e in events if eventbridge.Pattern.load(naive).matches(e)]
+    assert [e["detail"]["ModelPackageStatus"] for e in redeploys] == [
+        "Completed",
+        "Completed",
+        "Completed",
+        "Deleting",  # a deleted version, deployed again
+        "Deleting",
+    ]

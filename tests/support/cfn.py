@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,3 +113,34 @@ def handler_request(
     built = handlers.resource._cast_resource_request(HandlerRequest.deserialize(event))
     assert isinstance(built, Request)
     return built
+
+
+def share_group(registry: Any, group: str, account: str, *, deletes: bool = False) -> str:
+    """Create `group` with `registry` (a SageMaker client in the registry's account) and a
+    policy that lets `account` register, approve and read versions in it (and delete them, if
+    `deletes`); returns the group's ARN, which that account registers by."""
+    registry.create_model_package_group(ModelPackageGroupName=group)
+    arn: str = registry.describe_model_package_group(ModelPackageGroupName=group)[
+        "ModelPackageGroupArn"
+    ]
+    actions = ["CreateModelPackage", "UpdateModelPackage", "DescribeModelPackage"]
+    registry.put_model_package_group_policy(
+        ModelPackageGroupName=group,
+        ResourcePolicy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                        "Action": [
+                            f"sagemaker:{a}"
+                            for a in [*actions, *(["DeleteModelPackage"] * deletes)]
+                        ],
+                        "Resource": arn.partition(":model-package-group/")[0] + ":model-package/*",
+                    }
+                ],
+            }
+        ),
+    )
+    return arn

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
 import urllib.request
 from typing import Any, Literal
 
@@ -43,6 +44,15 @@ class BackendControl:
     def calls(self) -> list[dict[str, str]]:
         calls: list[dict[str, str]] = self._get("/_local/calls")
         return calls
+
+    def events(
+        self, after: int = 0, account: str | None = None
+    ) -> tuple[list[dict[str, Any]], int]:
+        """The EventBridge events SageMaker sent after the first `after` (on `account`'s bus
+        only, if given), and the `after` of the next read."""
+        query = {"after": str(after), **({"account": account} if account else {})}
+        page = self._get("/_local/events?" + urllib.parse.urlencode(query))
+        return list(page["events"]), int(page["next"])
 
     def operations(self) -> list[str]:
         return [c["operation"] for c in self.calls()]

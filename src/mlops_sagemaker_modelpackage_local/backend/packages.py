@@ -5,8 +5,10 @@ fields, numbers versions by counting (a deleted version's number comes back), ca
 package, has no DeleteModelPackage or DeleteModelPackageGroup and no status lifecycle.
 `RegistryBackend` is moto's backend with those operations added or corrected, on moto's own
 store; `RegistryPackage` is moto's ModelPackage with the fields moto does not model, the values
-SageMaker fills in itself and a lifecycle (lifecycle.py). `install` makes moto build this
-backend for every account and region.
+SageMaker fills in itself and a lifecycle (lifecycle.py), and the EventBridge events SageMaker
+sends for each (events.py): at its creation, at each status it enters (seen whenever its status
+is looked at: `RegistryPackage.status_now`, `settle`) and at each update. `install` makes moto
+build this backend for every account and region.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import copy
 import hashlib
 import re
 import threading
+import time
 from typing import Any
 
 import botocore.session
@@ -30,6 +33,7 @@ from moto.sagemaker.models import (
 )
 from moto.sagemaker.utils import arn_formatter
 
+from . import events
 from .lifecycle import Progress
 from .settings import CONTROL
 
@@ -154,6 +158,10 @@ class RegistryPackage(ModelPackage):
         )
         self.request = params  # to tell a replay (same ClientToken) from a misuse
         self.progress = progress
+        self.announced = 0  # the statuses entered (progress.entered) an event was sent for
+        # whose bus its events go to: the account that holds it (the group's, for a version
+        # registered from another account) and its region
+        self.owner = (backend.account_id, backend.region_name)
         self.unmodelled: Plain = {}  # fields moto's ModelPackage has no attribute for
         self.last_modified_time = self.creation_time
         fields = {k: copy.deepcopy(v) for k, v in params.items() if k not in NOT_DESCRIBED}
@@ -200,16 +208,39 @@ class RegistryPackage(ModelPackage):
 
     def gen_response_object(self) -> Plain:
         """DescribeModelPackage: moto's fields, ours, and the status of the lifecycle."""
+        return self.described(self.status_now())
+
+    def described(self, status: str) -> Plain:
+        """The package as DescribeModelPackage shows it, in `status`."""
         profiles = (self.validation_specification or {}).get("ValidationProfiles", [])
-        self.model_package_status = self.progress.status()
+        self.model_package_status = status
         self.model_package_status_details = self.progress.status_details(
-            [p["ProfileName"] for p in profiles]
+            [p["ProfileName"] for p in profiles], status
         )
         described = super().gen_response_object()
         described.update(self.unmodelled)
         # A version reports its group's name as its own, as SageMaker does.
         described["ModelPackageName"] = self.model_package_name
         return described
+
+    def status_now(self) -> str:
+        """The status now; an event for its creation and each status it entered since the last
+        look (when it entered it)."""
+        with LOCK:
+            status = self.progress.status()
+            for entered, at in self.progress.entered[self.announced :]:
+                self._send(self.described(entered), at)
+            self.announced = len(self.progress.entered)
+        return status
+
+    def updated(self, before: Plain) -> None:
+        """The event of an UpdateModelPackage that found the package as `before` described it."""
+        after = self.gen_response_object()
+        self._send(after, time.time(), events.changed_fields(before, after))
+
+    def _send(self, described: Plain, at: float, updated: list[str] | None = None) -> None:
+        event = events.state_change(*self.owner, described, at, updated)
+        CONTROL.events.send(event)
 
 
 SUMMARY_FIELDS = (
@@ -281,6 +312,7 @@ class RegistryBackend(SageMakerModelBackend):
                 raise ValidationError(f"Model Package {self.package_arn(name)} already exists.")
             package = RegistryPackage(params, group, version, self, CONTROL.new_progress())
             self.model_packages[package.arn] = package
+            package.status_now()  # SageMaker announces the new package
         return package.arn
 
     def _created_with(self, token: str | None, params: Plain) -> str | None:
@@ -332,18 +364,22 @@ class RegistryBackend(SageMakerModelBackend):
                 raise ValidationError(
                     "UpdateModelPackage is supported for versioned model packages."
                 )
-            status = package.progress.status()
+            status = package.status_now()
             if status in ("Pending", "InProgress", "Deleting"):
                 raise ConflictException(
                     f"Model package {params['ModelPackageArn']} is {status} and cannot be updated."
                 )
+            before = package.described(status)
             package.apply_update(params)
+            package.updated(before)
         return package.arn
 
     def delete_model_package(self, model_package_name: str) -> None:
         with LOCK:
             package = self.find_package(model_package_name)
-            if package.progress.delete():
+            gone = package.progress.delete()
+            package.status_now()  # Deleting: announced even when it is gone at once
+            if gone:
                 del self.model_packages[package.arn]
 
     def delete_model_package_group(self, model_package_group_name: str) -> None:
@@ -417,6 +453,17 @@ class RegistryBackend(SageMakerModelBackend):
                 raise ValidationError("Tags cannot be added to a versioned model package.")
             resource.tags = _tag_list({**_tag_map(resource.tags), **_tag_map(tags)})
             return resource.tags  # type: ignore[no-any-return]
+
+
+def settle() -> None:
+    """Every package's status looked at now (in every account and region), so that what a
+    lifecycle by elapsed seconds reached is announced though nobody described it."""
+    with LOCK:
+        for account in sagemaker_backends.values():
+            for backend in account.values():
+                for package in list(getattr(backend, "model_packages", {}).values()):
+                    if isinstance(package, RegistryPackage):
+                        package.status_now()
 
 
 def backend_for(account_id: str, region: str) -> RegistryBackend:

@@ -9,7 +9,12 @@ Control endpoints, all JSON, under /_local/:
   GET  /_local/calls      the call log, each call with the caller's account:
                           [{"operation": ..., "account": ..., "ModelPackageArn": ...}, ...]
   POST /_local/reset-calls  empty the call log
-  POST /_local/reset      forget moto's state (packages, groups), settings, faults and calls
+  GET  /_local/events[?after=N][&account=ID]
+                          the EventBridge events SageMaker sent (events.py), oldest first,
+                          after the first N, on account ID's bus only if given:
+                          {"events": [{"detail-type": ..., "account": ..., ...}], "next": <N>}
+  POST /_local/reset      forget moto's state (packages, groups), settings, faults, calls
+                          and events
   GET  /_local/stats      {"injected": <faults injected so far>, "calls": <count>}
 Run: `modelpackage-sagemaker [--port PORT]` (console), or for tooling
 python -m mlops_sagemaker_modelpackage_local.backend.server --port 0 --port-file PATH
@@ -37,6 +42,7 @@ from werkzeug.wrappers import Request, Response
 
 from mlops_sagemaker_modelpackage_local import serving
 
+from .packages import settle
 from .responses import DROPPED, install
 from .settings import CONTROL
 
@@ -75,6 +81,11 @@ def control_app(moto_app: WsgiApp) -> WsgiApp:
             elif path == "/_local/calls":
                 with CONTROL.lock:
                     body = list(CONTROL.calls)
+            elif path == "/_local/events":
+                settle()  # what a lifecycle by elapsed seconds reached, announced now
+                after = int(request.args.get("after", "0"))
+                events, following = CONTROL.events.read(after, request.args.get("account"))
+                body = {"events": events, "next": following}
             elif path == "/_local/stats":
                 with CONTROL.lock:
                     body = {"injected": CONTROL.injected, "calls": len(CONTROL.calls)}

@@ -1,5 +1,6 @@
 """What the control API (/_local/..., see server.py) steers: the lifecycle new packages get,
-injected faults and the call log. The packages themselves live in moto's backend."""
+injected faults, the call log and the EventBridge events sent (events.py). The packages
+themselves live in moto's backend."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from .events import EventLog
 from .faults import Fault
 from .lifecycle import Lifecycle, Progress
 
@@ -27,6 +29,7 @@ class Control:
     lifecycle: Lifecycle = field(default_factory=Lifecycle)
     faults: list[Fault] = field(default_factory=list)
     calls: list[dict[str, Any]] = field(default_factory=list)
+    events: EventLog = field(default_factory=EventLog)
     injected: int = 0
     latency: float = 0.0  # seconds every SageMaker call takes before it is served
     lock: threading.RLock = field(default_factory=threading.RLock)
@@ -36,6 +39,7 @@ class Control:
             self.lifecycle = Lifecycle()
             self.faults.clear()
             self.calls.clear()
+            self.events.clear()
             self.injected = 0
             self.latency = 0.0
 

@@ -33,6 +33,10 @@ examples:
   modelpackage-rehearse examples/governed-approval --guard guard
       the rules in guard/ run as a Guard hook before each create and update; a violation
       fails that resource (nothing is called) and the stack rolls back
+  modelpackage-rehearse examples/deploy-on-approval --events events.jsonl \
+        --event-pattern examples/deploy-on-approval/rule/deploy-on-approval.json
+      the EventBridge events SageMaker sends, under the resource event that caused each,
+      written as JSON lines; the ones your rule's pattern matches marked and counted
 
 By default a SageMaker is started in this process (the embedded backend, moto extended for
 model packages) and stopped at the end, so nothing leaves the machine; --account-id picks the
@@ -49,7 +53,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from . import adopt, adoption, generate, hook
+from . import adopt, adoption, eventbridge, generate, hook
 from .arguments import Refused, check_scripts, documented_parser, revisions_of, stack_name_of
 from .deploy import FAST_WAIT, LOG_FOLDER, Options, rehearse
 from .environments import Place, planned_account, target
@@ -201,6 +205,25 @@ def parser() -> argparse.ArgumentParser:
         help="with --guard: YAML or JSON merged into the hook's input, as the hook's "
         "Options.InputParams (e.g. ModelApprovalStacks: [churn-prod])",
     )
+    parser.add_argument(
+        "--events",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write the EventBridge events SageMaker sends during the run ('SageMaker Model "
+        "Package State Change', as EventBridge delivers them) to FILE as JSON lines, and print "
+        "one line per event under the resource event that caused it (a local SageMaker only: "
+        "the embedded one or --endpoint-url)",
+    )
+    parser.add_argument(
+        "--event-pattern",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="an EventBridge event pattern (JSON: the EventPattern of your AWS::Events::Rule), "
+        "matched by moto's implementation of EventBridge's pattern language: the events it "
+        "matches are marked, and the summary counts them, per version",
+    )
     return parser
 
 
@@ -243,11 +266,23 @@ NOT_WITH = {
             "import_file",
             "guard",
             "guard_input_parameters",
+            "events",
+            "event_pattern",
         ),
     ),
     "--validate": (
         "nothing runs: no script, no handler, no SageMaker",
-        ("before", "fast", "keep", "disable_rollback", "drift", "verbose", "log_file"),
+        (
+            "before",
+            "fast",
+            "keep",
+            "disable_rollback",
+            "drift",
+            "verbose",
+            "log_file",
+            "events",
+            "event_pattern",
+        ),
     ),
 }
 
@@ -273,6 +308,7 @@ def run(args: argparse.Namespace) -> int:
     revisions = revisions_of(args.templates, args.parameter, args.tag)
     if args.import_file:
         imports = {**imports, **imports_in_file(args.import_file, imports, revisions[0].path)}
+    pattern = event_pattern_of(args)
     options = Options(
         stack_name_of(args.stack_name, revisions[0].path),
         imports=imports,
@@ -284,6 +320,8 @@ def run(args: argparse.Namespace) -> int:
         verbose=args.verbose,
         log_file=args.log_file,
         guard=hook.guard_hook(args.guard, args.guard_input_parameters, validate=args.validate),
+        events=args.events,
+        event_pattern=pattern,
     )
     place = place_of(args)
     if args.validate:
@@ -291,6 +329,23 @@ def run(args: argparse.Namespace) -> int:
         return validate(revisions, options.stack_name, imports, account)
     with target(place) as where:  # --aws or --endpoint-url refuses here, before any log file
         return rehearse(revisions, options, where)
+
+
+def event_pattern_of(args: argparse.Namespace) -> eventbridge.Pattern | None:
+    """`--event-pattern`, loaded and checked; `--events` and it need a local SageMaker."""
+    if args.aws and (args.events or args.event_pattern):
+        given = "--events" if args.events else "--event-pattern"
+        raise Refused(
+            f"{given} reads the events a local SageMaker sends (the embedded one, or "
+            "--endpoint-url); with --aws SageMaker sends them to your account's EventBridge: "
+            "try a pattern there with `aws events test-event-pattern`"
+        )
+    if args.event_pattern is None:
+        return None
+    try:
+        return eventbridge.Pattern.load(args.event_pattern)
+    except eventbridge.PatternRefused as refused:
+        raise Refused(f"--event-pattern {args.event_pattern}: {refused}") from refused
 
 
 def generate_request(args: argparse.Namespace) -> adoption.Request:

@@ -1,6 +1,7 @@
 """A deploy rehearsal: the `--before` scripts, then every revision applied to one stack in turn
 (planned, then executed; a failure rolled back), drift detected after each if asked, the stack
-deleted at the end unless kept, and the summary.
+deleted at the end unless kept, and the summary. With `--events` or `--event-pattern`, the
+events SageMaker sends are followed throughout (eventbridge.py).
 
 The exit status is 0 when every stack operation succeeded, 1 when one failed (the run goes on
 to the next revision and the final delete).
@@ -11,13 +12,18 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
+from urllib.error import URLError
+
+from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 
 from . import drift, script
 from .arguments import Refused
 from .environments import Target
+from .eventbridge import Pattern, Watch
 from .events import Events
 from .hook import GuardHook
 from .logs import HandlerLogs
@@ -45,6 +51,8 @@ class Options:
     verbose: bool = False
     log_file: Path | None = None
     guard: GuardHook | None = None  # --guard: a Guard hook before each create and update
+    events: Path | None = None  # --events: where the events SageMaker sends are written
+    event_pattern: Pattern | None = None  # --event-pattern: the rule's pattern they meet
 
 
 def log_path(stack_name: str) -> Path:
@@ -69,8 +77,46 @@ def handler_logs(
     return logs
 
 
+def watch_events(
+    options: Options, target: Target, events: Events, opened: ExitStack
+) -> Watch | None:
+    """With --events or --event-pattern, the events `target`'s SageMaker sends from now on
+    (its --events file opened in `opened`); Refused if they cannot be followed."""
+    if options.events is None and options.event_pattern is None:
+        return None
+    assert target.endpoint is not None, "--aws with --events is refused by the command line"
+    file = None
+    if options.events is not None:
+        try:
+            file = opened.enter_context(options.events.open("w", encoding="utf-8"))
+        except OSError as error:
+            raise Refused(
+                f"--events: cannot write {options.events}: {error.strerror or error}"
+            ) from error
+    try:
+        return Watch(
+            BackendControl(target.endpoint),
+            events,
+            target.env.account,
+            file=file,
+            pattern=options.event_pattern,
+        )
+    except (URLError, OSError, ValueError, KeyError) as error:
+        raise Refused(
+            f"the SageMaker at {target.endpoint} does not tell the events it sends (no "
+            f"/_local/events, which modelpackage-sagemaker serves): {error}"
+        ) from error
+
+
 def rehearse(revisions: list[Revision], options: Options, target: Target) -> int:
     """Deploy each revision to one stack in `target`, then delete it."""
+    with ExitStack() as opened:
+        return _rehearse(revisions, options, target, opened)
+
+
+def _rehearse(
+    revisions: list[Revision], options: Options, target: Target, opened: ExitStack
+) -> int:
     started = time.monotonic()
     wait: Callable[[float], None] = (
         (lambda s: time.sleep(min(s, FAST_WAIT))) if options.fast else time.sleep
@@ -86,13 +132,20 @@ def rehearse(revisions: list[Revision], options: Options, target: Target) -> int
         ),
         hook=options.guard,
     )
+    watch = watch_events(options, target, stack.events, opened)
     if not script.run_all(options.before, target.env, target.endpoint, sys.stdout):
         return 1
+    if watch is not None:
+        watch.follow()  # what the scripts made SageMaker send, under their output
+        stack.events.listeners.append(watch.follow)
     outcomes = apply_revisions(stack, revisions, options)
     if not options.keep and stack.status:  # no status: every revision was refused, no stack
         outcomes.append(stack.delete())
     calls = target.calls_made()
     print(summary(stack, len(revisions), started, calls, kept=options.keep))
+    if watch is not None:
+        watch.follow()
+        print("\n".join(f"  {line}" for line in watch.summary()))
     if options.keep:
         print(f"  {target.kept()}")
     if not all(outcomes):

@@ -23,12 +23,13 @@ class Events:
         self.width = max(self.width, *(len(n) for n in names))
 
     def __call__(self, logical_id: str, status: str, reason: str = "") -> None:
+        """Print one event; then each listener hears of it (and may `note` under it)."""
         self.lines.append((logical_id, status, reason))
-        for listener in self.listeners:
-            listener(logical_id, status, reason)
         stamp = datetime.now(UTC).strftime("%H:%M:%S")
         line = f"{stamp}  {logical_id:<{self.width}} {status:<{STATUS_WIDTH}} {reason}".rstrip()
         print(line, file=self.stream, flush=True)
+        for listener in self.listeners:
+            listener(logical_id, status, reason)
 
     def note(self, text: str) -> None:
         """A line under the last event (a hint, a warning), aligned with its reason."""

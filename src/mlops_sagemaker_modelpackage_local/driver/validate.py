@@ -1,4 +1,5 @@
-"""`--validate`: every revision planned in turn, each change set printed, nothing run.
+"""`--validate`: every revision planned in turn, each change set printed with what it does to
+approvals (approvals.py), nothing run.
 
 Each revision is planned against the state the previous ones leave (a failing revision's
 rollback included), as a deploy would meet it; every error of every revision is reported.
@@ -6,7 +7,7 @@ rollback included), as a deploy would meet it; every error of every revision is 
 
 from __future__ import annotations
 
-from . import planner
+from . import approvals, planner
 from .parameters import Revision
 from .provisioners import Environment
 from .report import planned_output_lines
@@ -61,14 +62,13 @@ def validate(
                 print(IMPORT_FAILED)
                 break
             continue
-        print("\n".join(f"  {line}" for line in planned_output_lines(change_set)))
+        shown = [*approvals.lines(change_set), *planned_output_lines(change_set)]
+        print("\n".join(f"  {line}" for line in shown))
         state = planner.simulate(change_set, state)
     if state.resources:
         print("stack delete")
-        print(
-            "\n".join(
-                f"  {c.logical_id:<28} {c.describe()}" for c in planner.deletion(state).changes
-            )
-        )
+        deletion = planner.deletion(state)
+        shown = [f"{c.logical_id:<28} {c.describe()}" for c in deletion.changes]
+        print("\n".join(f"  {line}" for line in [*shown, *approvals.lines(deletion)]))
     print(f"\n{errors} error(s) in {len(revisions)} template revision(s)")
     return 1 if errors else 0
