@@ -359,6 +359,31 @@ def test_the_handlers_register_approve_and_delete_by_group_arn(central: SageMake
         central.describe_model_package(ModelPackageName=arn)
 
 
+@pytest.mark.parametrize("approval", [None, "Approved"])
+@pytest.mark.usefixtures("central")
+def test_create_and_update_return_the_model_read_returns(approval: str | None) -> None:
+    """A version created by group ARN in the central account's group: CREATE's and UPDATE's
+    models are READ's (the group by its ARN), whether the create approves it after validation
+    (a second read back) or not, and whether the update sends a change or finds none."""
+    desired = versioned(GROUP_ARN, **({"ModelApprovalStatus": approval} if approval else {}))
+    created = drive("CREATE", desired, **as_account(TRAINING))
+    assert created.last["status"] == "SUCCESS", created.last
+    arn = created.model["ModelPackageArn"]
+    read = drive("READ", {"ModelPackageArn": arn}, **as_account(TRAINING))
+    assert read.model["ModelPackageGroupName"] == GROUP_ARN
+    assert created.model == read.model
+
+    previous = {**desired, "ModelPackageArn": arn}
+    rejected = {**previous, "ModelApprovalStatus": "Rejected", "ApprovalDescription": "flaky"}
+    # An update that changes the package, then one that finds nothing to change.
+    for before in (previous, rejected):
+        updated = drive("UPDATE", rejected, previous=before, **as_account(TRAINING))
+        assert updated.last["status"] == "SUCCESS", updated.last
+        read = drive("READ", {"ModelPackageArn": arn}, **as_account(TRAINING))
+        assert updated.model == read.model
+    assert read.model["ApprovalDescription"] == "flaky"
+
+
 def test_read_names_the_group_by_name_in_its_own_account(central: SageMakerClient) -> None:
     arn = register(central)
     read = drive("READ", {"ModelPackageArn": arn}, **as_account(CENTRAL))

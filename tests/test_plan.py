@@ -21,16 +21,10 @@ Json = dict[str, Any]
 
 
 def _plan(desired: Json, previous: Json, current: Json, **tags: Any) -> UpdatePlan:
-    versioned_package = "ModelPackageGroupName" in current
+    """The plan for the package `current` is the model of: a version when it names a group."""
+    arn = VERSION_ARN if "ModelPackageGroupName" in current else PACKAGE_ARN
     refuse_impossible(desired, previous)
-    return plan_update(
-        VERSION_ARN if versioned_package else PACKAGE_ARN,
-        desired,
-        previous,
-        current,
-        versioned=versioned_package,
-        **tags,
-    )
+    return plan_update(arn, desired, previous, current, **tags)
 
 
 def _applied(current: Json, plan: UpdatePlan) -> Json:

@@ -197,7 +197,7 @@ def test_property_flags() -> None:
     assert create_only == set(fields.CREATE_ONLY)
     assert top_properties(published_schema(), "createOnlyProperties") <= create_only
     assert top_properties(schema, "conditionalCreateOnlyProperties") == set(
-        fields.names(fields.Kind.CONDITIONAL)
+        fields.names(fields.PropertyKind.CONDITIONAL)
     )
 
 
@@ -210,14 +210,15 @@ def test_updatable_properties_are_exactly_what_update_model_package_takes() -> N
         | top_properties(schema, "conditionalCreateOnlyProperties")
     )
     updatable = set(schema["properties"]) - fixed
-    kinds = (fields.Kind.UPDATABLE, fields.Kind.METADATA, fields.Kind.APPEND, fields.Kind.TAGS)
+    kind = fields.PropertyKind
+    kinds = (kind.UPDATABLE, kind.METADATA, kind.APPEND, kind.TAGS)
     assert updatable == set(fields.names(*kinds))
     service = botocore.session.get_session().get_service_model("sagemaker")
     shape = service.operation_model("UpdateModelPackage").input_shape
     assert shape is not None
     members = set(shape.members)
     # Tags change through AddTags and DeleteTags, everything else through UpdateModelPackage.
-    assert updatable - set(fields.names(fields.Kind.TAGS)) <= members
+    assert updatable - set(fields.names(fields.PropertyKind.TAGS)) <= members
 
 
 def test_flag_lists_name_existing_properties_without_overlap() -> None:
