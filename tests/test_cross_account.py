@@ -14,6 +14,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from tests.support.cfn import REGION, drive, in_account
 from tests.support.models import inference_specification, versioned
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
 pytestmark = pytest.mark.usefixtures("clock")
-Json = dict[str, Any]
 
 CENTRAL, TRAINING, DEPLOYMENT, OTHER = (
     "111111111111",

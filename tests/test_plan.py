@@ -11,13 +11,13 @@ import pytest
 from cloudformation_cli_python_lib import exceptions
 
 from mlops_sagemaker_modelpackage.fields import FIELDS, IN_PLACE, Removal
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage.plan import UpdatePlan, plan_update, refuse_impossible
 from tests.support.models import additional_spec, unversioned, versioned
 from tests.support.schema import example_value, our_schema, resolve
 
 VERSION_ARN = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/3"
 PACKAGE_ARN = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-model"
-Json = dict[str, Any]
 
 
 def _plan(desired: Json, previous: Json, current: Json, **tags: Any) -> UpdatePlan:
