@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import functools
 import uuid
-from typing import Any
 
 from mlops_sagemaker_modelpackage.budget import SystemClock
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.driver import protocol
 
-Json = dict[str, Any]
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 CREDENTIALS = {"accessKeyId": "AKIDBENCH", "secretAccessKey": "bench", "sessionToken": "bench"}

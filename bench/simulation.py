@@ -40,7 +40,7 @@ def no_time() -> float:
     return 0.0
 
 
-class VirtualClock:
+class SimulatedClock:
     def __init__(self) -> None:
         self.current = 1_800_000_000.0  # an epoch time, as the handlers see: never 0.0
 
@@ -54,7 +54,7 @@ class VirtualClock:
 class SimulatedSageMaker:
     """Just enough of the client for a versioned create: Completed T s after the create."""
 
-    def __init__(self, clock: VirtualClock, completes_after: float) -> None:
+    def __init__(self, clock: SimulatedClock, completes_after: float) -> None:
         self.clock = clock
         self.completes_after = completes_after
         self.created_at: float | None = None
@@ -94,7 +94,7 @@ class Outcome:
 
 def ours(completes_after: float, policy: WaitPolicy, timer: Timer = time.perf_counter) -> Outcome:
     """The real create handler, driven as CloudFormation drives it, on the virtual clock."""
-    clock = VirtualClock()
+    clock = SimulatedClock()
     client = SimulatedSageMaker(clock, completes_after)
     request = Request(
         desired={"ModelPackageGroupName": "bench"},

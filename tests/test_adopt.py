@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from cfn_flip import load_yaml
 
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage_local.driver import adopt, drift, generate, script
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
@@ -36,7 +37,6 @@ from tests.support.schema import ROOT
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-Json = dict[str, Any]
 OURS = "MLOps::SageMaker::ModelPackage"
 EXAMPLE = ROOT / "examples" / "adopt-pipeline-versions"
 REGISTER = EXAMPLE / "register_versions.py"

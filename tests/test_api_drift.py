@@ -11,7 +11,8 @@ import botocore.session
 import pytest
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
-from tests.support.schema import JsonObject, our_schema, published_schema, resolve
+from mlops_sagemaker_modelpackage.json_types import Json
+from tests.support.schema import our_schema, published_schema, resolve
 
 OPERATIONS = {
     "CreateModelPackage": "input",
@@ -65,7 +66,7 @@ class _Comparison:
     def _problem(self, path: str, text: str) -> None:
         self.problems.append(f"{self.operation} {path}: {text}")
 
-    def compare(self, shape: Shape, node: JsonObject, path: str = "") -> None:
+    def compare(self, shape: Shape, node: Json, path: str = "") -> None:
         node = resolve(our_schema(), node)
         if isinstance(shape, ListShape):
             if node.get("type") != "array":
@@ -80,7 +81,7 @@ class _Comparison:
         else:
             self._scalar(shape, node, path)
 
-    def _structure(self, shape: StructureShape, node: JsonObject, path: str) -> None:
+    def _structure(self, shape: StructureShape, node: Json, path: str) -> None:
         if node.get("type") != "object":
             self._problem(path, f"API structure, schema {node.get('type')}")
             return
@@ -99,7 +100,7 @@ class _Comparison:
                 self._seen.add(f"{member.name}:{member_path}")
                 self.compare(member, sub, member_path)
 
-    def _scalar(self, shape: Shape, node: JsonObject, path: str) -> None:
+    def _scalar(self, shape: Shape, node: Json, path: str) -> None:
         # Timestamps are ISO 8601 text in CloudFormation.
         wanted = {"timestamp": "string", "long": "integer"}.get(shape.type_name, shape.type_name)
         if node.get("type") != wanted:

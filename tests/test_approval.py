@@ -4,13 +4,14 @@ event, which starts deployments) is ever said of a version that fails validation
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from botocore.stub import Stubber
 from cloudformation_cli_python_lib.interface import OperationStatus
 
 from mlops_sagemaker_modelpackage import create
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage.translate import client_token
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from tests.support.cfn import drive, handler_request
@@ -20,8 +21,6 @@ from tests.support.stubs import VERSION_ARN, described, model_of
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
-
-Json = dict[str, Any]
 
 
 def _approvals(backend: BackendControl) -> list[Json]:

@@ -14,6 +14,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from tests.support.cfn import REGION, drive, in_account
 from tests.support.models import inference_specification, versioned
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
 pytestmark = pytest.mark.usefixtures("clock")
-Json = dict[str, Any]
 
 CENTRAL, TRAINING, DEPLOYMENT, OTHER = (
     "111111111111",
@@ -357,6 +357,31 @@ def test_the_handlers_register_approve_and_delete_by_group_arn(central: SageMake
     assert deleted.last["status"] == "SUCCESS", deleted.last
     with pytest.raises(ClientError, match="does not exist"):
         central.describe_model_package(ModelPackageName=arn)
+
+
+@pytest.mark.parametrize("approval", [None, "Approved"])
+@pytest.mark.usefixtures("central")
+def test_create_and_update_return_the_model_read_returns(approval: str | None) -> None:
+    """A version created by group ARN in the central account's group: CREATE's and UPDATE's
+    models are READ's (the group by its ARN), whether the create approves it after validation
+    (a second read back) or not, and whether the update sends a change or finds none."""
+    desired = versioned(GROUP_ARN, **({"ModelApprovalStatus": approval} if approval else {}))
+    created = drive("CREATE", desired, **as_account(TRAINING))
+    assert created.last["status"] == "SUCCESS", created.last
+    arn = created.model["ModelPackageArn"]
+    read = drive("READ", {"ModelPackageArn": arn}, **as_account(TRAINING))
+    assert read.model["ModelPackageGroupName"] == GROUP_ARN
+    assert created.model == read.model
+
+    previous = {**desired, "ModelPackageArn": arn}
+    rejected = {**previous, "ModelApprovalStatus": "Rejected", "ApprovalDescription": "flaky"}
+    # An update that changes the package, then one that finds nothing to change.
+    for before in (previous, rejected):
+        updated = drive("UPDATE", rejected, previous=before, **as_account(TRAINING))
+        assert updated.last["status"] == "SUCCESS", updated.last
+        read = drive("READ", {"ModelPackageArn": arn}, **as_account(TRAINING))
+        assert updated.model == read.model
+    assert read.model["ApprovalDescription"] == "flaky"
 
 
 def test_read_names_the_group_by_name_in_its_own_account(central: SageMakerClient) -> None:

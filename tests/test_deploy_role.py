@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from moto.iam.access_control import IAMPolicyStatement, PermissionResult
 
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage_local.driver.intrinsics import Resolver
 from mlops_sagemaker_modelpackage_local.driver.resolution import Identity
@@ -31,7 +32,6 @@ from tools import service_models
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-Json = dict[str, Any]
 ROLE_TEMPLATE = ROOT / "deploy" / "register-type.yml"
 REGISTRY = "111122223333"  # a central model registry's account
 STRANGER = "444455556666"  # an account nobody listed

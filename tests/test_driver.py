@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage_local.driver import drift, planner
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
@@ -34,7 +35,6 @@ from tests.support.rehearsal import run
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-Json = dict[str, Any]
 GROUP = "driver-churn"
 OURS = "MLOps::SageMaker::ModelPackage"
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.driver.events import Events
 from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
@@ -28,7 +29,6 @@ from tests.support.rehearsal import run, unversioned
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-Json = dict[str, Any]
 OURS = "MLOps::SageMaker::ModelPackage"
 GROUP_TYPE = "AWS::SageMaker::ModelPackageGroup"
 

@@ -8,7 +8,7 @@ import pytest
 from botocore.model import Shape
 
 from mlops_sagemaker_modelpackage import fields, progress, translate
-from mlops_sagemaker_modelpackage.fields import FIELDS, Create, Kind, Removal, Scope
+from mlops_sagemaker_modelpackage.fields import FIELDS, Create, PropertyKind, Removal, Scope
 from tests.support.schema import ROOT, our_schema, published_schema, top_properties
 
 
@@ -22,17 +22,18 @@ def _members(operation: str) -> dict[str, Shape]:
 def test_the_field_table_agrees_with_the_schema() -> None:
     schema = our_schema()
     assert set(fields.CREATE_ONLY) == top_properties(schema, "createOnlyProperties")
-    assert set(fields.names(fields.Kind.CONDITIONAL)) == top_properties(
+    assert set(fields.names(PropertyKind.CONDITIONAL)) == top_properties(
         schema, "conditionalCreateOnlyProperties"
     )
     assert top_properties(schema, "readOnlyProperties") == fields.READ_ONLY
     assert top_properties(schema, "writeOnlyProperties") == fields.WRITE_ONLY
     assert set(schema["properties"]) == translate.PROPERTY_NAMES == set(fields.FIELDS)
-    assert schema["tagging"]["tagProperty"] == "/properties/" + fields.names(fields.Kind.TAGS)[0]
+    tag_property = fields.names(PropertyKind.TAGS)[0]
+    assert schema["tagging"]["tagProperty"] == "/properties/" + tag_property
 
 
 def test_every_kind_and_every_removal_meaning_is_used() -> None:
-    for enum in (Kind, Create, Removal, Scope):
+    for enum in (PropertyKind, Create, Removal, Scope):
         used = {getattr(f, field) for f in FIELDS.values() for field in vars(f) if field != "note"}
         assert set(enum) <= used, enum
 
@@ -70,9 +71,9 @@ def test_a_reset_sends_a_value_the_api_accepts(name: str) -> None:
 
 def test_removal_meanings_match_the_kinds() -> None:
     for name, field in FIELDS.items():
-        if field.kind is Kind.READ_ONLY:
+        if field.kind is PropertyKind.READ_ONLY:
             assert field.removal is Removal.NOT_SET, name
-        elif field.kind is Kind.CREATE_ONLY:
+        elif field.kind is PropertyKind.CREATE_ONLY:
             assert field.removal is Removal.REPLACES, name
         elif field.removal is Removal.KEPT:
             assert field.note, f"{name}: say why SageMaker keeps it"

@@ -13,10 +13,11 @@ import io
 import shutil
 from contextlib import redirect_stdout
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from tests.support.cfn import drive
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
 pytestmark = pytest.mark.usefixtures("clock")
-Json = dict[str, Any]
 ROOT = Path(__file__).resolve().parents[1]
 STATUSES = ["Approved", "Rejected"]
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage_local.driver import drift
 from mlops_sagemaker_modelpackage_local.driver.events import Events
@@ -24,7 +25,6 @@ from tests.test_driver import Writer
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-Json = dict[str, Any]
 GROUP = "registry-churn"
 VERSIONS = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{GROUP}/*"
 POLICY_CALLS = {

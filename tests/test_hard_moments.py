@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage_local.driver import protocol
 from tests.support.cfn import Run, drive, invoke
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
 pytestmark = pytest.mark.usefixtures("clock")
-Json = dict[str, Any]
 
 
 def _update(arn: str, desired: Json, previous: Json, **kwargs: Any) -> Run:

@@ -5,11 +5,12 @@ Every test asserts on SageMaker's state read back, not only on the handler's eve
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from mlops_sagemaker_modelpackage import progress
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from tests.support.cfn import drive, invoke
 from tests.support.clock import VirtualClock
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
 pytestmark = pytest.mark.usefixtures("clock")
-Json = dict[str, Any]
 
 
 def _roll_back(arn: str, failed: Json, old: Json) -> Json:

@@ -11,26 +11,20 @@ import pytest
 from cloudformation_cli_python_lib import exceptions
 
 from mlops_sagemaker_modelpackage.fields import FIELDS, IN_PLACE, Removal
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage.plan import UpdatePlan, plan_update, refuse_impossible
 from tests.support.models import additional_spec, unversioned, versioned
 from tests.support.schema import example_value, our_schema, resolve
 
 VERSION_ARN = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/3"
 PACKAGE_ARN = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-model"
-Json = dict[str, Any]
 
 
 def _plan(desired: Json, previous: Json, current: Json, **tags: Any) -> UpdatePlan:
-    versioned_package = "ModelPackageGroupName" in current
+    """The plan for the package `current` is the model of: a version when it names a group."""
+    arn = VERSION_ARN if "ModelPackageGroupName" in current else PACKAGE_ARN
     refuse_impossible(desired, previous)
-    return plan_update(
-        VERSION_ARN if versioned_package else PACKAGE_ARN,
-        desired,
-        previous,
-        current,
-        versioned=versioned_package,
-        **tags,
-    )
+    return plan_update(arn, desired, previous, current, **tags)
 
 
 def _applied(current: Json, plan: UpdatePlan) -> Json:

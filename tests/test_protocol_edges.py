@@ -13,6 +13,7 @@ import pytest
 from botocore.retries import standard
 
 from mlops_sagemaker_modelpackage import budget, handlers
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from tests.support.cfn import drive, invoke, payload
 from tests.support.clock import VirtualClock
@@ -20,8 +21,6 @@ from tests.support.models import unversioned, versioned
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
-
-Json = dict[str, Any]
 
 
 @pytest.fixture

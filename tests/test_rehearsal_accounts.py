@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage_local.driver.cli import main as rehearse
 from mlops_sagemaker_modelpackage_local.driver.environments import local_credentials
@@ -27,7 +28,6 @@ from tests.support.models import IMAGE
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-Json = dict[str, Any]
 REGION = "us-east-1"
 ACCOUNT = "555555555555"
 SERVER = str(Path(sys.executable).with_name("modelpackage-sagemaker"))

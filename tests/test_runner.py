@@ -10,7 +10,7 @@ from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import OperationStatus, ProgressEvent
 
 from mlops_sagemaker_modelpackage import budget, progress, runner
-from mlops_sagemaker_modelpackage.runner import Context, Execution
+from mlops_sagemaker_modelpackage.runner import CallbackContext, Execution
 from tests.support.cfn import handler_request
 from tests.support.clock import VirtualClock
 from tests.support.models import versioned
@@ -20,12 +20,13 @@ NO_CLIENT: Any = None  # the phases below make no SageMaker call
 
 
 def test_the_context_round_trips_through_json() -> None:
-    context = Context(phase="cleanup", arn=ARN, started=10.0, since=20.0, failures=2)
+    context = CallbackContext(phase="cleanup", arn=ARN, started=10.0, since=20.0, failures=2)
     context.failure_code, context.failure_message = "NotStabilized", "reason"
-    loaded = Context.load(json.loads(json.dumps(context.to_json())), now=99.0)
+    loaded = CallbackContext.load(json.loads(json.dumps(context.to_json())), now=99.0)
     assert loaded == context
-    assert Context.load(None, now=5.0) == Context(started=5.0)
-    assert Context.load({"unknown": 1}, now=5.0) == Context(started=5.0)  # older versions' keys
+    assert CallbackContext.load(None, now=5.0) == CallbackContext(started=5.0)
+    # older versions' keys
+    assert CallbackContext.load({"unknown": 1}, now=5.0) == CallbackContext(started=5.0)
 
 
 def test_retry_delays_grow_to_a_minute() -> None:
@@ -79,5 +80,6 @@ def test_an_update_without_an_identifier_is_not_found() -> None:
 
 
 def test_a_clock_reading_zero_is_a_time_like_any_other() -> None:
-    loaded = Context.load(Context(phase="stabilize", started=0.0, since=0.0).to_json(), now=50.0)
+    written = CallbackContext(phase="stabilize", started=0.0, since=0.0).to_json()
+    loaded = CallbackContext.load(written, now=50.0)
     assert (loaded.started, loaded.since) == (0.0, 0.0)

@@ -12,6 +12,7 @@ from cloudformation_cli_python_lib import exceptions
 from rpdk.core.data_loaders import load_resource_spec
 
 from mlops_sagemaker_modelpackage import fields
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage.models import ResourceModel
 from mlops_sagemaker_modelpackage.validation import validate_desired
 from mlops_sagemaker_modelpackage_local.driver.schema import ROOT_COMBINATORS
@@ -19,7 +20,6 @@ from tests.support.models import additional_spec
 from tests.support.schema import (
     PATTERN_END,
     SCHEMA_PATH,
-    JsonObject,
     example_value,
     our_schema,
     published_schema,
@@ -78,7 +78,7 @@ DELIBERATE_CHANGES: dict[tuple[str, str], str] = {
 # block) through to SageMaker, which matches its patterns whole and refuses it.
 
 
-def _flat(schema: JsonObject) -> dict[str, JsonObject]:
+def _flat(schema: Json) -> dict[str, Json]:
     root = {k: schema[k] for k in ROOT_COMBINATORS if k in schema}
     return dict(walk(schema, {"type": "object", "properties": schema["properties"], **root}))
 
@@ -93,7 +93,7 @@ def _unanchored(pattern: str | None) -> str | None:
     return pattern.removeprefix("^").removesuffix(PATTERN_END).removesuffix("$")
 
 
-def _value(node: JsonObject, keyword: str) -> Any:
+def _value(node: Json, keyword: str) -> Any:
     return _unanchored(node.get(keyword)) if keyword == "pattern" else node.get(keyword)
 
 
@@ -197,7 +197,7 @@ def test_property_flags() -> None:
     assert create_only == set(fields.CREATE_ONLY)
     assert top_properties(published_schema(), "createOnlyProperties") <= create_only
     assert top_properties(schema, "conditionalCreateOnlyProperties") == set(
-        fields.names(fields.Kind.CONDITIONAL)
+        fields.names(fields.PropertyKind.CONDITIONAL)
     )
 
 
@@ -210,14 +210,15 @@ def test_updatable_properties_are_exactly_what_update_model_package_takes() -> N
         | top_properties(schema, "conditionalCreateOnlyProperties")
     )
     updatable = set(schema["properties"]) - fixed
-    kinds = (fields.Kind.UPDATABLE, fields.Kind.METADATA, fields.Kind.APPEND, fields.Kind.TAGS)
+    kind = fields.PropertyKind
+    kinds = (kind.UPDATABLE, kind.METADATA, kind.APPEND, kind.TAGS)
     assert updatable == set(fields.names(*kinds))
     service = botocore.session.get_session().get_service_model("sagemaker")
     shape = service.operation_model("UpdateModelPackage").input_shape
     assert shape is not None
     members = set(shape.members)
     # Tags change through AddTags and DeleteTags, everything else through UpdateModelPackage.
-    assert updatable - set(fields.names(fields.Kind.TAGS)) <= members
+    assert updatable - set(fields.names(fields.PropertyKind.TAGS)) <= members
 
 
 def test_flag_lists_name_existing_properties_without_overlap() -> None:
@@ -354,7 +355,7 @@ TAG = {"Key": "team", "Value": "ml"}
         ),
     ],
 )
-def test_schema_refuses_what_the_handler_refuses(properties: JsonObject, where: str) -> None:
+def test_schema_refuses_what_the_handler_refuses(properties: Json, where: str) -> None:
     """Each rule the handler checks before any call is in the schema too, so CloudFormation
     (and editors, and `cfn validate`-backed tooling) refuse it before a deploy."""
     assert any(e.startswith(where) for e in schema_errors(properties)), schema_errors(properties)
@@ -376,7 +377,7 @@ def test_schema_refuses_what_the_handler_refuses(properties: JsonObject, where: 
         pytest.param({**PACKAGE, "Tags": [TAG, {"Key": "x:aws:y", "Value": ""}]}, id="tags"),
     ],
 )
-def test_root_rules_accept_what_the_handler_accepts(properties: JsonObject) -> None:
+def test_root_rules_accept_what_the_handler_accepts(properties: Json) -> None:
     assert schema_errors(properties) == []
     validate_desired(properties)
 

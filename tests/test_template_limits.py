@@ -13,10 +13,11 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.driver import limits
 from mlops_sagemaker_modelpackage_local.driver.events import Events
 from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
@@ -29,7 +30,6 @@ from tests.support.rehearsal import run, unversioned
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-Json = dict[str, Any]
 GROUP_TYPE = "AWS::SageMaker::ModelPackageGroup"
 ROCKET = "\N{ROCKET}"  # U+1F680, beyond the Basic Multilingual Plane
 

@@ -12,7 +12,7 @@ from cloudformation_cli_python_lib import exceptions
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mlops_sagemaker_modelpackage import fields, specifications, translate
+from mlops_sagemaker_modelpackage import fields, specifications
 from mlops_sagemaker_modelpackage.specifications import specs_to_add
 from mlops_sagemaker_modelpackage.translate import (
     after_completion,
@@ -238,9 +238,3 @@ def test_timestamps_become_iso_text() -> None:
     when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     model = model_from_describe(_described(unversioned(), PACKAGE_ARN, CreationTime=when), [])
     assert model["CreationTime"] == "2026-01-02T03:04:05+00:00"
-
-
-def test_arn_kinds() -> None:
-    assert translate.is_versioned_arn(VERSION_ARN)
-    assert not translate.is_versioned_arn(PACKAGE_ARN)
-    assert not translate.is_versioned_arn("not-an-arn")

@@ -21,6 +21,7 @@ from botocore.retries import standard
 
 from mlops_sagemaker_modelpackage import budget, progress
 from mlops_sagemaker_modelpackage import client as client_module
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage.translate import client_token
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from tests.support.cfn import drive
@@ -30,7 +31,6 @@ from tests.support.models import unversioned, versioned
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-Json = dict[str, Any]
 TOKEN = "lost-answers"
 
 

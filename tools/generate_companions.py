@@ -27,7 +27,8 @@ import textwrap
 from dataclasses import dataclass
 from importlib import util
 from pathlib import Path
-from typing import Any
+
+from mlops_sagemaker_modelpackage.json_types import Json
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "mlops-sagemaker-modelpackage.json"
@@ -43,8 +44,6 @@ CLASS_NAME = "CfnModelPackage"
 # Tags are CDK's own CfnTag, as in every L1 construct.
 TAG_DEFINITION = "Tag"
 IGNORE_ANY = "# type: ignore[no-any-return]"
-
-Json = dict[str, Any]
 
 
 def snake_case(name: str) -> str:
@@ -69,7 +68,9 @@ def _is_struct(node: Json) -> bool:
 
 
 @dataclass(frozen=True)
-class Field:
+class ConstructField:
+    """A keyword argument of the construct or of one of its structs, from a schema property."""
+
     cfn_name: str
     python_name: str
     annotation: str
@@ -81,11 +82,11 @@ class Field:
 
 def _field(
     schema: Json, cfn_name: str, node: Json, required: bool, aws: frozenset[str] = frozenset()
-) -> Field:
+) -> ConstructField:
     definition, resolved = _resolve(schema, node)
     description = node.get("description") or resolved.get("description", "")
     annotation, spec = _type(schema, cfn_name, definition, resolved, aws)
-    return Field(cfn_name, snake_case(cfn_name), annotation, spec, description, required)
+    return ConstructField(cfn_name, snake_case(cfn_name), annotation, spec, description, required)
 
 
 def _type(
@@ -95,9 +96,9 @@ def _type(
     node: Json,
     aws: frozenset[str] = frozenset(),
 ) -> tuple[str, str]:
-    """A field's annotation and how its values render (`Field.spec`); `aws`: the definitions
-    AWS's construct has a `...Property` class of, which the annotation accepts too (converted
-    when it renders)."""
+    """A field's annotation and how its values render (`ConstructField.spec`); `aws`: the
+    definitions AWS's construct has a `...Property` class of, which the annotation accepts too
+    (converted when it renders)."""
     resolvable = "aws_cdk.IResolvable"
     if cfn_name == "Tags" and node.get("type") == "array":
         return "typing.Sequence[aws_cdk.CfnTag | typing.Mapping[str, typing.Any]]", "tags"
@@ -148,7 +149,7 @@ def _doc(text: str, indent: str) -> str:
     return textwrap.fill(text, 100 - len(indent), break_on_hyphens=False)
 
 
-def _param_lines(fields: list[Field], indent: str) -> list[str]:
+def _param_lines(fields: list[ConstructField], indent: str) -> list[str]:
     lines: list[str] = []
     for field in fields:
         text = _doc(f":param {field.python_name}: {field.description}", indent)
@@ -167,7 +168,7 @@ def _docstring(summary: str, body: list[str], indent: str) -> list[str]:
     return lines
 
 
-def _signature(fields: list[Field], indent: str, head: list[str]) -> list[str]:
+def _signature(fields: list[ConstructField], indent: str, head: list[str]) -> list[str]:
     lines = [f"{indent}def __init__(", f"{indent}    self,", *head, f"{indent}    *,"]
     ordered = [f for f in fields if f.required] + [f for f in fields if not f.required]
     for field in ordered:
@@ -179,7 +180,7 @@ def _signature(fields: list[Field], indent: str, head: list[str]) -> list[str]:
     return lines
 
 
-def _field_table(fields: list[Field], indent: str) -> list[str]:
+def _field_table(fields: list[ConstructField], indent: str) -> list[str]:
     lines = [f"{indent}_FIELDS: typing.ClassVar[dict[str, tuple[str, str]]] = {{"]
     lines += [f'{indent}    "{f.python_name}": ("{f.cfn_name}", "{f.spec}"),' for f in fields]
     lines.append(f"{indent}}}")
@@ -192,7 +193,9 @@ def _struct(schema: Json, name: str, node: Json, aws: frozenset[str]) -> list[st
     return _struct_class(f"{name}Property", node.get("description", name), fields, "    ")
 
 
-def _struct_class(class_name: str, description: str, fields: list[Field], indent: str) -> list[str]:
+def _struct_class(
+    class_name: str, description: str, fields: list[ConstructField], indent: str
+) -> list[str]:
     inner = indent + "    "
     lines = [f"{indent}class {class_name}(_runtime.Struct):"]
     lines += _docstring(description, _param_lines(fields, inner), inner)
@@ -242,13 +245,13 @@ def cdk_module(
     schema: Json, aws_keywords: set[str], aws_structs: frozenset[str] = frozenset()
 ) -> str:
     read_only = {p.rsplit("/", 1)[-1] for p in schema["readOnlyProperties"]}
-    fields: list[Field] = []
+    fields: list[ConstructField] = []
     for cfn_name, node in schema["properties"].items():
         field = _field(schema, cfn_name, node, False, aws_structs)
         if cfn_name in read_only:
             if field.python_name not in aws_keywords:
                 continue
-            field = Field(
+            field = ConstructField(
                 field.cfn_name,
                 field.python_name,
                 field.annotation,

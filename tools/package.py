@@ -332,7 +332,7 @@ def unpack(package: Path = PACKAGE, into: Path = UNPACKED) -> None:
 
 
 @dataclass
-class Report:
+class PackageReport:
     zipped: int
     unpacked: int
     files: int
@@ -353,7 +353,7 @@ class Report:
         ]
 
 
-def report(package: Path = PACKAGE) -> Report:
+def report(package: Path = PACKAGE) -> PackageReport:
     with zipfile.ZipFile(package) as outer:
         outer_names = outer.namelist()
         with zipfile.ZipFile(io.BytesIO(outer.read(INNER))) as inner:
@@ -376,7 +376,9 @@ def report(package: Path = PACKAGE) -> Report:
     by_top: Counter[str] = Counter()
     for entry in entries:
         by_top[entry.filename.split("/", 1)[0]] += entry.file_size
-    return Report(zipped, sum(by_top.values()), len(entries), by_top.most_common(5), problems)
+    return PackageReport(
+        zipped, sum(by_top.values()), len(entries), by_top.most_common(5), problems
+    )
 
 
 def main() -> int:

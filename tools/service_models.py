@@ -26,13 +26,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from botocore import xform_name
 from botocore.model import ServiceModel as BotocoreServiceModel
 from botocore.model import Shape
 
-Json = dict[str, Any]
+from mlops_sagemaker_modelpackage.json_types import Json
 
 # Service -> who calls it. Each is cut to what SCANNED code calls; others ship whole or not at all.
 REDUCED = {

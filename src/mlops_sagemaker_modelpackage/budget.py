@@ -23,9 +23,14 @@ from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 from cloudformation_cli_python_lib import exceptions
-from cloudformation_cli_python_lib.interface import HandlerErrorCode
 
-from .errors import THROTTLING_CODES, map_botocore_error, map_client_error, reworded
+from .errors import (
+    THROTTLING_CODES,
+    init_handler_error,
+    map_botocore_error,
+    map_client_error,
+    reworded,
+)
 
 # Well inside the 60 s the contract allows: the lib's own work and the answer follow.
 INVOCATION_BUDGET_SECONDS = 45.0
@@ -136,8 +141,7 @@ class HandBack(exceptions.ServiceInternalError):
     it as a service error, which only a nearly expired Lambda timeout can cause."""
 
     def __init__(self, message: str, operation: str = "") -> None:
-        Exception.__init__(self, message)
-        self._error_code = HandlerErrorCode.ServiceInternalError
+        init_handler_error(self, message)  # ServiceInternalError's code, not looked up by name
         self.operation = operation  # the call that could not start
 
 

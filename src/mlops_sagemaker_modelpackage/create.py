@@ -1,6 +1,6 @@
 """Create: register the package, wait for SageMaker to complete it, then read it back.
 
-Phases (runner.Context.phase), each safe to run again:
+Phases (runner.CallbackContext.phase), each safe to run again:
   (none)     validate, CreateModelPackage with an idempotency token -> "stabilize". When none of
              its answers arrives, the package it may have made is looked for (locate.py): found,
              the create goes on asking with the same token (across invocations, its ARN in the
@@ -25,22 +25,16 @@ from cloudformation_cli_python_lib.interface import ProgressEvent
 
 from . import budget, locate, runner, tags
 from .budget import HandBack
-from .describe import describe, failure_text, read_back
-from .errors import TYPE_NAME, failure, service_call
+from .errors import TYPE_NAME, HandlerError, failure, service_call
+from .fields import makes_version
+from .json_types import Json
+from .package_state import describe, failure_text, read_back
 from .plan import plan_update
 from .progress import TRANSIENT_ERRORS, failed, in_progress, success
 from .request import Request
-from .runner import Context, Execution
+from .runner import CallbackContext, Execution
 from .status import Stage
-from .translate import (
-    Plain,
-    after_completion,
-    client_token,
-    create_request,
-    generated_name,
-    is_versioned_arn,
-    to_model,
-)
+from .translate import after_completion, client_token, create_request, generated_name, to_model
 from .validation import validate_desired
 from .waiting import watch
 
@@ -59,7 +53,7 @@ def _register(execution: Execution) -> None:
     token = _token(request)
     name = None
     package_tags: list[dict[str, str]] = []
-    if not desired.get("ModelPackageGroupName"):
+    if not makes_version(desired):
         name = desired.get("ModelPackageName") or generated_name(
             request.stack_id, request.logical_id, request.token
         )
@@ -98,13 +92,13 @@ def _track(execution: Execution, arn: str) -> None:
     execution.context.owner = _ownership(arn, _token(execution.request))
 
 
-def _owns(request: Request, context: Context) -> bool:
+def _owns(request: Request, context: CallbackContext) -> bool:
     """Whether the context's ARN is a package this create's token made (or found): a damaged
     context, or one naming another package, starts the create over instead."""
     return context.arn is not None and context.owner == _ownership(context.arn, _token(request))
 
 
-def _create(execution: Execution, parameters: Plain, name: str | None) -> str:
+def _create(execution: Execution, parameters: Json, name: str | None) -> str:
     """CreateModelPackage, retried inside this invocation while SageMaker is busy or throttles.
 
     Until it answers there is no identifier, and the contract lets a create answer without one
@@ -137,7 +131,7 @@ def _unanswered(execution: Execution, error: Exception | None = None) -> bool:
     return isinstance(error, UNANSWERED) or "CreateModelPackage" in execution.calls.unanswered
 
 
-def _ask(execution: Execution, parameters: Plain, name: str | None) -> str:
+def _ask(execution: Execution, parameters: Json, name: str | None) -> str:
     client, delay = execution.client, FIRST_CREATE_RETRY_SECONDS
     target = name or parameters.get("ModelPackageGroupName")
     deleting_seen = False
@@ -168,7 +162,7 @@ def _ask(execution: Execution, parameters: Plain, name: str | None) -> str:
                     "created: deploy again in a few minutes, or choose another name."
                 ) from error
             LOG.info("%s is being deleted; creating it again in %.0f s", name, delay)
-        except exceptions._HandlerError as error:
+        except HandlerError as error:
             retryable = isinstance(error, TRANSIENT_ERRORS) and not isinstance(error, HandBack)
             time_budget = kept if _unanswered(execution, error) else whole
             if not (retryable and time_budget.allows(delay)):
@@ -193,20 +187,21 @@ def _stabilize(execution: Execution) -> ProgressEvent:
         )
     if observed.stage is Stage.WAITING:
         return execution.keep_waiting(observed)
-    current = read_back(client, arn, observed.described)
+    account = execution.request.account
+    current = read_back(client, arn, account, observed.described)
     later = after_completion(execution.request.desired)
     if later:
         # Validation has passed: what waited for it (an approval, its description), with only
         # what the package does not hold yet, as an update would send it.
-        follow_up = plan_update(arn, later, {}, current, versioned=is_versioned_arn(arn)).update
+        follow_up = plan_update(arn, later, {}, current).update
         if follow_up is not None:
             with service_call("UpdateModelPackage", arn):
                 client.update_model_package(**follow_up)
-            current = read_back(client, arn)
+            current = read_back(client, arn, account)
     return success(to_model(current))
 
 
-def _clean_up_later(execution: Execution, error: exceptions._HandlerError) -> ProgressEvent:
+def _clean_up_later(execution: Execution, error: HandlerError) -> ProgressEvent:
     """A create that fails once its package exists deletes the package: a FAILED event
     carries no model, so CloudFormation may never learn the ARN. The reason goes into the
     context first; the deletion happens in the next invocation."""
@@ -241,15 +236,13 @@ def _cleanup(execution: Execution) -> ProgressEvent:
         if not execution.out_of_time():
             raise
         return _left_behind(execution, reason, error)
-    except exceptions._HandlerError as error:
+    except HandlerError as error:
         return _left_behind(execution, reason, error)
     # Returned, not raised: the runner would retry a reason that is itself transient.
     return failure(type(reason).__name__, f"{reason} {outcome}").to_progress_event()
 
 
-def _left_behind(
-    execution: Execution, reason: exceptions._HandlerError, error: exceptions._HandlerError
-) -> ProgressEvent:
+def _left_behind(execution: Execution, reason: HandlerError, error: HandlerError) -> ProgressEvent:
     """FAILED with the package's model: CloudFormation then knows the ARN, and its rollback
     deletes the package (a FAILED event without a model would leave it untracked)."""
     arn = execution.arn
@@ -273,7 +266,7 @@ def _after_delete(execution: Execution) -> str:
             execution.invocation.started,
             until_gone=True,
         )
-    except exceptions._HandlerError as error:
+    except HandlerError as error:
         return f"Deleting the package {arn} was accepted ({error} when looking again)."
     if observed.stage is Stage.GONE:
         return f"The package {arn} was deleted, so nothing is left behind."

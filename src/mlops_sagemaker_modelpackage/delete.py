@@ -1,6 +1,6 @@
 """Delete: DeleteModelPackage by ARN, then wait until SageMaker no longer knows the package.
 
-Phases (runner.Context.phase), each safe to run again:
+Phases (runner.CallbackContext.phase), each safe to run again:
   (none)      DeleteModelPackage (missing -> NotFound) -> "await_gone"
   await_gone  Describe until "does not exist"; a package that is not Deleting past a short
               grace (the delete did not take, or the context came from elsewhere) is

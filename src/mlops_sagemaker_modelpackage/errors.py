@@ -2,6 +2,9 @@
 
 Anything that is not a lib exception becomes InternalFailure with an empty message, so every
 error the service or the network can raise is mapped here, keeping the service's own message.
+
+It is also the one module that names the lib's private API (`HandlerError`, `init_handler_error`):
+tests/test_errors.py fails when another one does.
 """
 
 from __future__ import annotations
@@ -19,8 +22,38 @@ from botocore.exceptions import (
     ParamValidationError,
 )
 from cloudformation_cli_python_lib import exceptions
+from cloudformation_cli_python_lib.interface import HandlerErrorCode
 
 TYPE_NAME = "MLOps::SageMaker::ModelPackage"
+
+# ---------------------------------------------------------------- the lib's private API
+# Checked against cloudformation-cli-python-lib 2.1.20, the version requirements.txt pins: when
+# the pin moves, these lines are what to check again.
+
+# The class every lib exception derives from, which the lib names privately (`_HandlerError`):
+# raising one answers FAILED with its error code and message. Annotations, except clauses and
+# isinstance checks use this name.
+HandlerError = exceptions._HandlerError
+
+
+def lib_class(error: HandlerError) -> type[HandlerError]:
+    """The lib's exception class `error` is, or derives from (its error code's name)."""
+    found: type[HandlerError] = next(
+        c for c in type(error).__mro__ if getattr(exceptions, c.__name__, None) is c
+    )
+    return found
+
+
+def init_handler_error(error: HandlerError, message: str) -> None:
+    """Make `error`, a new instance of a lib exception class or of a subclass, carry `message` as
+    it is and the error code of the lib class it is or derives from.
+
+    The lib's own constructors cannot: NotFound and AlreadyExists build their message from a
+    type name and an identifier, and the code is looked up by the class's own name, which a
+    subclass (budget.HandBack) does not share."""
+    Exception.__init__(error, message)
+    error._error_code = HandlerErrorCode[lib_class(error).__name__]
+
 
 THROTTLING_CODES = frozenset(
     {
@@ -91,7 +124,7 @@ def error_code(error: ClientError) -> str:
 
 
 # Service error code -> lib exception, for codes that need no more than the code to decide.
-CODE_TABLE: dict[str, type[exceptions._HandlerError]] = {
+CODE_TABLE: dict[str, type[HandlerError]] = {
     "ValidationException": exceptions.InvalidRequest,
     # A paging token SageMaker cannot use (a list request's nextToken is the caller's input).
     "InvalidToken": exceptions.InvalidRequest,
@@ -106,9 +139,7 @@ CODE_TABLE: dict[str, type[exceptions._HandlerError]] = {
 }
 
 
-def map_client_error(
-    error: ClientError, operation: str, identifier: str | None
-) -> exceptions._HandlerError:
+def map_client_error(error: ClientError, operation: str, identifier: str | None) -> HandlerError:
     """The lib exception for a service error, its message naming the call and the cause."""
     code = error_code(error)
     if is_not_found(error):
@@ -129,7 +160,7 @@ def map_client_error(
     return exceptions.GeneralServiceException(text)
 
 
-def map_botocore_error(error: BotoCoreError, operation: str) -> exceptions._HandlerError:
+def map_botocore_error(error: BotoCoreError, operation: str) -> HandlerError:
     """Errors raised by botocore itself, before or instead of a service answer."""
     if isinstance(error, ParamValidationError):
         problems = "; ".join(_without_values(str(error.kwargs.get("report", ""))))
@@ -177,21 +208,20 @@ def _without_values(report: str) -> list[str]:
 _CLASS_NAME = r"<class '([^']+)'>"
 
 
-def failure(code: str, message: str) -> exceptions._HandlerError:
+def failure(code: str, message: str) -> HandlerError:
     """The lib exception for an error code's name (as kept in a callback context)."""
     kind = getattr(exceptions, code, None)
-    if not (isinstance(kind, type) and issubclass(kind, exceptions._HandlerError)):
+    if not (isinstance(kind, type) and issubclass(kind, HandlerError)):
         kind = exceptions.GeneralServiceException
     error = kind.__new__(kind)
-    exceptions._HandlerError.__init__(error, message)
+    init_handler_error(error, message)
     return error
 
 
-def reworded(error: exceptions._HandlerError, message: str) -> exceptions._HandlerError:
+def reworded(error: HandlerError, message: str) -> HandlerError:
     """The same kind of error (and so the same error code) with another message: the lib's
     class it is, or derives from."""
-    kind = next(c for c in type(error).__mro__ if getattr(exceptions, c.__name__, None) is c)
-    return failure(kind.__name__, message)
+    return failure(lib_class(error).__name__, message)
 
 
 @contextmanager

@@ -10,11 +10,15 @@ means adding it to the schema file and here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 
-class Kind(Enum):
+class PropertyKind(Enum):
+    """How a property changes once the package exists."""
+
     READ_ONLY = "read-only"
     CREATE_ONLY = "create-only"
     # Updated in place by UpdateModelPackage.
@@ -53,7 +57,7 @@ class Scope(Enum):
 
 @dataclass(frozen=True)
 class Field:
-    kind: Kind
+    kind: PropertyKind
     create: Create = Create.AS_IS
     removal: Removal = Removal.REPLACES
     # The value a RESET returns to: what SageMaker gives a package that was never told one.
@@ -68,26 +72,26 @@ class Field:
     after_validation: frozenset[str] = frozenset()
 
 
-_READ_ONLY = Field(Kind.READ_ONLY, create=Create.NO, removal=Removal.NOT_SET)
-_CREATE_ONLY = Field(Kind.CREATE_ONLY)
+_READ_ONLY = Field(PropertyKind.READ_ONLY, create=Create.NO, removal=Removal.NOT_SET)
+_CREATE_ONLY = Field(PropertyKind.CREATE_ONLY)
 
 FIELDS: dict[str, Field] = {
     "ModelPackageArn": _READ_ONLY,
-    "ModelPackageName": Field(Kind.CREATE_ONLY, Create.SHAPED, scope=Scope.UNVERSIONED),
-    "ModelPackageGroupName": Field(Kind.CREATE_ONLY, Create.SHAPED, scope=Scope.VERSIONED),
+    "ModelPackageName": Field(PropertyKind.CREATE_ONLY, Create.SHAPED, scope=Scope.UNVERSIONED),
+    "ModelPackageGroupName": Field(PropertyKind.CREATE_ONLY, Create.SHAPED, scope=Scope.VERSIONED),
     "ModelPackageVersion": _READ_ONLY,
     "ModelPackageDescription": _CREATE_ONLY,
     "ModelPackageStatus": _READ_ONLY,
     "ModelPackageStatusDetails": _READ_ONLY,
     "ModelPackageRegistrationType": Field(
-        Kind.UPDATABLE,
+        PropertyKind.UPDATABLE,
         removal=Removal.KEPT,
         note="SageMaker documents no default to return to",
     ),
     "InferenceSpecification": _CREATE_ONLY,
-    "AdditionalInferenceSpecifications": Field(Kind.CREATE_ONLY, Create.SHAPED),
+    "AdditionalInferenceSpecifications": Field(PropertyKind.CREATE_ONLY, Create.SHAPED),
     "AdditionalInferenceSpecificationsToAdd": Field(
-        Kind.APPEND,
+        PropertyKind.APPEND,
         Create.SHAPED,
         removal=Removal.KEPT,
         write_only=True,
@@ -95,9 +99,9 @@ FIELDS: dict[str, Field] = {
     ),
     "ValidationSpecification": _CREATE_ONLY,
     "SourceAlgorithmSpecification": _CREATE_ONLY,
-    "CertifyForMarketplace": Field(Kind.CREATE_ONLY, scope=Scope.UNVERSIONED),
+    "CertifyForMarketplace": Field(PropertyKind.CREATE_ONLY, scope=Scope.UNVERSIONED),
     "ModelApprovalStatus": Field(
-        Kind.UPDATABLE,
+        PropertyKind.UPDATABLE,
         removal=Removal.RESET,
         default="PendingManualApproval",
         scope=Scope.VERSIONED,
@@ -107,7 +111,7 @@ FIELDS: dict[str, Field] = {
         after_validation=frozenset({"Approved"}),
     ),
     "ApprovalDescription": Field(
-        Kind.UPDATABLE,
+        PropertyKind.UPDATABLE,
         Create.NO,  # applied by an UpdateModelPackage once the package is Completed
         removal=Removal.RESET,
         default="",
@@ -115,35 +119,53 @@ FIELDS: dict[str, Field] = {
     ),
     "MetadataProperties": _CREATE_ONLY,
     "ModelMetrics": _CREATE_ONLY,
-    "ClientToken": Field(Kind.CREATE_ONLY, Create.SHAPED, write_only=True),
+    "ClientToken": Field(PropertyKind.CREATE_ONLY, Create.SHAPED, write_only=True),
     "Domain": _CREATE_ONLY,
     "Task": _CREATE_ONLY,
     "SamplePayloadUrl": _CREATE_ONLY,
-    "CustomerMetadataProperties": Field(Kind.METADATA, removal=Removal.REMOVED),
+    "CustomerMetadataProperties": Field(PropertyKind.METADATA, removal=Removal.REMOVED),
     "DriftCheckBaselines": _CREATE_ONLY,
     "SkipModelValidation": _CREATE_ONLY,
     "SourceUri": Field(
-        Kind.CONDITIONAL,
+        PropertyKind.CONDITIONAL,
         removal=Removal.KEPT,
         note="no UpdateModelPackage parameter removes a source; an empty one is not its absence",
     ),
     "SecurityConfig": _CREATE_ONLY,
     "ModelCard": Field(
-        Kind.CONDITIONAL, removal=Removal.KEPT, note="no UpdateModelPackage parameter removes it"
+        PropertyKind.CONDITIONAL,
+        removal=Removal.KEPT,
+        note="no UpdateModelPackage parameter removes it",
     ),
     "ModelLifeCycle": Field(
-        Kind.UPDATABLE,
+        PropertyKind.UPDATABLE,
         removal=Removal.KEPT,
         note="Stage and StageStatus are required: there is no empty life cycle to set",
     ),
     "ManagedStorageType": _CREATE_ONLY,
     "CreationTime": _READ_ONLY,
     "LastModifiedTime": _READ_ONLY,
-    "Tags": Field(Kind.TAGS, Create.SHAPED, removal=Removal.REMOVED, scope=Scope.UNVERSIONED),
+    "Tags": Field(
+        PropertyKind.TAGS, Create.SHAPED, removal=Removal.REMOVED, scope=Scope.UNVERSIONED
+    ),
 }
 
 
-def names(*kinds: Kind) -> tuple[str, ...]:
+# The property that makes a package a version: the group it registers the version in.
+GROUP = "ModelPackageGroupName"
+
+
+def makes_version(model: Mapping[str, Any]) -> bool:
+    """Whether a model not registered yet makes a version: it names a group. The model is a
+    template's properties, or the CreateModelPackage parameters made from them (same names).
+
+    Once the package exists its ARN says instead (arns.is_versioned), and every call on an
+    existing package asks that: a package's model may not say what it is (DescribeModelPackage
+    names a version's group as its ModelPackageName)."""
+    return bool(model.get(GROUP))
+
+
+def names(*kinds: PropertyKind) -> tuple[str, ...]:
     return tuple(name for name, f in FIELDS.items() if f.kind in kinds)
 
 
@@ -153,10 +175,10 @@ def applies(name: str, *, versioned: bool) -> bool:
     return scope is Scope.BOTH or (scope is Scope.VERSIONED) == versioned
 
 
-CREATE_ONLY = names(Kind.CREATE_ONLY)
-IN_PLACE = names(Kind.UPDATABLE, Kind.CONDITIONAL)
+CREATE_ONLY = names(PropertyKind.CREATE_ONLY)
+IN_PLACE = names(PropertyKind.UPDATABLE, PropertyKind.CONDITIONAL)
 WRITE_ONLY = frozenset(name for name, f in FIELDS.items() if f.write_only)
-READ_ONLY = frozenset(names(Kind.READ_ONLY))
+READ_ONLY = frozenset(names(PropertyKind.READ_ONLY))
 # CreateModelPackage parameters taken straight from the model.
 CREATE_AS_IS = tuple(name for name, f in FIELDS.items() if f.create is Create.AS_IS)
 VERSIONED_ONLY = tuple(name for name, f in FIELDS.items() if f.scope is Scope.VERSIONED)

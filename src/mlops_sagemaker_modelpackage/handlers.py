@@ -18,14 +18,14 @@ from .client import sagemaker_client
 from .errors import TYPE_NAME
 from .models import ResourceModel
 from .request import Request
-from .resource import ModelPackageResource
+from .resource import CorrectedResource
 
 # botocore logs whole request bodies at DEBUG, and a body can carry ModelCardContent, which the
 # API marks sensitive: whatever level the function is configured for, those lines are dropped.
 for _library in ("botocore", "boto3", "urllib3"):
     logging.getLogger(_library).setLevel(logging.INFO)
 
-resource = ModelPackageResource(TYPE_NAME, ResourceModel)
+resource = CorrectedResource(TYPE_NAME, ResourceModel)
 test_entrypoint = resource.test_entrypoint
 
 

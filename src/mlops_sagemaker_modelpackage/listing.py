@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from cloudformation_cli_python_lib.interface import BaseModel, OperationStatus, ProgressEvent
 
+from .arns import is_versioned
 from .errors import service_call
+from .json_types import Json
 from .request import Request
 from .runner import synchronous
-from .translate import Plain, PlainModel, is_versioned_arn
+from .translate import PlainModel
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -55,8 +57,8 @@ def run(client: SageMakerClient, request: Request) -> ProgressEvent:
     )
 
 
-def _item(summary: Plain) -> Plain:
+def _item(summary: Json) -> Json:
     item = {k: summary[k] for k in LIST_ITEM_FIELDS if summary.get(k) is not None}
-    if not is_versioned_arn(item["ModelPackageArn"]) and summary.get("ModelPackageName"):
+    if not is_versioned(item["ModelPackageArn"]) and summary.get("ModelPackageName"):
         item["ModelPackageName"] = summary["ModelPackageName"]
     return item

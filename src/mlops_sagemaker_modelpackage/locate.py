@@ -16,11 +16,10 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from cloudformation_cli_python_lib import exceptions
-
-from .describe import describe
-from .errors import reworded, service_call
-from .translate import Plain
+from .errors import HandlerError, reworded, service_call
+from .fields import makes_version
+from .json_types import Json
+from .package_state import describe
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -34,20 +33,20 @@ NOT_COMPARED = ("ClientToken", "Tags", "ModelPackageGroupName", "ModelPackageNam
 
 
 def after_no_answer(
-    client: SageMakerClient, sent: Plain, since: float, error: exceptions._HandlerError
-) -> tuple[str | None, exceptions._HandlerError]:
+    client: SageMakerClient, sent: Json, since: float, error: HandlerError
+) -> tuple[str | None, HandlerError]:
     """What a create does when CreateModelPackage (`sent`, first at `since`) never answered:
     the package SageMaker made for it, if one is found, and the error to raise, saying what was
     found, or whether anything can be left behind and how to find it."""
     token = str(sent["ClientToken"])
     target = (
         f"group {sent['ModelPackageGroupName']}"
-        if sent.get("ModelPackageGroupName")
+        if makes_version(sent)
         else f"name {sent['ModelPackageName']}"
     )
     try:
         arns, looked = search(client, sent, since)
-    except exceptions._HandlerError as lookup:
+    except HandlerError as lookup:
         return None, reworded(error, f"{error}. {_unknown(sent, target, since, lookup)}")
     if len(arns) == 1:
         return arns[0], reworded(
@@ -77,9 +76,9 @@ HOW_TO_DELETE = (
 )
 
 
-def _unknown(sent: Plain, target: str, since: float, lookup: Exception) -> str:
+def _unknown(sent: Json, target: str, since: float, lookup: Exception) -> str:
     """How to find a package that may exist, when SageMaker answered neither call."""
-    if sent.get("ModelPackageGroupName"):
+    if makes_version(sent):
         find = (
             "aws sagemaker list-model-packages --model-package-group-name "
             f"{sent['ModelPackageGroupName']} --sort-by CreationTime --sort-order Descending"
@@ -97,15 +96,15 @@ def _unknown(sent: Plain, target: str, since: float, lookup: Exception) -> str:
     )
 
 
-def search(client: SageMakerClient, sent: Plain, since: float) -> tuple[list[str], str]:
+def search(client: SageMakerClient, sent: Json, since: float) -> tuple[list[str], str]:
     """The packages SageMaker holds that `sent` (CreateModelPackage's parameters, first sent
     at `since`) may have made, and where it looked (in words). Raises the lookup's own error
     when SageMaker does not answer."""
     after = datetime.fromtimestamp(since - CLOCK_SKEW_SECONDS, UTC)
-    group = sent.get("ModelPackageGroupName")
-    if group:
+    if makes_version(sent):
+        group = str(sent["ModelPackageGroupName"])
         where = f"the versions of group {group} created since {after.isoformat(timespec='seconds')}"
-        candidates = _versions_since(client, str(group), after)
+        candidates = _versions_since(client, group, after)
     else:
         where = f"a package named {sent['ModelPackageName']}"
         candidates = [str(sent["ModelPackageName"])]
@@ -139,12 +138,12 @@ def _versions_since(client: SageMakerClient, group: str, after: datetime) -> lis
         kwargs["NextToken"] = token
 
 
-def _created_since(described: Plain, after: datetime) -> bool:
+def _created_since(described: Json, after: datetime) -> bool:
     created = described.get("CreationTime")
     return not isinstance(created, datetime) or created >= after
 
 
-def holds(described: Plain, sent: Plain) -> bool:
+def holds(described: Json, sent: Json) -> bool:
     """Whether the package holds everything the create sent (SageMaker adds values of its own,
     such as image digests, which do not count against it)."""
     return all(

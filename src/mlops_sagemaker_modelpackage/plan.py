@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from cloudformation_cli_python_lib import exceptions
 
 from . import tags
+from .arns import is_versioned
 from .fields import CREATE_ONLY, FIELDS, IN_PLACE, Removal, applies
+from .json_types import Json
 from .specifications import specs_to_add
-from .translate import Plain
 from .validation import validate_desired
 
 LOG = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ LOG = logging.getLogger(__name__)
 class UpdatePlan:
     """The calls one update makes: at most one UpdateModelPackage, and tag changes."""
 
-    update: Plain | None = None
+    update: Json | None = None
     tags: tags.TagDelta = field(default_factory=lambda: tags.TagDelta({}, []))
     # Properties the template no longer names that SageMaker keeps (it cannot clear them).
     kept: tuple[str, ...] = ()
@@ -40,7 +41,7 @@ class UpdatePlan:
         return self.update is not None or bool(self.tags)
 
 
-def create_only_changes(previous: Plain, desired: Plain) -> list[str]:
+def create_only_changes(previous: Json, desired: Json) -> list[str]:
     """Create-only properties the template sets to another value than before (a replacement's
     business: CloudFormation replaces the package, so an UPDATE carrying one was not meant for
     this package).
@@ -53,7 +54,7 @@ def create_only_changes(previous: Plain, desired: Plain) -> list[str]:
     return [k for k in CREATE_ONLY if k in desired and previous.get(k) != desired[k]]
 
 
-def refuse_impossible(desired: Plain, previous: Plain) -> None:
+def refuse_impossible(desired: Json, previous: Json) -> None:
     """What no state of the package could make possible: refused before any call (once per
     update, by update.py; plan_update assumes it passed)."""
     fixed = create_only_changes(previous, desired)
@@ -67,19 +68,20 @@ def refuse_impossible(desired: Plain, previous: Plain) -> None:
 
 def plan_update(
     arn: str,
-    desired: Plain,
-    previous: Plain,
-    current: Plain,
+    desired: Json,
+    previous: Json,
+    current: Json,
     *,
-    versioned: bool,
     stack_tags: Mapping[str, str] | None = None,
     previous_stack_tags: Mapping[str, str] | None = None,
 ) -> UpdatePlan:
-    """The update that brings `current` to `desired`; raises when it cannot be done.
+    """The update that brings `current` to `desired` on the package `arn`; raises when it cannot
+    be done.
 
-    `current` is the canonical model of the package (translate.model_from_describe), tags
-    included for unversioned packages. `refuse_impossible` has passed.
+    `current` is the canonical model of the package (package_state.read_back), tags included
+    for unversioned packages. `refuse_impossible` has passed.
     """
+    versioned = is_versioned(arn)
     request, kept = _in_place_changes(desired, previous, current, versioned=versioned)
     if "ApprovalDescription" in request and "ModelApprovalStatus" in desired:
         # SageMaker records a description with the status it describes.
@@ -111,10 +113,10 @@ def plan_update(
 
 
 def _in_place_changes(
-    desired: Plain, previous: Plain, current: Plain, *, versioned: bool
-) -> tuple[Plain, list[str]]:
+    desired: Json, previous: Json, current: Json, *, versioned: bool
+) -> tuple[Json, list[str]]:
     """The in-place properties to send, and those removed from the template that stay."""
-    request: Plain = {}
+    request: Json = {}
     kept: list[str] = []
     for key in IN_PLACE:
         field = FIELDS[key]
@@ -133,7 +135,7 @@ def _in_place_changes(
     return request, kept
 
 
-def _metadata_changes(desired: Plain, previous: Plain, current: Plain) -> Plain:
+def _metadata_changes(desired: Json, previous: Json, current: Json) -> Json:
     """Keys to set, and keys the previous template set that the desired one drops (keys others
     added, like tags others added, are not the stack's to remove)."""
     if "CustomerMetadataProperties" not in desired and "CustomerMetadataProperties" not in previous:
@@ -141,7 +143,7 @@ def _metadata_changes(desired: Plain, previous: Plain, current: Plain) -> Plain:
     want: dict[str, str] = desired.get("CustomerMetadataProperties") or {}
     have: dict[str, str] = current.get("CustomerMetadataProperties") or {}
     managed: dict[str, str] = previous.get("CustomerMetadataProperties") or {}
-    changes: Plain = {}
+    changes: Json = {}
     changed = {k: v for k, v in want.items() if have.get(k) != v}
     removed = sorted((managed.keys() & have.keys()) - want.keys())
     if changed:
@@ -151,7 +153,7 @@ def _metadata_changes(desired: Plain, previous: Plain, current: Plain) -> Plain:
     return changes
 
 
-def _specs_kept(desired: Plain, previous: Plain, current: Plain) -> list[str]:
+def _specs_kept(desired: Json, previous: Json, current: Json) -> list[str]:
     held = {s.get("Name") for s in current.get("AdditionalInferenceSpecifications", [])}
     wanted = {s.get("Name") for s in desired.get("AdditionalInferenceSpecificationsToAdd", [])}
     dropped = {s.get("Name") for s in previous.get("AdditionalInferenceSpecificationsToAdd", [])}
@@ -162,9 +164,9 @@ def _specs_kept(desired: Plain, previous: Plain, current: Plain) -> list[str]:
 
 
 def _tag_changes(
-    desired: Plain,
-    previous: Plain,
-    current: Plain,
+    desired: Json,
+    previous: Json,
+    current: Json,
     stack_tags: Mapping[str, str] | None,
     previous_stack_tags: Mapping[str, str] | None,
 ) -> tags.TagDelta:

@@ -17,6 +17,7 @@ from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import BaseModel, OperationStatus, ProgressEvent
 
 from .budget import Clock, SystemClock, TimeBudget
+from .errors import HandlerError
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def success(model: BaseModel | None) -> ProgressEvent:
     return ProgressEvent(status=OperationStatus.SUCCESS, resourceModel=model)
 
 
-def failed(kind: exceptions._HandlerError, message: str, model: BaseModel) -> ProgressEvent:
+def failed(kind: HandlerError, message: str, model: BaseModel) -> ProgressEvent:
     """FAILED with `kind`'s error code and the model of a resource that exists: CloudFormation
     then knows its identifier (and a rollback deletes it)."""
     event = kind.to_progress_event()
@@ -144,7 +145,7 @@ def out_of_time(action: str, since: float, now: float, reserve_minutes: float = 
 # Errors that say "not now" rather than "no": after botocore's own retries (throttling), when
 # another writer holds the package, or when the invocation's time is up, a mutating handler asks
 # to be invoked again later, with growing delays, for as long as the operation's timeout allows.
-TRANSIENT_ERRORS: tuple[type[exceptions._HandlerError], ...] = (
+TRANSIENT_ERRORS: tuple[type[HandlerError], ...] = (
     exceptions.ResourceConflict,
     exceptions.Throttling,
     exceptions.ServiceInternalError,

@@ -5,25 +5,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import ProgressEvent
 
-from .describe import read_back
-from .errors import TYPE_NAME
+from .package_state import read_back
 from .progress import success
 from .request import Request
-from .runner import synchronous
-from .translate import is_package_arn, to_model
+from .runner import required_identifier, synchronous
+from .translate import to_model
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
 
 def run(client: SageMakerClient, request: Request) -> ProgressEvent:
-    arn = request.arn
-    if not arn:
-        raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")
-    if not is_package_arn(arn):
-        raise exceptions.NotFound(TYPE_NAME, f"{arn} (not a model package ARN)")
+    arn = required_identifier(request.arn)
     with synchronous(request):
-        return success(to_model(read_back(client, arn, caller_account=request.account)))
+        return success(to_model(read_back(client, arn, request.account)))

@@ -13,7 +13,7 @@ from typing import Any
 
 from cloudformation_cli_python_lib.interface import BaseResourceHandlerRequest
 
-Plain = dict[str, Any]
+from .json_types import Json
 
 
 def _tags(tags: Mapping[str, Any] | None) -> dict[str, str]:
@@ -29,8 +29,8 @@ class Request:
     which this invocation must have answered (None: the default budget from its start).
     """
 
-    desired: Plain
-    previous: Plain = field(default_factory=dict)
+    desired: Json
+    previous: Json = field(default_factory=dict)
     stack_tags: dict[str, str] = field(default_factory=dict)
     previous_stack_tags: dict[str, str] = field(default_factory=dict)
     token: str = ""

@@ -54,7 +54,9 @@ def usable_context(given: Any) -> MutableMapping[str, Any]:
     return {}
 
 
-class ModelPackageResource(Resource):
+class CorrectedResource(Resource):
+    """The lib's Resource with the corrections the module's docstring lists."""
+
     _deadline: float | None = None
 
     def __call__(self, event_data: MutableMapping[str, Any], context: Any) -> Any:

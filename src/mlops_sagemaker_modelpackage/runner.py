@@ -22,8 +22,9 @@ from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import ProgressEvent
 
 from . import budget, calls
+from .arns import is_package_arn
 from .budget import LAMBDA_MARGIN_SECONDS, Clock, SystemClock
-from .errors import TYPE_NAME, reworded
+from .errors import TYPE_NAME, HandlerError, reworded
 from .progress import (
     CLEANUP_RESERVE_MINUTES,
     TIMEOUT_MINUTES,
@@ -35,7 +36,7 @@ from .progress import (
     retry_delay,
 )
 from .request import Request
-from .translate import PlainModel, is_package_arn, to_model
+from .translate import PlainModel, to_model
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -46,7 +47,7 @@ LOG = logging.getLogger(__name__)
 
 
 @dataclass
-class Context:
+class CallbackContext:
     """The callback context: JSON primitives only, as CloudFormation hands it back."""
 
     phase: str = ""
@@ -63,7 +64,7 @@ class Context:
     failure_message: str | None = None
 
     @classmethod
-    def load(cls, raw: Mapping[str, Any] | None, now: float) -> Context:
+    def load(cls, raw: Mapping[str, Any] | None, now: float) -> CallbackContext:
         """The context CloudFormation hands back; what this version cannot use is dropped.
 
         A context written by another version, or damaged, may name keys this version does not
@@ -112,16 +113,15 @@ class Execution:
     action: str
     client: SageMakerClient
     request: Request
-    context: Context
+    context: CallbackContext
     invocation: Invocation
     calls: calls.Record = field(default_factory=calls.Record)
     moved: bool = False  # whether a phase ended in this invocation
 
     @property
     def arn(self) -> str:
-        if not self.context.arn:
-            raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")
-        return self.context.arn
+        """The package's ARN (checked when the run began); NotFound when there is none yet."""
+        return self.context.arn or required_identifier(None)
 
     def identified(self) -> PlainModel:
         """The desired model with its identifier: what every IN_PROGRESS event carries."""
@@ -187,7 +187,7 @@ class Execution:
         if isinstance(error, budget.HandBack):
             return self.hand_back(error)
         self._count_failure()
-        if self.out_of_time() and isinstance(error, exceptions._HandlerError):
+        if self.out_of_time() and isinstance(error, HandlerError):
             minutes = (self.invocation.clock.now() - self.context.started) / 60
             raise reworded(
                 error,
@@ -224,7 +224,7 @@ class Execution:
                 raise self._cannot_hold(error)
         return in_progress(self.identified(), context.to_json(), 1, str(error))
 
-    def _cannot_hold(self, error: budget.HandBack) -> exceptions._HandlerError:
+    def _cannot_hold(self, error: budget.HandBack) -> HandlerError:
         time_budget = self.invocation.budget
         spent, attempt = time_budget.used(), time_budget.attempt
         step = f"the {self.context.phase} step" if self.context.phase else "its first step"
@@ -250,10 +250,20 @@ class Execution:
 STALLS_BEFORE_FAILING = 2
 
 Phase = Callable[[Execution], ProgressEvent | None]
-FailureHandler = Callable[[Execution, exceptions._HandlerError], ProgressEvent]
+FailureHandler = Callable[[Execution, HandlerError], ProgressEvent]
 # Whether the context's ARN is the package this operation made (a damaged or foreign context's
 # is not: the operation starts over rather than act on another package).
-Ownership = Callable[[Request, Context], bool]
+Ownership = Callable[[Request, CallbackContext], bool]
+
+
+def required_identifier(arn: str | None) -> str:
+    """The request's primary identifier, refused before any call (NotFound, as the contract
+    has it) when it is missing or is not a model package ARN: a name is not the identifier."""
+    if not arn:
+        raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")
+    if not is_package_arn(arn):
+        raise exceptions.NotFound(TYPE_NAME, f"{arn} (not a model package ARN)")
+    return arn
 
 
 def run(
@@ -273,7 +283,7 @@ def run(
     assert action in TIMEOUT_MINUTES, action
     invocation = Invocation.begin(clock, policy, request.deadline)
     invocation.budget.require_a_call()
-    context = Context.load(raw_context, invocation.started)
+    context = CallbackContext.load(raw_context, invocation.started)
     if needs_identifier and request.arn:
         # The request names the resource: a context naming another package cannot move it.
         context.arn = request.arn
@@ -281,10 +291,8 @@ def run(
     if context.arn and owns is not None and not owns(request, context):
         LOG.warning("Callback context names %s, not this operation's package", context.arn)
         context.arn, context.phase, context.since = None, "", None
-    if needs_identifier and not context.arn:
-        raise exceptions.NotFound(TYPE_NAME, "(no ModelPackageArn in the request)")
-    if context.arn and not is_package_arn(context.arn):
-        raise exceptions.NotFound(TYPE_NAME, f"{context.arn} (not a model package ARN)")
+    if needs_identifier or context.arn:
+        required_identifier(context.arn)
     if context.phase not in phases or (context.phase and not context.arn):
         # Another version's phase, or a phase that needs the package without its ARN: start
         # over (every phase is safe to run again; a create's ClientToken finds its package).
@@ -300,7 +308,7 @@ def run(
                         return event
             except TRANSIENT_ERRORS as error:
                 return execution.retry_later(error)
-        except exceptions._HandlerError as failure:
+        except HandlerError as failure:
             if on_failure is None:
                 raise
             return on_failure(execution, failure)

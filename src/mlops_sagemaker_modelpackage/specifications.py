@@ -7,7 +7,7 @@ from typing import Any
 
 from cloudformation_cli_python_lib import exceptions
 
-Plain = dict[str, Any]
+from .json_types import Json
 
 MAX_ADDITIONAL_SPECIFICATIONS = 15
 # Values SageMaker derives by itself from what the caller named (the image's digest, the data's
@@ -26,8 +26,8 @@ def without_server_filled(value: Any) -> Any:
     return value
 
 
-def specs_by_name(specs: list[Plain], where: str) -> dict[str, Plain]:
-    by_name: dict[str, Plain] = {}
+def specs_by_name(specs: list[Json], where: str) -> dict[str, Json]:
+    by_name: dict[str, Json] = {}
     for spec in specs:
         name = spec.get("Name", "")
         if name in by_name and by_name[name] != spec:
@@ -38,14 +38,14 @@ def specs_by_name(specs: list[Plain], where: str) -> dict[str, Plain]:
     return by_name
 
 
-def specs_to_add(existing: list[Plain], wanted: list[Plain]) -> list[Plain]:
+def specs_to_add(existing: list[Json], wanted: list[Json]) -> list[Json]:
     """The specifications of `wanted` whose names are not in `existing`, in order.
 
     A wanted specification under a name that exists with different content cannot be applied
     (SageMaker only appends) and is rejected; the same content again is simply skipped.
     """
     present = specs_by_name(existing, "the package's additional inference specifications")
-    new: list[Plain] = []
+    new: list[Json] = []
     for name, spec in specs_by_name(wanted, "AdditionalInferenceSpecificationsToAdd").items():
         if name not in present:
             new.append(spec)
@@ -64,6 +64,6 @@ def specs_to_add(existing: list[Plain], wanted: list[Plain]) -> list[Plain]:
     return new
 
 
-def same_spec(current: Plain, wanted: Plain) -> bool:
+def same_spec(current: Json, wanted: Json) -> bool:
     """Equal on what the user wrote; values the service derives (digests, ETags) are ignored."""
     return bool(without_server_filled(current) == without_server_filled(wanted))

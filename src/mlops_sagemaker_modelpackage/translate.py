@@ -19,12 +19,12 @@ from typing import Any
 
 from cloudformation_cli_python_lib.interface import BaseModel
 
-from .fields import CREATE_AS_IS, FIELDS, IN_PLACE, WRITE_ONLY, Create
+from . import arns
+from .fields import CREATE_AS_IS, FIELDS, IN_PLACE, WRITE_ONLY, Create, makes_version
+from .json_types import Json
 from .models import ResourceModel
 from .specifications import specs_to_add, without_server_filled
 from .tags import RESERVED_PREFIX
-
-Plain = dict[str, Any]
 
 MAX_NAME_LENGTH = 63
 HASH_LENGTH = 12
@@ -36,12 +36,6 @@ CREATE_FIELDS = CREATE_AS_IS
 # Properties whose default is the empty string: a package holding it holds none.
 _EMPTY_BY_DEFAULT = tuple(name for name, f in FIELDS.items() if f.default == "")
 _NAME_CHARS = re.compile(r"[^a-zA-Z0-9-]+")
-_ARN_RESOURCE = re.compile(r":model-package/(?P<path>.+)$")
-_ARN_OWNER = re.compile(r"^(?P<prefix>arn:[^:]+:sagemaker:[^:]*):(?P<account>\d{12}):")
-# The primary identifier: SageMaker's pattern for a model package ARN, whole.
-_PACKAGE_ARN = re.compile(
-    r"arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]{9,16}:[0-9]{12}:model-package/[\S]{1,2048}"
-)
 
 
 class PlainModel(BaseModel):
@@ -51,30 +45,15 @@ class PlainModel(BaseModel):
     read back from SageMaker is handed to CloudFormation as plain data instead.
     """
 
-    def __init__(self, data: Plain) -> None:
+    def __init__(self, data: Json) -> None:
         self.data = data
 
-    def _serialize(self) -> Plain:
+    def _serialize(self) -> Json:
         return copy.deepcopy(self.data)
 
 
-def to_model(data: Plain) -> PlainModel:
+def to_model(data: Json) -> PlainModel:
     return PlainModel(data)
-
-
-def is_package_arn(identifier: str) -> bool:
-    """Whether `identifier` is a model package ARN (a name is not the primary identifier)."""
-    return _PACKAGE_ARN.fullmatch(identifier) is not None
-
-
-def is_versioned_arn(arn: str) -> bool:
-    """`.../model-package/<group>/<n>` is a version; `.../model-package/<name>` is not."""
-    match = _ARN_RESOURCE.search(arn)
-    return match is not None and "/" in match.group("path")
-
-
-def group_name_of(name_or_arn: str) -> str:
-    return name_or_arn.rsplit("/", 1)[-1]
 
 
 def group_of_version(version_arn: str, group: str, caller_account: str | None) -> str:
@@ -82,11 +61,11 @@ def group_of_version(version_arn: str, group: str, caller_account: str | None) -
     version (and so its group) is in another (a name there would name a group of the caller's,
     so an import, a replacement or `--generate` would register the version in the wrong place).
     """
-    name = group_name_of(group)
-    owner = _ARN_OWNER.match(version_arn)
-    if caller_account is None or owner is None or owner["account"] == caller_account:
+    name = arns.group_name(group)
+    account = arns.account_of(version_arn)
+    if caller_account is None or account is None or account == caller_account:
         return name
-    return f"{owner['prefix']}:{owner['account']}:model-package-group/{name}"
+    return arns.group_arn(version_arn, name)
 
 
 def client_token(given: str | None, client_request_token: str) -> str:
@@ -126,15 +105,15 @@ def _clean(text: str) -> str:
 # ---------------------------------------------------------------- create
 
 
-def create_request(desired: Plain, *, name: str | None, token: str, tags: list[Plain]) -> Plain:
+def create_request(desired: Json, *, name: str | None, token: str, tags: list[Json]) -> Json:
     """CreateModelPackage parameters for the desired model.
 
     AdditionalInferenceSpecificationsToAdd is merged into the create call (de-duplicated by
     Name), so it applies at create for both kinds of package with no extra call.
     """
-    request: Plain = {k: _at_create(k, desired[k]) for k in CREATE_FIELDS if k in desired}
+    request: Json = {k: _at_create(k, desired[k]) for k in CREATE_FIELDS if k in desired}
     request["ClientToken"] = token
-    if desired.get("ModelPackageGroupName"):
+    if makes_version(desired):
         request["ModelPackageGroupName"] = desired["ModelPackageGroupName"]
     else:
         request["ModelPackageName"] = name
@@ -157,7 +136,7 @@ def _waits_for_validation(name: str, value: Any) -> bool:
     return isinstance(value, str) and value in FIELDS[name].after_validation
 
 
-def after_completion(desired: Plain) -> Plain:
+def after_completion(desired: Json) -> Json:
     """The desired properties a create applies once SageMaker reports the package Completed:
     those CreateModelPackage does not take, and values that wait for validation (with the
     approval status a description describes). Empty when there are none."""
@@ -175,8 +154,8 @@ def after_completion(desired: Plain) -> Plain:
 
 
 def model_from_describe(
-    described: Plain, package_tags: list[Plain] | None, caller_account: str | None = None
-) -> Plain:
+    described: Json, package_tags: list[Json] | None, caller_account: str | None = None
+) -> Json:
     """The resource model for a DescribeModelPackage response and the package's tags.
 
     One canonical form, whatever the request carried: the group by name (the schema's
@@ -185,10 +164,10 @@ def model_from_describe(
     server-derived digests, and every tag but the reserved `aws:` ones.
     """
     arn = described["ModelPackageArn"]
-    model: Plain = {
+    model: Json = {
         k: _jsonable(v) for k, v in described.items() if k in PROPERTY_NAMES and k not in WRITE_ONLY
     }
-    if is_versioned_arn(arn):
+    if arns.is_versioned(arn):
         # Describe reports the group's name as ModelPackageName for versions.
         model.pop("ModelPackageName", None)
         if model.get("ModelPackageGroupName"):

@@ -3,7 +3,7 @@
 Every update is decided from what SageMaker holds now (plan.py), so the same code serves a
 stack update, its rollback (desired and previous swapped), a replay and the repair of drift.
 
-Phases (runner.Context.phase), each safe to run again:
+Phases (runner.CallbackContext.phase), each safe to run again:
   (none)     describe the package, plan, send one UpdateModelPackage (versioned) or the tag
              calls (unversioned) with only what differs -> "stabilize" (or done, when nothing
              was sent and the package is complete)
@@ -20,14 +20,15 @@ import logging
 from cloudformation_cli_python_lib import exceptions
 from cloudformation_cli_python_lib.interface import ProgressEvent
 
-from . import runner, tags
-from .describe import describe_existing, failure_text, read_back
+from . import runner
 from .errors import service_call
+from .json_types import Json
+from .package_state import apply_tags, describe_existing, failure_text, read_back
 from .plan import UpdatePlan, plan_update, refuse_impossible
 from .progress import success
 from .runner import Execution
 from .status import Stage, stage_of
-from .translate import Plain, is_versioned_arn, model_from_describe, to_model
+from .translate import to_model
 from .waiting import watch
 
 LOG = logging.getLogger(__name__)
@@ -35,14 +36,13 @@ LOG = logging.getLogger(__name__)
 MAX_APPLIES = 2
 
 
-def _plan(execution: Execution, current: Plain) -> UpdatePlan:
+def _plan(execution: Execution, current: Json) -> UpdatePlan:
     request = execution.request
     return plan_update(
         execution.arn,
         request.desired,
         request.previous,
         current,
-        versioned=is_versioned_arn(execution.arn),
         stack_tags=request.stack_tags,
         previous_stack_tags=request.previous_stack_tags,
     )
@@ -51,10 +51,8 @@ def _plan(execution: Execution, current: Plain) -> UpdatePlan:
 def _apply(execution: Execution) -> ProgressEvent | None:
     client, arn, request = execution.client, execution.arn, execution.request
     refuse_impossible(request.desired, request.previous)
-    versioned = is_versioned_arn(arn)
     described = describe_existing(client, arn)
-    package_tags = None if versioned else tags.read(client, arn)
-    current = model_from_describe(described, package_tags)
+    current = read_back(client, arn, request.account, described)
     plan = _plan(execution, current)
     if plan:
         execution.context.applied += 1
@@ -69,14 +67,14 @@ def _apply(execution: Execution) -> ProgressEvent | None:
         execution.move_to("stabilize")
         return None
     if plan.tags:
-        tags.apply(client, arn, plan.tags)
+        apply_tags(client, arn, plan.tags)
     if stage_of(described.get("ModelPackageStatus")) is not Stage.DONE:
         execution.move_to("stabilize")  # still processing an earlier change
         return None
     if not plan.tags:
         LOG.info("Nothing to change on %s: it already is as desired", arn)
         return success(to_model(current))
-    return success(to_model(read_back(client, arn, described)))
+    return success(to_model(read_back(client, arn, request.account, described)))
 
 
 def _stabilize(execution: Execution) -> ProgressEvent | None:
@@ -89,7 +87,7 @@ def _stabilize(execution: Execution) -> ProgressEvent | None:
         )
     if observed.stage is Stage.WAITING:
         return execution.keep_waiting(observed)
-    current = read_back(execution.client, arn, observed.described)
+    current = read_back(execution.client, arn, execution.request.account, observed.described)
     missing = _plan(execution, current)
     if not missing:
         return success(to_model(current))

@@ -3,25 +3,22 @@ says why and what to do."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from cloudformation_cli_python_lib import exceptions
 
-from .fields import FIELDS, Scope
+from .fields import FIELDS, GROUP, Scope, makes_version
+from .json_types import Json
 from .specifications import specs_by_name
 from .tags import RESERVED_PREFIX
 
-Plain = dict[str, Any]
-GROUP = "ModelPackageGroupName"
 # What only a version takes (the group itself is what makes a package a version).
 VERSION_PROPERTIES = tuple(
     name for name, f in FIELDS.items() if f.scope is Scope.VERSIONED and name != GROUP
 )
 
 
-def validate_desired(desired: Plain) -> None:
+def validate_desired(desired: Json) -> None:
     """Reject what SageMaker would reject, before any call, with a message that says why."""
-    versioned = bool(desired.get(GROUP))
+    versioned = makes_version(desired)
     if versioned and desired.get("ModelPackageName"):
         raise exceptions.InvalidRequest(
             "Set either ModelPackageName (an unversioned package) or ModelPackageGroupName "

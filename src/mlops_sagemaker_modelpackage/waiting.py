@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from cloudformation_cli_python_lib import exceptions
 
-from .describe import describe
 from .errors import TYPE_NAME
+from .json_types import Json
+from .package_state import describe
 from .progress import Invocation
 from .status import Stage, stage_of
-from .translate import Plain
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -26,7 +26,7 @@ class Observation:
     """The last look at a package while waiting."""
 
     stage: Stage
-    described: Plain | None
+    described: Json | None
     waited: float
 
     @property

@@ -11,6 +11,7 @@ from cloudformation_cli_python_lib.utils import HandlerRequest
 
 from mlops_sagemaker_modelpackage import handlers
 from mlops_sagemaker_modelpackage.budget import SystemClock
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage.request import Request
 from mlops_sagemaker_modelpackage_local.driver import protocol
 
@@ -22,8 +23,6 @@ CREDENTIALS = {
     "secretAccessKey": "caller-secret-never-logged",
     "sessionToken": "caller-session-token-never-logged",
 }
-
-Json = dict[str, Any]
 
 
 def payload(action: str, desired: Json | None, **kwargs: Any) -> Json:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-Json = dict[str, Any]
+from mlops_sagemaker_modelpackage.json_types import Json
+
 # Put into ModelCardContent by tests; it must never appear in a log line.
 MODEL_CARD_SECRET = "model-card-content-3f9a1c-never-logged"
 IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.1-cpu-py310"

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from tests.support.models import IMAGE
 
-Json = dict[str, Any]
 OURS = "MLOps::SageMaker::ModelPackage"
 
 

@@ -9,29 +9,29 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from mlops_sagemaker_modelpackage.json_types import Json
+
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = ROOT / "mlops-sagemaker-modelpackage.json"
 
-JsonObject = dict[str, Any]
-
 
 @cache
-def our_schema() -> JsonObject:
-    schema: JsonObject = json.loads(SCHEMA_PATH.read_text())
+def our_schema() -> Json:
+    schema: Json = json.loads(SCHEMA_PATH.read_text())
     return schema
 
 
 @cache
-def published_schema() -> JsonObject:
+def published_schema() -> Json:
     """The published schema as cfn-lint ships it (providers/us-east-1.json names the file)."""
     data = resources.files("cfnlint") / "data" / "schemas"
     providers = json.loads((data / "providers" / "us-east-1.json").read_text())
     name = providers["AWS::SageMaker::ModelPackage"]
-    schema: JsonObject = json.loads((data / "resources" / f"{name}.json").read_text())
+    schema: Json = json.loads((data / "resources" / f"{name}.json").read_text())
     return schema
 
 
-def resolve(schema: JsonObject, node: JsonObject) -> JsonObject:
+def resolve(schema: Json, node: Json) -> Json:
     """Follow local $refs until a node without one."""
     while "$ref" in node:
         name = node["$ref"].rsplit("/", 1)[-1]
@@ -40,7 +40,7 @@ def resolve(schema: JsonObject, node: JsonObject) -> JsonObject:
     return node
 
 
-def walk(schema: JsonObject, node: JsonObject, path: str = "") -> Iterator[tuple[str, JsonObject]]:
+def walk(schema: Json, node: Json, path: str = "") -> Iterator[tuple[str, Json]]:
     """Every (path, resolved node) below `node`, depth first, each definition expanded."""
     node = resolve(schema, node)
     yield path, node
@@ -52,7 +52,7 @@ def walk(schema: JsonObject, node: JsonObject, path: str = "") -> Iterator[tuple
         yield from walk(schema, sub, f"{path}/<{pattern}>")
 
 
-def top_properties(schema: JsonObject, pointer_list: str) -> set[str]:
+def top_properties(schema: Json, pointer_list: str) -> set[str]:
     return {p.rsplit("/", 1)[-1] for p in schema.get(pointer_list, [])}
 
 
@@ -62,7 +62,7 @@ def top_properties(schema: JsonObject, pointer_list: str) -> set[str]:
 PATTERN_END = "$(?!\\n)"
 
 
-def example_value(schema: JsonObject, node: JsonObject) -> Any:  # noqa: PLR0911
+def example_value(schema: Json, node: Json) -> Any:  # noqa: PLR0911
     """A value for every property of `node`: exercises every generated model class."""
     node = resolve(schema, node)
     if "enum" in node:
@@ -81,7 +81,7 @@ def example_value(schema: JsonObject, node: JsonObject) -> Any:  # noqa: PLR0911
     return "x"
 
 
-def schema_errors(properties: JsonObject) -> list[str]:
+def schema_errors(properties: Json) -> list[str]:
     """Every way `properties` breaks our schema, root rules included, checked as CloudFormation
     checks them (Java's regex dialect, scalars as strings: local/driver/schema.py's validator)."""
     from mlops_sagemaker_modelpackage_local.driver.schema import (  # noqa: PLC0415 - tests only

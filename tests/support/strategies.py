@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from mlops_sagemaker_modelpackage import fields
 from mlops_sagemaker_modelpackage.fields import FIELDS, Create, Scope
-from tests.support.schema import JsonObject, our_schema, resolve
+from mlops_sagemaker_modelpackage.json_types import Json
+from tests.support.schema import our_schema, resolve
 
 MAX_ITEMS = 2
 MAX_TEXT = 24
@@ -39,7 +40,7 @@ def python_pattern(pattern: str) -> str:
     return pattern
 
 
-def _string(node: JsonObject) -> st.SearchStrategy[str]:
+def _string(node: Json) -> st.SearchStrategy[str]:
     low = node.get("minLength", 0)
     high = min(node.get("maxLength", MAX_TEXT), max(MAX_TEXT, low))
     if "pattern" in node:
@@ -71,7 +72,7 @@ API_ENUMS = {
 }
 
 
-def from_schema(node: JsonObject, depth: int = 0) -> st.SearchStrategy[Any]:  # noqa: PLR0911
+def from_schema(node: Json, depth: int = 0) -> st.SearchStrategy[Any]:  # noqa: PLR0911
     """Values valid against `node` (a subschema of our resource schema)."""
     schema = our_schema()
     if node.get("$ref") in API_ENUMS:

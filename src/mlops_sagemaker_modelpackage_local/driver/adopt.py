@@ -21,15 +21,17 @@ import json
 from pathlib import Path
 from typing import Any
 
+from mlops_sagemaker_modelpackage.arns import parse_group, parse_package
+
 from .changes import ChangeSet, Kind, ResourceChange
-from .generate import ARN, GROUP_ARN, OUR_TYPE
+from .generate import OUR_TYPE
 from .schema import GROUP_TYPE, type_schema
 from .state import Resource, StackState
 from .template import Template
 
-# What the driver can import, each with what its identifier (an ARN) looks like: our type, READ
+# What the driver can import, each with the parser of its identifier (an ARN): our type, READ
 # through its handler, and the group, READ by the GroupProvisioner.
-IMPORTABLE = {OUR_TYPE: ARN, GROUP_TYPE: GROUP_ARN}
+IMPORTABLE = {OUR_TYPE: parse_package, GROUP_TYPE: parse_group}
 KIND = {OUR_TYPE: "model package", GROUP_TYPE: "model package group"}
 
 
@@ -44,7 +46,7 @@ def imports_of(values: list[str]) -> dict[str, str]:
         logical_id, _, identifier = value.partition("=")
         if not logical_id or not identifier:
             raise ImportRefused(f"--import takes LOGICAL_ID=ARN, not {value!r}")
-        if not any(pattern.match(identifier) for pattern in IMPORTABLE.values()):
+        if not any(parse(identifier) for parse in IMPORTABLE.values()):
             raise ImportRefused(
                 f"--import {logical_id}: {identifier!r} is not a model package ARN (nor a model "
                 "package group's)"
@@ -84,7 +86,7 @@ def as_import(
                 f"Resource to import {logical_id}: importing {change.type} is not supported "
                 f"locally (only {', '.join(IMPORTABLE)})"
             )
-        elif not IMPORTABLE[change.type].match(identifier):
+        elif not IMPORTABLE[change.type](identifier):
             errors.append(
                 f"Resource to import {logical_id}: {identifier} is not a "
                 f"{KIND[change.type]} ARN, the identifier of {change.type}"

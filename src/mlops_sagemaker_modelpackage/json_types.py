@@ -1,0 +1,11 @@
+"""`Json`: a JSON object as Python holds it (a model, a call's parameters or answer, a template).
+
+The one alias for it in the project: the handlers, the rehearsal and the tests import it from
+here (a module that imports nothing of the package, so the rehearsal loads no handler code).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Json = dict[str, Any]
