@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlops_sagemaker_modelpackage.fields import FIELDS, Removal
-from mlops_sagemaker_modelpackage.fields import Kind as FieldKind
+from mlops_sagemaker_modelpackage.fields import FIELDS, PropertyKind, Removal
 
 from .changes import ChangeSet, Kind, ResourceChange
 from .resolution import OUR_TYPE
@@ -34,7 +33,12 @@ UPDATED_BY_SAGEMAKER = frozenset(
     name
     for name, field in FIELDS.items()
     if field.kind
-    in (FieldKind.UPDATABLE, FieldKind.CONDITIONAL, FieldKind.METADATA, FieldKind.APPEND)
+    in (
+        PropertyKind.UPDATABLE,
+        PropertyKind.CONDITIONAL,
+        PropertyKind.METADATA,
+        PropertyKind.APPEND,
+    )
 )
 SAYS_APPROVED = "its event says Approved"
 REDEPLOYS = "a deploy-on-approval rule deploys it again"
