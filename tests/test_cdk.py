@@ -278,7 +278,8 @@ def _example_app() -> ModuleType:
 
 def test_cdk_example_revisions_are_what_the_app_synthesizes() -> None:
     """The committed revisions (linted, validated and run with --drift by test_examples.py and
-    test_lint_rules.py like every example) are the app's synthesis: `make generated-companions`."""
+    tests/lint/test_rules_package.py like every example) are the app's synthesis: `make
+    generated`."""
     folder = ROOT / "examples" / "cdk-registry-flow"
     revisions = _example_app().revisions()
     assert sorted(revisions) == sorted(p.name for p in folder.glob("*.yaml"))
