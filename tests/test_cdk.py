@@ -284,7 +284,7 @@ def test_cdk_example_revisions_are_what_the_app_synthesizes() -> None:
     revisions = _example_app().revisions()
     assert sorted(revisions) == sorted(p.name for p in folder.glob("*.yaml"))
     for name, text in revisions.items():
-        assert (folder / name).read_text() == text, f"{name}: run make generated-companions"
+        assert (folder / name).read_text() == text, f"{name}: run make generated"
     assert "ModelApprovalStatus: Approved" in revisions["2-approve.yaml"]
     assert "ModelApprovalStatus: PendingManualApproval" in revisions["1-register.yaml"]
 
