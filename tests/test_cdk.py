@@ -278,12 +278,13 @@ def _example_app() -> ModuleType:
 
 def test_cdk_example_revisions_are_what_the_app_synthesizes() -> None:
     """The committed revisions (linted, validated and run with --drift by test_examples.py and
-    test_lint_rules.py like every example) are the app's synthesis: `make generated-companions`."""
+    tests/lint/test_rules_package.py like every example) are the app's synthesis: `make
+    generated`."""
     folder = ROOT / "examples" / "cdk-registry-flow"
     revisions = _example_app().revisions()
     assert sorted(revisions) == sorted(p.name for p in folder.glob("*.yaml"))
     for name, text in revisions.items():
-        assert (folder / name).read_text() == text, f"{name}: run make generated-companions"
+        assert (folder / name).read_text() == text, f"{name}: run make generated"
     assert "ModelApprovalStatus: Approved" in revisions["2-approve.yaml"]
     assert "ModelApprovalStatus: PendingManualApproval" in revisions["1-register.yaml"]
 

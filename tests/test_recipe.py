@@ -42,6 +42,11 @@ def recipe() -> str:
     return str(blocks[0])
 
 
+def rule_tree(rules: Path) -> list[Path]:
+    """The Python files below a rules folder, by their place in it."""
+    return sorted(p.relative_to(rules) for p in rules.rglob("*.py"))
+
+
 def environment_with_the_dependencies(place: Path) -> Path:
     """A virtual environment at `place` that sees .venv's packages but not this project; its
     bin folder gets the dependencies' console scripts. Returns its python."""
@@ -121,6 +126,9 @@ def test_the_readme_recipe_runs_in_a_team_repository_from_the_installed_wheels(
     ).stdout.split()
     venv = python.parent.parent
     assert all(Path(f).is_relative_to(venv) for f in installed), installed
+    # the wheel of the cfn-lint rules carries every rule file of every category folder
+    rules = Path(installed[-1]).parent / "rules"
+    assert rule_tree(rules) == rule_tree(ROOT / "cfn-lint-rules" / RULES / "rules")
     assert shutil.which("modelpackage-rehearse", path=environment["PATH"]) == str(
         python.parent / "modelpackage-rehearse"
     )

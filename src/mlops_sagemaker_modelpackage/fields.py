@@ -2,10 +2,11 @@
 package it applies to, and what removing it from the template means.
 
 The one table of property behaviour: translate.py (the CreateModelPackage parameters), plan.py
-(what an update sends, resets or keeps), the README's property-removal table and the tests derive
-from it. tests/test_fields.py checks it against the schema's readOnly, createOnly,
-conditionalCreateOnly and writeOnly lists and against SageMaker's service model. Adding a property
-means adding it to the schema file and here.
+(what an update sends, resets or keeps), the documentation's removal table (written by `make
+generated`) and the tests derive from it. tests/test_fields.py checks it against the schema's
+readOnly, createOnly, conditionalCreateOnly and writeOnly lists and against SageMaker's service
+model. Adding a property means adding it to the schema file and here, then `make generated`
+(docs/contributing.md).
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ class Field:
     default: str | None = None
     scope: Scope = Scope.BOTH
     write_only: bool = False
-    # Why the property is kept when removed (it shows in the README's removal table).
+    # Why removing the property from a template does what `removal` says (Markdown: the
+    # documentation's removal table shows it); every RESET, REMOVED and KEPT property has one.
     note: str = ""
     # Values a create sends only once SageMaker reports the package Completed (its default goes
     # into CreateModelPackage until then): what must never be said of a package that may still
@@ -105,6 +107,8 @@ FIELDS: dict[str, Field] = {
         removal=Removal.RESET,
         default="PendingManualApproval",
         scope=Scope.VERSIONED,
+        note="SageMaker's default for a new version: an approval exists only while a template "
+        "grants it",
         # An approval starts deployments (EventBridge's "Model Package State Change"): a version
         # is approved once validated, never before. Rejected stays in the create: a pending
         # version would invite a reviewer to approve what the template rejects.
@@ -116,6 +120,7 @@ FIELDS: dict[str, Field] = {
         removal=Removal.RESET,
         default="",
         scope=Scope.VERSIONED,
+        note="it describes an approval that no longer exists; read returns none",
     ),
     "MetadataProperties": _CREATE_ONLY,
     "ModelMetrics": _CREATE_ONLY,
@@ -123,30 +128,38 @@ FIELDS: dict[str, Field] = {
     "Domain": _CREATE_ONLY,
     "Task": _CREATE_ONLY,
     "SamplePayloadUrl": _CREATE_ONLY,
-    "CustomerMetadataProperties": Field(PropertyKind.METADATA, removal=Removal.REMOVED),
+    "CustomerMetadataProperties": Field(
+        PropertyKind.METADATA,
+        removal=Removal.REMOVED,
+        note="`CustomerMetadataPropertiesToRemove`; keys others added stay",
+    ),
     "DriftCheckBaselines": _CREATE_ONLY,
     "SkipModelValidation": _CREATE_ONLY,
     "SourceUri": Field(
         PropertyKind.CONDITIONAL,
         removal=Removal.KEPT,
-        note="no UpdateModelPackage parameter removes a source; an empty one is not its absence",
+        note="no `UpdateModelPackage` parameter removes a source; an empty one is not its absence",
     ),
     "SecurityConfig": _CREATE_ONLY,
     "ModelCard": Field(
         PropertyKind.CONDITIONAL,
         removal=Removal.KEPT,
-        note="no UpdateModelPackage parameter removes it",
+        note="no `UpdateModelPackage` parameter removes it",
     ),
     "ModelLifeCycle": Field(
         PropertyKind.UPDATABLE,
         removal=Removal.KEPT,
-        note="Stage and StageStatus are required: there is no empty life cycle to set",
+        note="`Stage` and `StageStatus` are required: there is no empty life cycle to set",
     ),
     "ManagedStorageType": _CREATE_ONLY,
     "CreationTime": _READ_ONLY,
     "LastModifiedTime": _READ_ONLY,
     "Tags": Field(
-        PropertyKind.TAGS, Create.SHAPED, removal=Removal.REMOVED, scope=Scope.UNVERSIONED
+        PropertyKind.TAGS,
+        Create.SHAPED,
+        removal=Removal.REMOVED,
+        scope=Scope.UNVERSIONED,
+        note="`DeleteTags`; tags others added (tag policies) stay",
     ),
 }
 

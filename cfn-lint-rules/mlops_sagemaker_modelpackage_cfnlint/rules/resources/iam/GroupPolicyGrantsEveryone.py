@@ -1,4 +1,4 @@
-"""cfn-lint rule W9101: a model package group's resource policy that grants `*` as principal.
+"""W9101: a model package group's resource policy that grants `*` as principal.
 
 An `AWS::SageMaker::ModelPackageGroup`'s `ModelPackageGroupPolicy` (an object, or JSON text,
 `Fn::Sub` included) opens the group to other accounts. A statement that allows `"*"` (or

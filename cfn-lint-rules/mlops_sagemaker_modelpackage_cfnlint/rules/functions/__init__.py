@@ -1,0 +1,1 @@
+"""Rules on intrinsic functions (cfn-lint's `rules/functions/`)."""

@@ -1,0 +1,1 @@
+"""Rules on resources (cfn-lint's `rules/resources/`)."""

@@ -1,0 +1,1 @@
+"""Rules on resource and identity policies (cfn-lint's `rules/resources/iam/`)."""

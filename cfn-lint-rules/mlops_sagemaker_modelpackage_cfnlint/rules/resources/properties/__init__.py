@@ -1,0 +1,1 @@
+"""Rules on resource properties (cfn-lint's `rules/resources/properties/`)."""
