@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from tests.support.cfn import ACCOUNT, REGION, drive, in_account, share_group
 from tests.support.models import versioned
@@ -22,7 +23,6 @@ from tests.support.models import versioned
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-Json = dict[str, Any]
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 

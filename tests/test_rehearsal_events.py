@@ -14,10 +14,10 @@ import json
 import re
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage_local.driver import deploy
 from mlops_sagemaker_modelpackage_local.driver.arguments import Refused
@@ -27,7 +27,6 @@ from mlops_sagemaker_modelpackage_local.driver.events import Events
 from tests.support.cfn import REGION, in_account, share_group
 from tests.support.models import IMAGE
 
-Json = dict[str, Any]
 SPECIFICATION = {
     "Containers": [{"Image": IMAGE}],
     "SupportedContentTypes": ["text/csv"],

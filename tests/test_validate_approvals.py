@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.driver.cli import main as rehearse
 from tests.support.models import IMAGE
 from tests.support.schema import ROOT
 
-Json = dict[str, Any]
 GROUP = {"Type": "AWS::SageMaker::ModelPackageGroup", "Properties": {"ModelPackageGroupName": "g"}}
 REDEPLOYS = "a deploy-on-approval rule deploys it again"
 DELETING = "its event says Approved with status Deleting"

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from mlops_sagemaker_modelpackage.json_types import Json
 from tests.support.schema import ROOT
 
 CFN_LINT = str(Path(sys.executable).with_name("cfn-lint"))
@@ -26,7 +27,7 @@ FIXTURES = ROOT / "tests" / "lint" / "fixtures"
 # (cfn-lint's scripts/update_snapshot_results.sh); review the diff before committing it.
 UPDATE = os.environ.get("LINT_SNAPSHOTS") == "update"
 
-Finding = dict[str, Any]
+Finding = Json
 
 
 def readme_command() -> str:

@@ -22,7 +22,9 @@ from typing import Any
 
 import botocore.session
 
-Plain = dict[str, Any]
+from mlops_sagemaker_modelpackage.json_types import Json
+
+Plain = Json
 SOURCE = "aws.sagemaker"
 DETAIL_TYPE = "SageMaker Model Package State Change"
 # What is not a change an update makes, though the description shows it changed.

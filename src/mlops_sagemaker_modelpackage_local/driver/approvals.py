@@ -11,16 +11,14 @@ properties and its policies. What a property's removal means comes from the prod
 
 from __future__ import annotations
 
-from typing import Any
-
 from mlops_sagemaker_modelpackage.fields import FIELDS, PropertyKind, Removal
+from mlops_sagemaker_modelpackage.json_types import Json
 
 from .changes import ChangeSet, Kind, ResourceChange
 from .resolution import OUR_TYPE
 from .rollback import ROLLBACK
 from .state import Resource
 
-Json = dict[str, Any]
 APPROVAL = "ModelApprovalStatus"
 APPROVED = "Approved"
 # what a version holds without the property (never set, or removed: fields.py)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 from moto.events.exceptions import InvalidEventPatternException
 from moto.events.models import EventPattern
 
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 
 from .events import Events
@@ -30,7 +31,6 @@ from .events import Events
 if TYPE_CHECKING:
     from moto.events.utils import EventMessageType
 
-Json = dict[str, Any]
 # The comparison operators of EventBridge's pattern language that moto's matcher implements;
 # moto matches an operator it does not know (a typo) as if it were true, so one is refused here.
 OPERATORS = frozenset(
