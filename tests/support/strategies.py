@@ -214,7 +214,7 @@ def _simplest_match(pattern: str, low: int, high: int) -> str:
     return found
 
 
-def _text(node: JsonObject, name: str) -> str:
+def _text(node: dict[str, Any], name: str) -> str:
     low, high = max(node.get("minLength", 0), 1), node.get("maxLength", 1024)
     readable = _kebab(name)[:high]
     pattern = node.get("pattern")
@@ -227,7 +227,7 @@ def _text(node: JsonObject, name: str) -> str:
     return _simplest_match(pattern, low, high)
 
 
-def example(node: JsonObject, name: str = "value") -> Any:  # noqa: PLR0911
+def example(node: dict[str, Any], name: str = "value") -> Any:  # noqa: PLR0911
     """One value valid against `node` (a subschema of our resource schema), the same on every
     call: the node's own `examples` first; else an enum's first value, an instance type
     SageMaker knows, every member of an object, one item of a list, and for a string its name in
