@@ -18,7 +18,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from cfn_flip import load_yaml
 
+from mlops_sagemaker_modelpackage import fields
+from mlops_sagemaker_modelpackage.fields import FIELDS, Create, Scope
 from mlops_sagemaker_modelpackage.json_types import Json
+from mlops_sagemaker_modelpackage.specifications import without_server_filled
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage_local.driver import adopt, drift, generate, script
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
@@ -31,8 +34,9 @@ from mlops_sagemaker_modelpackage_local.driver.stack import Stack
 from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
-from tests.support.models import IMAGE
+from tests.support.models import IMAGE, inference_specification
 from tests.support.schema import ROOT
+from tests.support.strategies import example
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -41,7 +45,7 @@ OURS = "MLOps::SageMaker::ModelPackage"
 EXAMPLE = ROOT / "examples" / "adopt-pipeline-versions"
 REGISTER = EXAMPLE / "register_versions.py"
 GROUP = "adopted-churn"
-KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+SPEC: Any = inference_specification()  # a specification a pipeline registers
 
 
 def arn_of(name: str, version: int | None = None) -> str:
@@ -68,141 +72,50 @@ def to_import(type_name: str, logical_id: str, identifier: Json) -> Json:
 # ---------------------------------------------------------------- packages a pipeline registers
 
 
-def _metrics(name: str) -> Json:
-    return {"ContentType": "application/json", "S3Uri": f"s3://models-bucket/reports/{name}.json"}
+def settable_properties() -> list[str]:
+    """What a template can set, in the schema's order: every property but the read-only and
+    write-only ones."""
+    schema = type_schema(OURS)
+    write_only = property_names(schema.document["writeOnlyProperties"])
+    unset = schema.read_only | write_only
+    return [name for name in schema.document["properties"] if name not in unset]
 
 
-def every_property(**kind: Any) -> Json:
-    """CreateModelPackage arguments with every property both kinds of package share; `kind`
-    adds the group (a version) or the name, marketplace flag and tags (unversioned)."""
-    return {
-        "ModelPackageDescription": "churn classifier with every property",
-        "ModelPackageRegistrationType": "Registered",
-        "InferenceSpecification": {
-            "Containers": [
-                {
-                    "Image": IMAGE,
-                    "ModelDataUrl": "s3://models-bucket/churn/model.tar.gz",
-                    "Environment": {"SAGEMAKER_PROGRAM": "inference.py"},
-                    "Framework": "PYTORCH",
-                    "FrameworkVersion": "2.1",
-                    "NearestModelName": "resnet50",
-                }
-            ],
-            "SupportedContentTypes": ["text/csv"],
-            "SupportedResponseMIMETypes": ["text/csv"],
-            "SupportedRealtimeInferenceInstanceTypes": ["ml.m5.large"],
-            "SupportedTransformInstanceTypes": ["ml.m5.xlarge"],
-        },
-        "AdditionalInferenceSpecifications": [
-            {
-                "Name": "inferentia2",
-                "Description": "Neuron-compiled build",
-                "Containers": [{"Image": IMAGE + "-neuron"}],
-                "SupportedContentTypes": ["text/csv"],
-                "SupportedResponseMIMETypes": ["text/csv"],
-            }
-        ],
-        "ValidationSpecification": {
-            "ValidationRole": f"arn:aws:iam::{ACCOUNT}:role/model-validation",
-            "ValidationProfiles": [
-                {
-                    "ProfileName": "batch",
-                    "TransformJobDefinition": {
-                        "TransformInput": {
-                            "DataSource": {
-                                "S3DataSource": {
-                                    "S3DataType": "S3Prefix",
-                                    "S3Uri": "s3://models-bucket/validation/",
-                                }
-                            },
-                            "ContentType": "text/csv",
-                        },
-                        "TransformOutput": {"S3OutputPath": "s3://models-bucket/validated/"},
-                        "TransformResources": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1},
-                    },
-                }
-            ],
-        },
-        "SourceAlgorithmSpecification": {
-            "SourceAlgorithms": [
-                {
-                    "AlgorithmName": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:algorithm/churn-xgb",
-                    "ModelDataUrl": "s3://models-bucket/churn/model.tar.gz",
-                }
-            ]
-        },
-        "MetadataProperties": {
-            "CommitId": "4f2c9e1",
-            "Repository": "https://git.example.com/ml/churn",
-            "GeneratedBy": "churn-training-pipeline",
-            "ProjectId": "p-churn",
-        },
-        "ModelMetrics": {
-            "ModelQuality": {"Statistics": _metrics("mq-stats"), "Constraints": _metrics("mq")},
-            "ModelDataQuality": {"Statistics": _metrics("dq-stats"), "Constraints": _metrics("dq")},
-            "Bias": {
-                "Report": _metrics("bias"),
-                "PreTrainingReport": _metrics("bias-pre"),
-                "PostTrainingReport": _metrics("bias-post"),
-            },
-            "Explainability": {"Report": _metrics("shap")},
-        },
-        "Domain": "MACHINE_LEARNING",
-        "Task": "CLASSIFICATION",
-        "SamplePayloadUrl": "s3://models-bucket/churn/sample.csv",
-        "CustomerMetadataProperties": {"training-job": "churn-xgb-2026-11-01", "auc": "0.93"},
-        "DriftCheckBaselines": {
-            "Bias": {
-                "ConfigFile": {"S3Uri": "s3://models-bucket/reports/bias-config.json"},
-                "PreTrainingConstraints": _metrics("drift-bias-pre"),
-                "PostTrainingConstraints": _metrics("drift-bias-post"),
-            },
-            "Explainability": {
-                "Constraints": _metrics("drift-shap"),
-                "ConfigFile": {"S3Uri": "s3://models-bucket/reports/shap-config.json"},
-            },
-            "ModelQuality": {
-                "Statistics": _metrics("drift-mq-stats"),
-                "Constraints": _metrics("drift-mq"),
-            },
-            "ModelDataQuality": {
-                "Statistics": _metrics("drift-dq-stats"),
-                "Constraints": _metrics("drift-dq"),
-            },
-        },
-        "SkipModelValidation": "None",
-        "SourceUri": "s3://models-bucket/churn/source.tar.gz",
-        "SecurityConfig": {"KmsKeyId": KMS_KEY},
-        "ModelCard": {
-            "ModelCardContent": json.dumps({"model_overview": {"model_description": "churn"}}),
-            "ModelCardStatus": "Draft",
-        },
-        "ModelLifeCycle": {
-            "Stage": "Development",
-            "StageStatus": "InProgress",
-            "StageDescription": "first candidate",
-        },
-        "ManagedStorageType": "Restricted",
-        **kind,
-    }
+def every_property(*, versioned: bool) -> tuple[Json, Json]:
+    """Every property a template can set on a version (or on an unversioned package), each with
+    the schema's example value (tests/support/strategies.py): a property added to the schema and
+    fields.py is registered here without a line of this test. Returns what CreateModelPackage
+    takes, and what only an UpdateModelPackage after it sets (fields.py: Create.NO)."""
+    properties = type_schema(OURS).document["properties"]
+    create: Json = {}
+    update: Json = {}
+    for name in settable_properties():
+        if fields.applies(name, versioned=versioned):
+            call = update if FIELDS[name].create is Create.NO else create
+            call[name] = example(properties[name], name)
+    return create, update
+
+
+def register(sagemaker: SageMakerClient, create: Json, update: Json) -> str:
+    arn = sagemaker.create_model_package(**create)["ModelPackageArn"]
+    if update:
+        sagemaker.update_model_package(ModelPackageArn=arn, **update)
+    return arn
+
+
+TAGS = [{"Key": "team", "Value": "churn-squad"}, {"Key": "env", "Value": "prod"}]
 
 
 def register_every_property(sagemaker: SageMakerClient) -> tuple[str, str]:
-    """A version and an unversioned package, between them every property of the schema; the
-    approval description is set afterwards, as CreateModelPackage does not take it."""
+    """A version and an unversioned package, between them every property a template can set; the
+    version in GROUP, the unversioned package named churn-scorer with two tags."""
     sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
-    version = sagemaker.create_model_package(
-        **every_property(ModelPackageGroupName=GROUP, ModelApprovalStatus="Approved")
-    )["ModelPackageArn"]
-    sagemaker.update_model_package(ModelPackageArn=version, ApprovalDescription="reviewed")
-    unversioned = sagemaker.create_model_package(
-        **every_property(
-            ModelPackageName="churn-scorer",
-            CertifyForMarketplace=True,
-            Tags=[{"Key": "team", "Value": "churn-squad"}, {"Key": "env", "Value": "prod"}],
-        )
-    )["ModelPackageArn"]
+    create, update = every_property(versioned=True)
+    version = register(sagemaker, {**create, "ModelPackageGroupName": GROUP}, update)
+    create, update = every_property(versioned=False)
+    unversioned = register(
+        sagemaker, {**create, "ModelPackageName": "churn-scorer", "Tags": TAGS}, update
+    )
     return version, unversioned
 
 
@@ -225,13 +138,6 @@ def generated(env: Environment, logs: HandlerLogs, *arns: str) -> Json:
     text = generate.render(generate.template_for(generate.adopt(env, arns, logs)))
     template: Json = json.loads(json.dumps(load_yaml(text)))
     return template
-
-
-def settable_properties() -> set[str]:
-    """What a template can set: every schema property but the read-only and write-only ones."""
-    schema = type_schema(OURS)
-    write_only = property_names(schema.document["writeOnlyProperties"])
-    return set(schema.document["properties"]) - schema.read_only - write_only
 
 
 # ---------------------------------------------------------------- the registration script
@@ -376,28 +282,21 @@ def test_generated_template_has_every_property_the_packages_have(
         assert type_schema(OURS).errors(resource["Properties"]) == []
     versioned = resources["AdoptedChurnVersion1"]["Properties"]
     plain = resources["ChurnScorer"]["Properties"]
-    # Between them, every property a template can set, and nothing else
-    assert set(versioned) | set(plain) == settable_properties()
+    # Between them, every property a template can set, and nothing else; each kind its own
+    assert set(versioned) | set(plain) == set(settable_properties())
     assert set(versioned) ^ set(plain) == {
-        "ModelPackageGroupName",
-        "ModelApprovalStatus",
-        "ApprovalDescription",
-        "ModelPackageName",
-        "CertifyForMarketplace",
-        "Tags",
+        name for name in settable_properties() if FIELDS[name].scope is not Scope.BOTH
     }
-    # as SageMaker holds them: the group by name, every value as it was registered
+    # as SageMaker holds them: the group by name, every value as it was registered (but for
+    # what SageMaker derives itself, never read back), tags in key order
     assert versioned["ModelPackageGroupName"] == GROUP
-    assert versioned["ApprovalDescription"] == "reviewed"
-    shared = every_property()
-    for name, value in shared.items():
-        assert versioned[name] == value, name
-        assert plain[name] == value, name
-    assert plain["Tags"] == [
-        {"Key": "env", "Value": "prod"},
-        {"Key": "team", "Value": "churn-squad"},
-    ]
-    assert plain["CertifyForMarketplace"] is True
+    assert plain["ModelPackageName"] == "churn-scorer"
+    assert plain["Tags"] == sorted(TAGS, key=lambda tag: tag["Key"])
+    for template, kind in ((versioned, True), (plain, False)):
+        create, update = every_property(versioned=kind)
+        for name, value in {**create, **update}.items():
+            if name not in ("ModelPackageGroupName", "ModelPackageName", "Tags"):
+                assert template[name] == without_server_filled(value), name
 
 
 def test_generated_properties_follow_the_schema_order() -> None:
@@ -433,7 +332,7 @@ def test_generate_of_a_package_that_does_not_exist_says_not_found(
 def test_logical_ids_come_from_the_names_and_never_collide(
     env: Environment, logs: HandlerLogs, sagemaker: SageMakerClient
 ) -> None:
-    spec = {"InferenceSpecification": every_property()["InferenceSpecification"]}
+    spec = {"InferenceSpecification": SPEC}
     sagemaker.create_model_package_group(ModelPackageGroupName="churn-models")
     arns = [
         sagemaker.create_model_package(ModelPackageGroupName="churn-models", **spec),
@@ -455,7 +354,7 @@ def test_a_value_cloudformation_would_read_as_a_function_is_refused(
 ) -> None:
     arn = sagemaker.create_model_package(
         ModelPackageName="tricky",
-        InferenceSpecification=every_property()["InferenceSpecification"],
+        InferenceSpecification=SPEC,
         CustomerMetadataProperties={"Ref": "main"},
     )["ModelPackageArn"]
     with pytest.raises(GenerateError, match=r"/CustomerMetadataProperties is \{'Ref': \.\.\.\}"):
@@ -579,7 +478,7 @@ def test_drift_after_import_shows_what_the_template_states_differently(
     sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
     arn = sagemaker.create_model_package(
         ModelPackageGroupName=GROUP,
-        InferenceSpecification=every_property()["InferenceSpecification"],
+        InferenceSpecification=SPEC,
         ModelApprovalStatus="PendingManualApproval",
         CustomerMetadataProperties={"auc": "0.91"},
     )["ModelPackageArn"]
@@ -723,7 +622,7 @@ REFUSALS: list[tuple[str, Any, str]] = [
                 "Type": OURS,
                 "Properties": {
                     "ModelPackageName": "challenger",
-                    "InferenceSpecification": every_property()["InferenceSpecification"],
+                    "InferenceSpecification": SPEC,
                 },
             }
         ),

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
+from random import Random
 from typing import Any
 
 import botocore.session
+from hypothesis import find, settings
 from hypothesis import strategies as st
 
 from mlops_sagemaker_modelpackage import fields
@@ -189,3 +191,70 @@ def valid_model(group: str, secret: str) -> st.SearchStrategy[dict[str, Any]]:
         optional={**common, "Tags": tags, **{name: prop(name) for name in UNVERSIONED_ONLY}},
     )
     return st.one_of(versioned, unversioned)
+
+
+# ---------------------------------------------------------------- one example of each value
+
+
+def _kebab(name: str) -> str:
+    """`ModelDataUrl` -> `model-data-url`: a readable value named after what it is."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).lower() or "value"
+
+
+@cache
+def _simplest_match(pattern: str, low: int, high: int) -> str:
+    """The simplest string of `pattern` between `low` and `high` characters: Hypothesis's search,
+    seeded and shrunk, so the same string on every run."""
+    strategy = st.from_regex(re.compile(python_pattern(pattern)), fullmatch=True, alphabet=ASCII)
+    found: str = find(
+        strategy,
+        lambda s: low <= len(s) <= high,
+        settings=settings(database=None, max_examples=1000),
+        random=Random(0),  # noqa: S311 - a fixed seed, for the same example every run
+    )
+    return found
+
+
+def _text(node: dict[str, Any], name: str) -> str:
+    low, high = max(node.get("minLength", 0), 1), node.get("maxLength", 1024)
+    readable = _kebab(name)[:high]
+    pattern = node.get("pattern")
+    if low <= len(readable) and (
+        pattern is None or re.search(python_pattern(pattern), readable) is not None
+    ):
+        return readable
+    if pattern is None:
+        return readable.ljust(low, "x")
+    return _simplest_match(pattern, low, high)
+
+
+def example(node: dict[str, Any], name: str = "value") -> Any:  # noqa: PLR0911
+    """One value valid against `node` (a subschema of our resource schema), the same on every
+    call: the node's own `examples` first; else an enum's first value, an instance type
+    SageMaker knows, every member of an object, one item of a list, and for a string its name in
+    kebab case when the pattern and lengths allow it, else the simplest string they do."""
+    schema = our_schema()
+    if node.get("$ref") in API_ENUMS:
+        return _api_enum(API_ENUMS[node["$ref"]])[0]
+    node = resolve(schema, node)
+    if node.get("examples"):
+        return node["examples"][0]
+    if "enum" in node:
+        return node["enum"][0]
+    kind = node.get("type")
+    if kind == "string":
+        return _text(node, name)
+    if kind in ("integer", "number"):
+        return max(node.get("minimum", 1), 1)
+    if kind == "boolean":
+        return True
+    if kind == "array":
+        assert node.get("minItems", 1) <= 1, f"{name}: give the schema an example of the list"
+        return [example(node["items"], name)]
+    if kind == "object" and "patternProperties" in node:
+        ((key_pattern, value_schema),) = node["patternProperties"].items()
+        key = _text({"pattern": key_pattern}, name)
+        return {key: example(value_schema, key)}
+    if kind == "object":
+        return {member: example(sub, member) for member, sub in node["properties"].items()}
+    raise ValueError(f"{name}: no example for {node}")
