@@ -67,7 +67,7 @@ def test_the_scan_finds_the_handlers_calls_and_not_regex_searches() -> None:
     # Every operation found is one the handlers are granted (and the reverse is tested by
     # tests/test_security.py), so the scan neither misses nor invents calls.
     assert set(needed.operations) <= SAGEMAKER_PERMISSIONS
-    assert any(w.startswith("tags.py:") for w in needed.operations["ListTags"])
+    assert any(w.startswith("package_state.py:") for w in needed.operations["ListTags"])
 
 
 def test_the_scan_refuses_what_it_cannot_resolve() -> None:
@@ -134,7 +134,7 @@ def test_the_check_fails_when_an_operation_the_code_calls_is_missing() -> None:
     lacking = ServiceData({**cut.model, "operations": operations}, {"pagination": {}}, {}, None)
     problems = service_models.check("sagemaker", lacking, full, usage)
     assert len(problems) == 1, problems
-    assert problems[0].startswith("tags.py:")
+    assert problems[0].startswith("package_state.py:")
     assert "calls sagemaker ListTags, which the shipped sagemaker model lacks" in problems[0]
 
 
