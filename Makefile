@@ -115,15 +115,18 @@ contract-test: $(STAMP) package ## the stock cfn test suite, offline, against th
 	$(BIN)/python -m local.contract_test --package dist/lambda-package
 
 # The wheels a team installs (README: From your repository): the project (handlers, embedded
-# SageMaker, rehearsal) and the cfn-lint rules, built from a clean copy of the sources (an
-# in-tree build would keep whatever an earlier build left in build/lib).
+# SageMaker, rehearsal) and the cfn-lint rules, built by uv from a clean copy of the sources in a
+# temporary folder (an in-tree build would keep whatever an earlier build left in build/lib, and
+# `make package`, which may run beside it in `make test`, empties build/).
 WHEELS ?= dist/wheels
 wheels: $(STAMP) ## the project's and the cfn-lint rules' wheels, into WHEELS (default: dist/wheels)
-	@rm -rf build/wheel-sources && mkdir -p build/wheel-sources $(WHEELS)
-	@cp -RL pyproject.toml README.md src cfn-lint-rules build/wheel-sources/
-	@find build/wheel-sources \( -name __pycache__ -o -name '*.egg-info' -o -name build \) -prune -exec rm -rf {} +
-	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir $(WHEELS) build/wheel-sources build/wheel-sources/cfn-lint-rules
-	@rm -rf build/wheel-sources
+	@mkdir -p $(WHEELS)
+	@sources=$$(mktemp -d) && trap 'rm -rf "$$sources"' EXIT && \
+	  cp -RL pyproject.toml README.md src cfn-lint-rules "$$sources"/ && \
+	  find "$$sources" \( -name __pycache__ -o -name '*.egg-info' -o -name build \) -prune -exec rm -rf {} + && \
+	  echo "uv build --wheel --out-dir $(WHEELS) (the project, then cfn-lint-rules/)" && \
+	  $(BIN)/uv build --quiet --wheel --out-dir $(WHEELS) "$$sources" && \
+	  $(BIN)/uv build --quiet --wheel --out-dir $(WHEELS) "$$sources/cfn-lint-rules"
 
 # Re-pin every transitive package from the current .venv.
 constraints: $(STAMP) ## re-pin every transitive package from .venv into constraints.txt
