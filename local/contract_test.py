@@ -3,7 +3,8 @@
 Starts the SageMaker backend and the Lambda stand-in on free loopback ports (with `--package
 DIR` the stand-in runs the unpacked Lambda package isolated, as Lambda would), deploys
 test/setup.yml into the backend (the group and export the versioned set needs), runs
-`cfn test` once per input set, stops everything, and exits non-zero if any test failed.
+`cfn test` on the input sets side by side (one stand-in each), stops everything, and exits
+non-zero if any test failed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -78,6 +80,38 @@ def _code_origins(standin_log: Path) -> str:
     return "unknown (the runtime never started)"
 
 
+def _cfn_test(
+    number: int, backend: str, lambda_url: str, junit: Path, pytest_args: list[str]
+) -> list[str]:
+    """The command that runs `cfn test` on input set `number` (local/run_cfn_test.py)."""
+    return [
+        sys.executable,
+        "-m",
+        "local.run_cfn_test",
+        "--set",
+        str(number),
+        "--sts-endpoint",
+        backend,
+        "--",
+        "--endpoint",
+        lambda_url,
+        "--function-name",
+        "TypeFunction",
+        "--region",
+        REGION,
+        "--cloudformation-endpoint-url",
+        backend,
+        "--",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "log_cli=false",
+        "-rA",
+        f"--junitxml={junit}",
+        *pytest_args,
+    ]
+
+
 def input_sets() -> list[int]:
     return sorted(
         {int(p.name.split("_")[1]) for p in (ROOT / "inputs").glob("inputs_*_create.json")}
@@ -98,56 +132,45 @@ def main(argv: list[str] | None = None) -> int:
     failures = 0
     totals = Totals()
     started = time.monotonic()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as running:
         workdir = Path(tmp)
-        with service(
-            "mlops_sagemaker_modelpackage_local.backend.server", base_env, workdir
-        ) as backend:
-            BackendControl(backend).configure(lifecycle=LIFECYCLE)
-            _deploy_setup(backend)
-            handler_env = {
-                **base_env,
-                "AWS_ENDPOINT_URL": backend,
-                "MLOPS_MODELPACKAGE_POLL_BUDGET_SECONDS": POLL_BUDGET_SECONDS,
-            }
-            with service("local.lambda_standin", handler_env, workdir, standin_args) as lambda_url:
-                for number in input_sets():
-                    deselect = " and ".join(f"not {t}" for t in DESELECTED.get(number, []))
-                    pytest_args = (
-                        [*args.pytest_args, "-k", deselect] if deselect else args.pytest_args
-                    )
-                    print(f"== contract tests, input set {number}", flush=True)
-                    junit = workdir / f"set-{number}.xml"
-                    command = [
-                        sys.executable,
-                        "-m",
-                        "local.run_cfn_test",
-                        "--set",
-                        str(number),
-                        "--sts-endpoint",
-                        backend,
-                        "--",
-                        "--endpoint",
-                        lambda_url,
-                        "--function-name",
-                        "TypeFunction",
-                        "--region",
-                        REGION,
-                        "--cloudformation-endpoint-url",
-                        backend,
-                        "--",
-                        "-p",
-                        "no:cacheprovider",
-                        "-o",
-                        "log_cli=false",
-                        "-rA",
-                        f"--junitxml={junit}",
-                        *pytest_args,
-                    ]
-                    result = subprocess.run(command, cwd=ROOT, env=base_env, check=False)
-                    failures += result.returncode != 0
-                    totals.add(junit, ran=result.returncode == 0 or junit.exists())
-            code = _code_origins(workdir / "local.lambda_standin.log")
+        backend = running.enter_context(
+            service("mlops_sagemaker_modelpackage_local.backend.server", base_env, workdir)
+        )
+        BackendControl(backend).configure(lifecycle=LIFECYCLE)
+        _deploy_setup(backend)
+        handler_env = {
+            **base_env,
+            "AWS_ENDPOINT_URL": backend,
+            "MLOPS_MODELPACKAGE_POLL_BUDGET_SECONDS": POLL_BUDGET_SECONDS,
+        }
+        # The input sets run side by side, each against a Lambda stand-in of its own (as two
+        # containers of one function would serve them); each set's output is printed whole.
+        runs = []
+        for number in input_sets():
+            folder = workdir / f"set-{number}"
+            folder.mkdir()
+            lambda_url = running.enter_context(
+                service("local.lambda_standin", handler_env, folder, standin_args)
+            )
+            deselect = " and ".join(f"not {t}" for t in DESELECTED.get(number, []))
+            pytest_args = [*args.pytest_args, "-k", deselect] if deselect else args.pytest_args
+            command = _cfn_test(number, backend, lambda_url, folder / "junit.xml", pytest_args)
+            log = running.enter_context((folder / "cfn-test.log").open("w"))
+            process = subprocess.Popen(
+                command, cwd=ROOT, env=base_env, stdout=log, stderr=subprocess.STDOUT
+            )
+            runs.append((number, folder, process))
+        origins = []
+        for number, folder, process in runs:
+            returncode = process.wait()
+            print(f"== contract tests, input set {number}", flush=True)
+            print((folder / "cfn-test.log").read_text(), end="", flush=True)
+            failures += returncode != 0
+            junit = folder / "junit.xml"
+            totals.add(junit, ran=returncode == 0 or junit.exists())
+            origins.append(_code_origins(folder / "local.lambda_standin.log"))
+        code = ", ".join(sorted(set(origins)))
     print(f"contract tests: {len(input_sets())} input sets in {time.monotonic() - started:.0f} s")
     print(f"contract: handlers ran from {code}")
     if args.package and not code.startswith(str(args.package.resolve())):

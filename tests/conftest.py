@@ -133,6 +133,19 @@ def no_secret_is_logged(request: pytest.FixtureRequest) -> Iterator[None]:
     assert leaks == [], leaks[:3]
 
 
+# Under pytest-xdist (`make test`) each worker counts its own tests: a worker hands its counts
+# over as it ends, and the controller, which runs no test, adds them up before the summary.
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["figures"] = dict(FIGURES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    FIGURES.update(getattr(node, "workeroutput", {}).get("figures", {}))
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if FIGURES:  # empty when only cfn's contract suite ran
         terminalreporter.write_line(f"reliability: {figures_summary()}")
