@@ -15,9 +15,9 @@ from mlops_sagemaker_modelpackage.fields import FIELDS, PropertyKind, Removal
 from mlops_sagemaker_modelpackage.json_types import Json
 
 from .changes import ChangeSet, Kind, ResourceChange
-from .resolution import OUR_TYPE
 from .rollback import ROLLBACK
 from .state import Resource
+from .supported import OUR_TYPE
 
 APPROVAL = "ModelApprovalStatus"
 APPROVED = "Approved"

@@ -18,9 +18,10 @@ from . import adopt, parameters
 from .changes import ChangeSet, Kind, ResourceChange
 from .intrinsics import STAND_IN, TemplateError, Unknown
 from .journal import Done, Journal
-from .resolution import OUR_TYPE, Bindings, Identity, placeholder
+from .resolution import Bindings, Identity, placeholder
 from .schema import changed_properties, type_schema
 from .state import Resource, StackState
+from .supported import OUR_TYPE
 from .template import Template, TemplateErrors
 
 Json = dict[str, Any]

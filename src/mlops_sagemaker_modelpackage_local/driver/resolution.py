@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlops_sagemaker_modelpackage.json_types import Json
+
 from .intrinsics import (
     FUNCTIONS,
     SUB_VARIABLE,
@@ -24,21 +26,10 @@ from .intrinsics import (
     sub_arguments,
     unsupported,
 )
-from .schema import CDK_METADATA_TYPE, GROUP_TYPE, type_schema
+from .schema import type_schema
 from .state import StackState
+from .supported import GROUP_TYPE, INSTEAD, SUPPORTED
 from .template import Template, TemplateErrors
-
-Json = dict[str, Any]
-OUR_TYPE = "MLOps::SageMaker::ModelPackage"
-SUPPORTED_TYPES = (OUR_TYPE, GROUP_TYPE, CDK_METADATA_TYPE)
-GROUP_PROPERTIES = {
-    "ModelPackageGroupName",
-    "ModelPackageGroupDescription",
-    "ModelPackageGroupPolicy",
-    "Tags",
-}
-# Types people write that the driver knows a replacement for
-INSTEAD = {"AWS::SageMaker::ModelPackage": f"use {OUR_TYPE}, a drop-in"}
 
 
 @dataclass(frozen=True)
@@ -110,13 +101,14 @@ class Bindings:
             if not isinstance(spec, dict) or "Type" not in spec:
                 continue  # Template.load said so
             kind = spec.get("Type")
-            if kind not in SUPPORTED_TYPES:
+            if kind not in SUPPORTED:
                 hint = f"; {INSTEAD[kind]}" if kind in INSTEAD else ""
                 errors.append(f"{logical_id}: resource type {kind} is not supported locally{hint}")
                 continue
             types[logical_id] = str(kind)
-            if kind == GROUP_TYPE:
-                unsupported = sorted(set(spec.get("Properties", {})) - GROUP_PROPERTIES)
+            provisioned = SUPPORTED[kind].properties
+            if provisioned is not None:
+                unsupported = sorted(set(spec.get("Properties", {})) - provisioned)
                 if unsupported:
                     errors.append(f"{logical_id}: {', '.join(unsupported)} not supported locally")
         # every error at once, as a linter reports them: one check failing does not hide the next

@@ -28,8 +28,6 @@ OUR_SCHEMA = (
     / "schemas"
     / "mlops-sagemaker-modelpackage.json"
 )
-GROUP_TYPE = "AWS::SageMaker::ModelPackageGroup"
-CDK_METADATA_TYPE = "AWS::CDK::Metadata"
 NUMERIC = {"integer": int, "number": float}
 
 
