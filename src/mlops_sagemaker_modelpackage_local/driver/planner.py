@@ -109,7 +109,7 @@ def plan(
     # output that can be resolved, then each resolved resource against its type's schema.
     bindings, errors = Bindings.check(template, identity)
     change_set.errors += errors
-    desired, fresh, ignored, partly = _desired(bindings, state, change_set.errors)
+    desired, replacing, fresh, ignored, partly = _desired(bindings, state, change_set.errors)
     change_set.outputs = {
         name: {"Value": value, "Export": export}
         for name, value, export in bindings.outputs(
@@ -121,7 +121,9 @@ def plan(
     for logical_id in bindings.order:
         if logical_id not in desired:
             continue  # its error is in change_set.errors
-        change = _change(bindings, state, logical_id, desired[logical_id], fresh, retag=retag)
+        change = _change(
+            bindings, state, logical_id, desired[logical_id], replacing.get(logical_id), retag=retag
+        )
         change_set.changes.append(change)
         if ignored[logical_id]:
             change_set.warnings.append(
@@ -184,12 +186,18 @@ def _check(
         ]
 
 
+Replacing = dict[str, tuple[str, ...]]
+
+
 def _desired(
     bindings: Bindings, state: StackState, errors: list[str]
-) -> tuple[dict[str, Json], dict[str, int], dict[str, list[str]], dict[str, Json]]:
+) -> tuple[dict[str, Json], Replacing, dict[str, int], dict[str, list[str]], dict[str, Json]]:
     """Each resource's properties, with placeholders for new and replaced resources; a resource
-    that cannot be resolved is left out, its error added to `errors` (once). The last: what can
-    be known of the resources that need a parameter without a value (STAND_IN for it)."""
+    that cannot be resolved is left out, its error added to `errors` (once). Then the one
+    decision of what is replaced: each replaced resource's create-only properties that change
+    (its properties are final: a replacement's placeholder changes what refers to it, which is
+    resolved again until nothing more is replaced). The last: what can be known of the
+    resources that need a parameter without a value (STAND_IN for it)."""
     fresh = {
         name: 0 for name in bindings.order if name not in state.resources and name in bindings.types
     }
@@ -210,16 +218,19 @@ def _desired(
             except TemplateError as error:
                 if f"{name}: {error}" not in errors:
                     errors.append(f"{name}: {error}")
-        replaced = {
-            name
+        replacing = {
+            name: tuple(forced)
             for name in desired
-            if name not in fresh
-            and type_schema(bindings.types[name]).replacing(
-                state.resources[name].properties, desired[name]
+            if name in state.resources
+            and (
+                forced := type_schema(bindings.types[name]).replacing(
+                    state.resources[name].properties, desired[name]
+                )
             )
         }
+        replaced = set(replacing) - set(fresh)
         if not replaced:
-            return desired, fresh, ignored, partly
+            return desired, replacing, fresh, ignored, partly
         for name in replaced:
             fresh[name] = state.resources[name].generation + 1
 
@@ -229,13 +240,14 @@ def _change(
     state: StackState,
     logical_id: str,
     properties: Json,
-    fresh: dict[str, int],
+    replacing: tuple[str, ...] | None,
     *,
     retag: bool = False,
 ) -> ResourceChange:
-    """`retag`: the stack's tags change, which CloudFormation passes to every resource of a
-    type that takes tags with an update (its schema's `tagging`), even one whose properties do
-    not change."""
+    """`replacing`: the create-only properties that force its replacement (`_desired`), None
+    when it is not replaced. `retag`: the stack's tags change, which CloudFormation passes to
+    every resource of a type that takes tags with an update (its schema's `tagging`), even one
+    whose properties do not change."""
     deletion, replace_policy = bindings.policies(logical_id)
     kind_of = bindings.types[logical_id]
     current = state.resources.get(logical_id)
@@ -249,8 +261,7 @@ def _change(
         return ResourceChange(logical_id, Kind.CREATE, **common)
     documents = type_schema(kind_of).documents
     changed = tuple(changed_properties(current.properties, properties, documents))
-    if logical_id in fresh:
-        replacing = tuple(type_schema(kind_of).replacing(current.properties, properties))
+    if replacing:
         return ResourceChange(
             logical_id,
             Kind.REPLACE,
