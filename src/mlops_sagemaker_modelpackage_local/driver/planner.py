@@ -322,45 +322,24 @@ def _after(bindings: Bindings, state: StackState, fresh: dict[str, int]) -> Stac
 
 
 def simulate(change_set: ChangeSet, state: StackState) -> StackState:
-    """The state a successful `change_set` leaves (placeholders for what it creates)."""
+    """The state a successful `change_set` leaves: each step applied as the executor applies it
+    (`ResourceChange.apply_to`), with placeholders for what it creates."""
     after = state.copy()
     bindings = change_set.bindings
     if bindings is None or not change_set.valid:
         return after
-    after.status = "CREATE_COMPLETE" if state.is_new else "UPDATE_COMPLETE"
-    if change_set.parameters is not None:
-        after.parameters = dict(change_set.parameters)
-    if change_set.stack_tags is not None:
-        after.tags = dict(change_set.stack_tags)
     for change in change_set.changes:
-        deletion_policy, replace_policy = change.deletion_policy, change.update_replace_policy
-        current = after.resources.get(change.logical_id)
+        made = None
         if change.kind == Kind.IMPORT and change.current is not None:
-            after.status = "IMPORT_COMPLETE"
-            after.resources[change.logical_id] = Resource(
-                change.logical_id,
-                change.type,
-                change.properties,
-                physical_id=change.current.physical_id,
-                deletion_policy=deletion_policy,
-                update_replace_policy=replace_policy,
-            )
+            made = change.made(change.current.physical_id)
         elif change.kind in (Kind.CREATE, Kind.REPLACE):
-            generation = current.generation + 1 if current else 0
-            after.resources[change.logical_id] = Resource(
-                change.logical_id,
-                change.type,
-                change.properties,
-                physical_id=placeholder(
-                    bindings.identity, change.type, change.logical_id, None, generation
-                ),
-                deletion_policy=deletion_policy,
-                update_replace_policy=replace_policy,
-                generation=generation,
+            made = change.made()
+            made.physical_id = placeholder(
+                bindings.identity, change.type, change.logical_id, None, made.generation
             )
-        elif current is not None:
-            current.properties = change.properties
-            current.deletion_policy, current.update_replace_policy = deletion_policy, replace_policy
+        change.apply_to(after, made)
     for change in change_set.cleanup:
-        after.resources.pop(change.logical_id, None)
+        change.apply_to(after)
+    change_set.settle(after)
+    after.status = f"{change_set.action(state)}_COMPLETE"
     return after
