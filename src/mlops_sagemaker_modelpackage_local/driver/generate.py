@@ -30,7 +30,7 @@ import cfn_flip
 from botocore.exceptions import ClientError
 from cfn_tools.odict import ODict  # type: ignore[import-untyped]
 
-from mlops_sagemaker_modelpackage.arns import parse_group, parse_package
+from mlops_sagemaker_modelpackage.arns import group_name, is_versioned, parse_group, parse_package
 from mlops_sagemaker_modelpackage.json_types import Json
 
 from . import protocol
@@ -134,13 +134,18 @@ def read(env: Caller, arn: str, logs: HandlerLogs, logical_id: str = "Adopted") 
     return model
 
 
-def logical_id_for(model: Json) -> str:
-    """`churn-models` version 3 → ChurnModelsVersion3 (also when READ names the group by ARN:
-    it is in another account); unversioned `churn-scorer` → ChurnScorer."""
-    name = str(model.get("ModelPackageGroupName") or model.get("ModelPackageName") or "")
-    base = _words(name.rsplit("/", 1)[-1])
-    version = model.get("ModelPackageVersion")
-    return f"{base}Version{version}" if model.get("ModelPackageGroupName") else base
+def logical_id_for(arn: str, model: Json) -> str:
+    """The logical id of what READ returned `model` for: version 3 of `churn-models` →
+    ChurnModelsVersion3 (also when READ names the group by ARN: it is in another account);
+    unversioned `churn-scorer` → ChurnScorer; the group `churn-models` → ChurnModels. Whether
+    a package is a version its ARN says (arns.is_versioned: READ may name a version's group as
+    its ModelPackageName); names are the model's, as they were given (an ARN lowercases them)."""
+    if parse_group(arn):
+        return _words(str(model.get("ModelPackageGroupName", "")))
+    if not is_versioned(arn):
+        return _words(str(model.get("ModelPackageName", "")))
+    group = group_name(str(model.get("ModelPackageGroupName", "")))
+    return f"{_words(group)}Version{model.get('ModelPackageVersion')}"
 
 
 def properties_of(model: Json, type_name: str = OUR_TYPE) -> Json:
@@ -184,11 +189,7 @@ def adopt(env: Environment, arns: Iterable[str], logs: HandlerLogs) -> list[Adop
 
     def add(arn: str, model: Json, type_name: str) -> None:
         _check_writable(arn, "", properties_of(model, type_name))
-        base = (
-            logical_id_for(model)
-            if type_name == OUR_TYPE
-            else _words(arn.rsplit("/", maxsplit=1)[-1])
-        )
+        base = logical_id_for(arn, model)
         logical_id, number = base, 2
         while logical_id in taken:
             logical_id = f"{base}{'N' if base[-1].isdigit() else ''}{number}"

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlops_sagemaker_modelpackage import arns
 from mlops_sagemaker_modelpackage.json_types import Json
 
 from .intrinsics import (
@@ -42,14 +43,16 @@ class Identity:
     region: str
 
     @classmethod
+    def of(cls, stack_name: str, account: str, region: str, unique: str = "id") -> Identity:
+        """The stack `stack_name` in `account` and `region`; `unique` ends its stack id (the
+        stack's ARN: CloudFormation's is a UUID)."""
+        stack_id = f"arn:aws:cloudformation:{region}:{account}:stack/{stack_name}/{unique}"
+        return cls(stack_name, stack_id, account, region)
+
+    @classmethod
     def planned(cls, stack_name: str) -> Identity:
         """For `--validate`: an account and region that stand for the real ones."""
-        return cls(
-            stack_name,
-            f"arn:aws:cloudformation:us-east-1:123456789012:stack/{stack_name}/id",
-            "123456789012",
-            "us-east-1",
-        )
+        return cls.of(stack_name, "123456789012", "us-east-1")
 
     @property
     def pseudo(self) -> dict[str, str]:
@@ -70,11 +73,8 @@ def placeholder(
     replacements, so that what refers to a replaced resource changes too."""
     suffix = "" if generation == 0 else f"-{generation}"
     if attribute is None or attribute == type_schema(type_name).identifier:
-        kind = "model-package-group" if type_name == GROUP_TYPE else "model-package"
-        return (
-            f"arn:aws:sagemaker:{identity.region}:{identity.account}:{kind}/"
-            f"{logical_id.lower()}{suffix}"
-        )
+        arn = arns.group_arn_at if type_name == GROUP_TYPE else arns.package_arn
+        return arn(identity.region, identity.account, f"{logical_id.lower()}{suffix}")
     if attribute == "ModelPackageVersion":
         return str(1 + generation)
     return f"{logical_id}.{attribute}{suffix}"

@@ -60,14 +60,13 @@ class Stack:
         (`deploy`; `deploy_revision` takes the revision's)."""
         self.name = name
         self.default_tags = dict(tags or {})
-        self.id = (
-            f"arn:aws:cloudformation:{environment.region}:{environment.account}:"
-            f"stack/{name}/{uuid.uuid4()}"
+        self.identity = Identity.of(
+            name, environment.account, environment.region, str(uuid.uuid4())
         )
+        self.id = self.identity.stack_id
         self.env = environment
         self.events = events
         events.fit(name)
-        self.identity = Identity(name, self.id, environment.account, environment.region)
         self.context = Context(
             name,
             self.id,
