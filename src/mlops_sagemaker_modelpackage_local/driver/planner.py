@@ -14,6 +14,8 @@ import dataclasses
 from contextlib import suppress
 from typing import Any
 
+from mlops_sagemaker_modelpackage.json_types import Json
+
 from . import adopt, parameters
 from .changes import ChangeSet, Kind, ResourceChange
 from .intrinsics import STAND_IN, TemplateError, Unknown
@@ -23,8 +25,6 @@ from .schema import changed_properties, type_schema
 from .state import Resource, StackState
 from .supported import OUR_TYPE
 from .template import Template, TemplateErrors
-
-Json = dict[str, Any]
 
 
 def errors_of(error: TemplateError) -> list[str]:

@@ -14,7 +14,8 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+
+from mlops_sagemaker_modelpackage.json_types import Json
 
 from . import parameters, planner, rollback
 from .changes import ChangeSet, Kind
@@ -30,8 +31,6 @@ from .resolution import Identity
 from .schema import type_schema
 from .state import STUCK, Resource, StackState
 from .template import Template
-
-Json = dict[str, Any]
 
 
 @dataclass
