@@ -322,12 +322,16 @@ def _after(bindings: Bindings, state: StackState, fresh: dict[str, int]) -> Stac
 
 
 def simulate(change_set: ChangeSet, state: StackState) -> StackState:
-    """The state a successful `change_set` leaves: each step applied as the executor applies it
-    (`ResourceChange.apply_to`), with placeholders for what it creates."""
+    """The state a successful `change_set` leaves, with placeholders for what it creates: each
+    step applied as the executor applies it (`ResourceChange.apply_to`), then an update's
+    cleanup phase as the stack runs it (`cleanup`: what it replaced, by its
+    UpdateReplacePolicy, and what it removed)."""
     after = state.copy()
     bindings = change_set.bindings
     if bindings is None or not change_set.valid:
         return after
+    action = change_set.action(state)
+    journal = Journal()
     for change in change_set.changes:
         made = None
         if change.kind == Kind.IMPORT and change.current is not None:
@@ -337,9 +341,13 @@ def simulate(change_set: ChangeSet, state: StackState) -> StackState:
             made.physical_id = placeholder(
                 bindings.identity, change.type, change.logical_id, None, made.generation
             )
+        before = after.resources.get(change.logical_id)
         change.apply_to(after, made)
-    for change in change_set.cleanup:
-        change.apply_to(after)
+        if change.kind == Kind.REPLACE and made is not None and before is not None:
+            journal.record(Done.REPLACED, made, before)
+    if action == "UPDATE":  # a create or an import has no cleanup phase (Stack._complete)
+        for change in cleanup(change_set, journal, after).changes:
+            change.apply_to(after)
     change_set.settle(after)
-    after.status = f"{change_set.action(state)}_COMPLETE"
+    after.status = f"{action}_COMPLETE"
     return after
