@@ -37,7 +37,7 @@ from mlops_sagemaker_modelpackage_local.driver.supported import (
 from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
-from tests.support.models import IMAGE
+from tests.support.models import versioned
 from tests.support.schema import ROOT
 
 if TYPE_CHECKING:
@@ -72,17 +72,8 @@ def group(name: str = "churn-models", **properties: Any) -> Json:
 
 
 def version() -> Json:
-    return {
-        "Type": OUR_TYPE,
-        "Properties": {
-            "ModelPackageGroupName": {"Ref": "Models"},
-            "InferenceSpecification": {
-                "Containers": [{"Image": IMAGE, "ModelDataUrl": "s3://models/churn/model.tar.gz"}],
-                "SupportedContentTypes": ["text/csv"],
-                "SupportedResponseMIMETypes": ["text/csv"],
-            },
-        },
-    }
+    """A version in the group the template names `Models`."""
+    return {"Type": OUR_TYPE, "Properties": versioned(ModelPackageGroupName={"Ref": "Models"})}
 
 
 # ---------------------------------------------------------------- the supported types
