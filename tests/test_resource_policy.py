@@ -11,8 +11,8 @@ import pytest
 from mlops_sagemaker_modelpackage_local.backend.resource_policy import (
     Decision,
     NotEvaluated,
-    Principal,
     PolicyQuery,
+    Principal,
     evaluate,
     matches,
 )
