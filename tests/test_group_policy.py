@@ -16,8 +16,9 @@ from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage_local.driver import drift
 from mlops_sagemaker_modelpackage_local.driver.events import Events
 from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
-from mlops_sagemaker_modelpackage_local.driver.schema import GROUP_TYPE, same_document, type_schema
+from mlops_sagemaker_modelpackage_local.driver.schema import same_document, type_schema
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
+from mlops_sagemaker_modelpackage_local.driver.supported import GROUP_TYPE
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
 from tests.test_driver import Writer

@@ -1,5 +1,7 @@
 """Names that say one thing: no two classes (enums included) of one name across the project's
-folders, and one `Json` alias (json_types.py) for the product, the tests and the tools."""
+folders, and one `Json` alias (json_types.py) for the product, the tests, the tools, the
+rehearsal's driver and Guard; the embedded SageMaker has its own (backend/plain.py), as it
+imports nothing of the product."""
 
 from __future__ import annotations
 
@@ -16,41 +18,11 @@ PRODUCT = "src/mlops_sagemaker_modelpackage"
 REHEARSAL = "src/mlops_sagemaker_modelpackage_local"
 TOOLING = ("local", "tests", "tools", "bench", "cdk", "cfn-lint-rules")
 NOT_SOURCES = {".venv", "node_modules", "cdk.out", "build", "dist"}
-# Collisions left to the lead's refactor of the rehearsal's package (issue 28 item 8), none of
-# them the product's to change: its `Request` is the handler request; the driver's
-# (adoption.py: what to adopt) and the backend's (resource_policy.py: a call a policy decides)
-# are to be renamed, as are the driver's and the guard's `Finding` and the driver's
-# (environments.py) and the backend's (access.py) `Target`. EMPTY THIS LIST; never add to it.
-KNOWN_COLLISIONS = {
-    "Request": {PRODUCT, f"{REHEARSAL}/backend", f"{REHEARSAL}/driver"},
-    "Finding": {f"{REHEARSAL}/driver", f"{REHEARSAL}/guard"},
-    "Target": {f"{REHEARSAL}/backend", f"{REHEARSAL}/driver"},
-}
-# Modules that still define their own alias of a JSON object, left to the same refactor (the
-# backend keeps its own, as it imports nothing of the product). EMPTY THIS LIST; never add to it.
-KNOWN_ALIASES = {
-    *(
-        f"{REHEARSAL}/driver/{name}.py"
-        for name in (
-            "changes",
-            "drift",
-            "generate",
-            "hook",
-            "intrinsics",
-            "planner",
-            "protocol",
-            "provisioners",
-            "resolution",
-            "schema",
-            "stack",
-            "state",
-            "template",
-        )
-    ),
-    f"{REHEARSAL}/backend/packages.py",
-    f"{REHEARSAL}/backend/responses.py",
-    f"{REHEARSAL}/guard/engine.py",
-}
+JSON_TYPES = f"{PRODUCT}/json_types.py"  # Json: the product's, the tooling's, the driver's, Guard's
+# Plain: the embedded SageMaker's own, as it imports nothing of the product (it emulates
+# SageMaker on its own knowledge)
+BACKEND = f"{REHEARSAL}/backend"
+BACKEND_PLAIN = f"{BACKEND}/plain.py"
 
 
 def _folder(relative: Path) -> str:
@@ -83,7 +55,7 @@ def test_no_two_classes_of_one_name_across_folders() -> None:
             if isinstance(node, ast.ClassDef):
                 folders[node.name].add(folder)
     collisions = {name: where for name, where in folders.items() if len(where) > 1}
-    assert collisions == KNOWN_COLLISIONS, "rename one side (KNOWN_COLLISIONS only shrinks)"
+    assert collisions == {}, "rename one side: a name says one thing"
 
 
 def _is_json_alias(statement: ast.stmt) -> bool:
@@ -92,9 +64,28 @@ def _is_json_alias(statement: ast.stmt) -> bool:
     return value is not None and ast.unparse(value) == "dict[str, Any]"
 
 
-def test_one_json_alias() -> None:
+def test_one_json_alias_and_the_backends_own() -> None:
     defining = {
         path for _, path, module in _sources() if any(_is_json_alias(s) for s in module.body)
     }
-    one = f"{PRODUCT}/json_types.py"
-    assert defining - {one} == KNOWN_ALIASES, f"import Json from {one} (KNOWN_ALIASES only shrinks)"
+    assert defining == {JSON_TYPES, BACKEND_PLAIN}, (
+        f"import Json from {JSON_TYPES} (the backend: Plain from {BACKEND_PLAIN})"
+    )
+
+
+def test_the_backend_imports_nothing_of_the_product() -> None:
+    """Its alias included: the embedded SageMaker knows SageMaker, not the handlers."""
+    importing = set()
+    for folder, path, module in _sources():
+        if folder != BACKEND:
+            continue
+        for node in ast.walk(module):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            else:
+                continue
+            if any(name.split(".")[0] == PRODUCT.split("/")[1] for name in names):
+                importing.add(path)
+    assert importing == set()

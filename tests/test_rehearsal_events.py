@@ -22,7 +22,7 @@ from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage_local.driver import deploy
 from mlops_sagemaker_modelpackage_local.driver.arguments import Refused
 from mlops_sagemaker_modelpackage_local.driver.cli import main as rehearse
-from mlops_sagemaker_modelpackage_local.driver.environments import Target, embedded
+from mlops_sagemaker_modelpackage_local.driver.environments import Site, embedded
 from mlops_sagemaker_modelpackage_local.driver.events import Events
 from tests.support.cfn import REGION, in_account, share_group
 from tests.support.models import IMAGE
@@ -156,7 +156,7 @@ def test_a_sagemaker_without_the_events_api_is_refused(tmp_path: Path) -> None:
     """A SageMaker endpoint that is not ours (LocalStack, say) does not tell its events."""
     options = deploy.Options("s", events=tmp_path / "e.jsonl")
     with embedded() as target, ExitStack() as opened:
-        elsewhere = Target(target.env, "http://127.0.0.1:9")  # nothing listens there
+        elsewhere = Site(target.env, "http://127.0.0.1:9")  # nothing listens there
         with pytest.raises(Refused, match=r"the SageMaker at http://127.0.0.1:9 does not tell"):
             deploy.watch_events(options, elsewhere, Events(), opened)
 

@@ -11,8 +11,8 @@ import pytest
 from mlops_sagemaker_modelpackage_local.backend.resource_policy import (
     Decision,
     NotEvaluated,
+    PolicyQuery,
     Principal,
-    Request,
     evaluate,
     matches,
 )
@@ -40,7 +40,7 @@ def allow(principal: Any, action: Any = "sagemaker:DescribeModelPackage", **more
 
 
 def decide(document: str, who: Principal, action: str, resource: str = VERSION_1) -> Decision:
-    return evaluate(document, Request(who, action, resource))
+    return evaluate(document, PolicyQuery(who, action, resource))
 
 
 DESCRIBE = "sagemaker:DescribeModelPackage"
@@ -179,7 +179,7 @@ def test_no_statement_applies_no_statement_at_all_and_one_statement_object() -> 
     assert decide(policy(), TRAINING_ROOT, DESCRIBE) == Decision.IMPLICIT_DENY
     single = json.dumps({"Statement": allow({"AWS": TRAINING}, Resource=VERSIONS)})
     assert decide(single, TRAINING_ROOT, DESCRIBE) == Decision.ALLOWED
-    assert evaluate(json.loads(single), Request(TRAINING_ROOT, DESCRIBE, VERSION_1)) == (
+    assert evaluate(json.loads(single), PolicyQuery(TRAINING_ROOT, DESCRIBE, VERSION_1)) == (
         Decision.ALLOWED
     )
 

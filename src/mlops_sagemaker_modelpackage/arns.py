@@ -3,9 +3,10 @@
 `arn:aws:sagemaker:REGION:ACCOUNT:model-package/NAME` is an unversioned package,
 `.../model-package/GROUP/VERSION` a version in GROUP, `.../model-package-group/GROUP` a group.
 The handlers check their primary identifier against the schema's pattern and tell a version from
-its ARN; the rehearsal (`--generate`, `--import`) parses ARNs into their parts with the same
-pieces. Patterns are kept as text: `re` compiles (and caches) them on first use, not at import,
-which every cold start pays.
+its ARN; the rehearsal parses ARNs into their parts with the same pieces (`--generate`,
+`--import`, its events) and builds the ones it stands in for a resource not created yet.
+Patterns are kept as text: `re` compiles (and caches) them on first use, not at import, which
+every cold start pays.
 """
 
 from __future__ import annotations
@@ -62,14 +63,23 @@ def account_of(arn: str) -> str | None:
     return found["account"] if found else None
 
 
+def package_arn(region: str, account: str, name: str, *, partition: str = "aws") -> str:
+    """The ARN of the unversioned model package `name` in `region` and `account`."""
+    return f"arn:{partition}:sagemaker:{region}:{account}:model-package/{name}"
+
+
+def group_arn_at(region: str, account: str, name: str, *, partition: str = "aws") -> str:
+    """The ARN of the model package group `name` in `region` and `account`."""
+    return f"arn:{partition}:sagemaker:{region}:{account}:model-package-group/{name}"
+
+
 def group_arn(beside: str, name: str) -> str:
     """The ARN of the model package group `name` in the partition, region and account of the
     SageMaker ARN `beside` (a version's: its group)."""
     found = re.match(_OWNER, beside)
     if found is None:
         raise ValueError(f"{beside} is not a SageMaker ARN")
-    partition, region, account = found["partition"], found["region"], found["account"]
-    return f"arn:{partition}:sagemaker:{region}:{account}:model-package-group/{name}"
+    return group_arn_at(found["region"], found["account"], name, partition=found["partition"])
 
 
 def group_name(name_or_arn: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .resource_policy import Decision, NotEvaluated, Principal, Request, evaluate
+from .resource_policy import Decision, NotEvaluated, PolicyQuery, Principal, evaluate
 
 SERVICE = "sagemaker"
 ARN = re.compile(
@@ -87,7 +87,7 @@ def authorize(principal: Principal, operation: str, target: Target, policy: str 
     """Raise AccessDenied unless the group's `policy` (None: the group has none, or there is no
     such group) allows `principal` the operation; NotEvaluated when it cannot be decided."""
     action = f"{SERVICE}:{operation}"
-    request = Request(principal, action, target.resource)
+    request = PolicyQuery(principal, action, target.resource)
     decision = Decision.IMPLICIT_DENY if policy is None else evaluate(policy, request)
     if decision != Decision.ALLOWED:
         raise AccessDenied(denied_message(principal, action, target.resource, decision))

@@ -22,9 +22,8 @@ from typing import Any
 
 import botocore.session
 
-from mlops_sagemaker_modelpackage.json_types import Json
+from .plain import Plain
 
-Plain = Json
 SOURCE = "aws.sagemaker"
 DETAIL_TYPE = "SageMaker Model Package State Change"
 # What is not a change an update makes, though the description shows it changed.

@@ -35,9 +35,8 @@ from moto.sagemaker.utils import arn_formatter
 
 from . import events
 from .lifecycle import Progress
+from .plain import Plain
 from .settings import CONTROL
-
-Plain = dict[str, Any]
 
 MAX_ADDITIONAL_SPECIFICATIONS = 15
 # Replaced by UpdateModelPackage when given: every member of its request (from botocore's

@@ -52,7 +52,9 @@ class Principal:
 
 
 @dataclass(frozen=True)
-class Request:
+class PolicyQuery:
+    """What a resource policy is asked about one call: who calls, the action, the resource."""
+
     principal: Principal
     action: str  # service:Operation
     resource: str  # an ARN
@@ -98,7 +100,7 @@ def _principal_matches(element: Any, principal: Principal) -> bool:
     return any(names(entry, principal) for entry in _strings(element.get("AWS")))
 
 
-def _applies(statement: dict[str, Any], request: Request) -> bool:
+def _applies(statement: dict[str, Any], request: PolicyQuery) -> bool:
     """Whether the statement's action, resource and principal all match the request."""
     if "NotAction" in statement:
         action = not any(
@@ -131,7 +133,7 @@ def label(statement: dict[str, Any], index: int) -> str:
     return f"statement {statement['Sid']!r}" if statement.get("Sid") else f"statement {index + 1}"
 
 
-def evaluate(policy: str | dict[str, Any], request: Request) -> Decision:
+def evaluate(policy: str | dict[str, Any], request: PolicyQuery) -> Decision:
     """The policy's answer to `request`. An applicable statement with a Condition decides only
     when nothing else does (an unconditioned Deny wins over it, an unconditioned Allow makes an
     Allow with a Condition irrelevant); then NotEvaluated names it."""

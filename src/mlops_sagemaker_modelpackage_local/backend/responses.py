@@ -21,9 +21,9 @@ from moto.core.responses import ActionResult, EmptyResult
 from moto.sagemaker.responses import SageMakerResponse
 
 from . import access, accounts, packages, validation
+from .plain import Plain
 from .settings import CONTROL
 
-Plain = dict[str, Any]
 # Set in a request's WSGI environ when its answer is to be lost (server.py drops the connection).
 DROPPED = "mlops.local.dropped"
 

@@ -21,18 +21,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mlops_sagemaker_modelpackage.arns import parse_group, parse_package
-
 from .changes import ChangeSet, Kind, ResourceChange
-from .generate import OUR_TYPE
-from .schema import GROUP_TYPE, type_schema
+from .schema import type_schema
 from .state import Resource, StackState
+from .supported import IMPORTABLE
 from .template import Template
-
-# What the driver can import, each with the parser of its identifier (an ARN): our type, READ
-# through its handler, and the group, READ by the GroupProvisioner.
-IMPORTABLE = {OUR_TYPE: parse_package, GROUP_TYPE: parse_group}
-KIND = {OUR_TYPE: "model package", GROUP_TYPE: "model package group"}
 
 
 class ImportRefused(ValueError):
@@ -46,15 +39,22 @@ def imports_of(values: list[str]) -> dict[str, str]:
         logical_id, _, identifier = value.partition("=")
         if not logical_id or not identifier:
             raise ImportRefused(f"--import takes LOGICAL_ID=ARN, not {value!r}")
-        if not any(parse(identifier) for parse in IMPORTABLE.values()):
+        if not any(_identifies(name, identifier) for name in IMPORTABLE):
+            nouns = [entry.noun for entry in IMPORTABLE.values()]
             raise ImportRefused(
-                f"--import {logical_id}: {identifier!r} is not a model package ARN (nor a model "
-                "package group's)"
+                f"--import {logical_id}: {identifier!r} is not a {nouns[0]} ARN (nor a "
+                f"{' or '.join(nouns[1:])}'s)"
             )
         if logical_id in imports:
             raise ImportRefused(f"--import names {logical_id} twice")
         imports[logical_id] = identifier
     return imports
+
+
+def _identifies(type_name: str, identifier: str) -> bool:
+    """Whether `identifier` is one of the importable type's (its entry's parser says)."""
+    parse = IMPORTABLE[type_name].parse_identifier
+    return parse is not None and parse(identifier) is not None
 
 
 def as_import(
@@ -86,10 +86,10 @@ def as_import(
                 f"Resource to import {logical_id}: importing {change.type} is not supported "
                 f"locally (only {', '.join(IMPORTABLE)})"
             )
-        elif not IMPORTABLE[change.type](identifier):
+        elif not _identifies(change.type, identifier):
             errors.append(
                 f"Resource to import {logical_id}: {identifier} is not a "
-                f"{KIND[change.type]} ARN, the identifier of {change.type}"
+                f"{IMPORTABLE[change.type].noun} ARN, the identifier of {change.type}"
             )
     twice = sorted({i for i in imports.values() if list(imports.values()).count(i) > 1})
     errors += [f"{identifier} is named by more than one resource to import" for identifier in twice]

@@ -15,11 +15,11 @@ from pathlib import Path
 from . import generate, script
 from .arguments import Refused
 from .deploy import handler_logs
-from .environments import Place, target
+from .environments import Place, site
 
 
 @dataclass(frozen=True)
-class Request:
+class AdoptionRequest:
     """What to adopt and how (the command line's options, checked)."""
 
     arns: list[str]
@@ -39,11 +39,11 @@ def check_destination(destination: Path | None) -> None:
         )
 
 
-def print_template(request: Request) -> int:
+def print_template(request: AdoptionRequest) -> int:
     """The exit status: 0, or 1 if a `--before` script fails or a package cannot be read."""
     check_destination(request.resources_to_import)
     doing = "--generate only reads packages (and --before runs your scripts)."
-    with target(request.place, doing) as where:
+    with site(request.place, doing) as where:
         try:  # every ARN in the region read, before anything runs
             for arn in request.arns:
                 generate.check_arn(arn, where.env.region)
@@ -77,7 +77,7 @@ def print_template(request: Request) -> int:
     return 0
 
 
-def import_command(request: Request, adopted: list[generate.Adopted]) -> str:
+def import_command(request: AdoptionRequest, adopted: list[generate.Adopted]) -> str:
     """The rehearsal that imports what was adopted: where it was read (--aws, --endpoint-url,
     --account-id), what made it (--before: locally the packages exist only once the scripts
     ran), and the imports."""

@@ -11,13 +11,13 @@ properties and its policies. What a property's removal means comes from the prod
 
 from __future__ import annotations
 
-from mlops_sagemaker_modelpackage.fields import FIELDS, PropertyKind, Removal
+from mlops_sagemaker_modelpackage.fields import FIELDS, PropertyKind, Removal, makes_version
 from mlops_sagemaker_modelpackage.json_types import Json
 
 from .changes import ChangeSet, Kind, ResourceChange
-from .resolution import OUR_TYPE
 from .rollback import ROLLBACK
 from .state import Resource
+from .supported import OUR_TYPE
 
 APPROVAL = "ModelApprovalStatus"
 APPROVED = "Approved"
@@ -45,7 +45,7 @@ REDEPLOYS = "a deploy-on-approval rule deploys it again"
 def approval(properties: Json | None) -> str | None:
     """The approval status a version's properties ask for; None for an unversioned package
     (it has none) or a value not known before the deploy."""
-    if not properties or not properties.get("ModelPackageGroupName"):
+    if not properties or not makes_version(properties):
         return None
     status = properties.get(APPROVAL, DEFAULT)
     return status if isinstance(status, str) else None

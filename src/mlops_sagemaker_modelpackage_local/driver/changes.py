@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .state import Resource
+from mlops_sagemaker_modelpackage.json_types import Json
+
+from .state import Resource, StackState
 
 if TYPE_CHECKING:
     from .resolution import Bindings
-
-Json = dict[str, Any]
 
 
 class Kind(StrEnum):
@@ -63,6 +63,47 @@ class ResourceChange:
                 f" ({self.why})" if self.why else ""
             )
         return str(self.kind) + (f" ({self.why})" if self.why else "")
+
+    def made(self, physical_id: str = "") -> Resource:
+        """The physical resource a create, a replacement or an import makes, before it has a
+        model: its properties and policies, and one generation more than the resource it
+        replaces."""
+        replaced = self.current if self.kind == Kind.REPLACE else None
+        return Resource(
+            self.logical_id,
+            self.type,
+            dict(self.properties),
+            physical_id=physical_id,
+            deletion_policy=self.deletion_policy,
+            update_replace_policy=self.update_replace_policy,
+            generation=0 if replaced is None else replaced.generation + 1,
+        )
+
+    def apply_to(self, state: StackState, made: Resource | None = None) -> None:
+        """What the step, done, leaves in the stack's state: the one account of it, which the
+        executor records each step with and the planner's `simulate` runs a change set through
+        (`--validate`). `made`: what a create, a replacement or an import made (`made`); an
+        update records its properties before the handler runs (a rollback updates back from
+        them)."""
+        if self.kind in (Kind.CREATE, Kind.REPLACE, Kind.IMPORT):
+            if made is None:
+                raise ValueError(f"{self.logical_id}: {self.kind} records what it made")
+            state.resources[self.logical_id] = made
+            return
+        current = self.current
+        if self.kind in (Kind.UPDATE, Kind.NO_CHANGE):
+            held = state.resources[self.logical_id]
+            held.properties = dict(self.properties)  # NO_CHANGE: another form of the same
+            held.deletion_policy = self.deletion_policy
+            held.update_replace_policy = self.update_replace_policy
+        elif current is None:
+            raise ValueError(f"{self.logical_id}: {self.kind} needs the current resource")
+        elif self.kind == Kind.RESTORE:
+            state.resources[self.logical_id] = current
+        else:  # DELETE, RETAIN, UNDO_IMPORT: out of the stack
+            state.forget(current)
+            if self.kind == Kind.RETAIN:
+                state.retained.append(current)
 
     @property
     def in_place(self) -> str:
@@ -120,6 +161,20 @@ class ChangeSet:
     @property
     def valid(self) -> bool:
         return not self.errors and not self.failures
+
+    def action(self, state: StackState) -> str:
+        """The stack operation it is on `state`: IMPORT, CREATE (a new stack) or UPDATE."""
+        if any(c.kind == Kind.IMPORT for c in self.changes):
+            return "IMPORT"
+        return "CREATE" if state.is_new else "UPDATE"
+
+    def settle(self, state: StackState) -> None:
+        """The stack's parameter values and tags once it ran (UsePreviousValue and the next
+        revision's defaults start from them)."""
+        if self.parameters is not None:
+            state.parameters = dict(self.parameters)
+        if self.stack_tags is not None:
+            state.tags = dict(self.stack_tags)
 
     def lines(self) -> list[str]:
         """What `--validate` prints for it."""

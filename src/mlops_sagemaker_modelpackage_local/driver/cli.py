@@ -56,7 +56,7 @@ from typing import TextIO
 from . import adopt, adoption, eventbridge, generate, hook
 from .arguments import Refused, check_scripts, documented_parser, revisions_of, stack_name_of
 from .deploy import FAST_WAIT, LOG_FOLDER, Options, rehearse
-from .environments import Place, planned_account, target
+from .environments import Place, planned_account, site
 from .intrinsics import TemplateError
 from .template import decoded
 from .validate import validate
@@ -327,7 +327,7 @@ def run(args: argparse.Namespace) -> int:
     if args.validate:
         account = planned_account(place)
         return validate(revisions, options.stack_name, imports, account)
-    with target(place) as where:  # --aws or --endpoint-url refuses here, before any log file
+    with site(place) as where:  # --aws or --endpoint-url refuses here, before any log file
         return rehearse(revisions, options, where)
 
 
@@ -348,7 +348,7 @@ def event_pattern_of(args: argparse.Namespace) -> eventbridge.Pattern | None:
         raise Refused(f"--event-pattern {args.event_pattern}: {refused}") from refused
 
 
-def generate_request(args: argparse.Namespace) -> adoption.Request:
+def generate_request(args: argparse.Namespace) -> adoption.AdoptionRequest:
     """`--generate`'s arguments, checked: it reads packages, it deploys nothing."""
     if args.templates:
         raise Refused("--generate reads existing packages: give ARNs, not templates")
@@ -361,7 +361,7 @@ def generate_request(args: argparse.Namespace) -> adoption.Request:
         generate.check_arns(args.generate)
     except generate.GenerateError as error:
         raise Refused(f"--generate: {error}") from error
-    return adoption.Request(
+    return adoption.AdoptionRequest(
         args.generate,
         before=args.before,
         resources_to_import=args.resources_to_import,

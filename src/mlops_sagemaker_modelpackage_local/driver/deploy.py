@@ -22,7 +22,7 @@ from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 
 from . import drift, script
 from .arguments import Refused
-from .environments import Target
+from .environments import Site
 from .eventbridge import Pattern, Watch
 from .events import Events
 from .hook import GuardHook
@@ -77,14 +77,12 @@ def handler_logs(
     return logs
 
 
-def watch_events(
-    options: Options, target: Target, events: Events, opened: ExitStack
-) -> Watch | None:
-    """With --events or --event-pattern, the events `target`'s SageMaker sends from now on
+def watch_events(options: Options, site: Site, events: Events, opened: ExitStack) -> Watch | None:
+    """With --events or --event-pattern, the events `site`'s SageMaker sends from now on
     (its --events file opened in `opened`); Refused if they cannot be followed."""
     if options.events is None and options.event_pattern is None:
         return None
-    assert target.endpoint is not None, "--aws with --events is refused by the command line"
+    assert site.endpoint is not None, "--aws with --events is refused by the command line"
     file = None
     if options.events is not None:
         try:
@@ -95,35 +93,33 @@ def watch_events(
             ) from error
     try:
         return Watch(
-            BackendControl(target.endpoint),
+            BackendControl(site.endpoint),
             events,
-            target.env.account,
+            site.env.account,
             file=file,
             pattern=options.event_pattern,
         )
     except (URLError, OSError, ValueError, KeyError) as error:
         raise Refused(
-            f"the SageMaker at {target.endpoint} does not tell the events it sends (no "
+            f"the SageMaker at {site.endpoint} does not tell the events it sends (no "
             f"/_local/events, which modelpackage-sagemaker serves): {error}"
         ) from error
 
 
-def rehearse(revisions: list[Revision], options: Options, target: Target) -> int:
-    """Deploy each revision to one stack in `target`, then delete it."""
+def rehearse(revisions: list[Revision], options: Options, site: Site) -> int:
+    """Deploy each revision to one stack in `site`, then delete it."""
     with ExitStack() as opened:
-        return _rehearse(revisions, options, target, opened)
+        return _rehearse(revisions, options, site, opened)
 
 
-def _rehearse(
-    revisions: list[Revision], options: Options, target: Target, opened: ExitStack
-) -> int:
+def _rehearse(revisions: list[Revision], options: Options, site: Site, opened: ExitStack) -> int:
     started = time.monotonic()
     wait: Callable[[float], None] = (
         (lambda s: time.sleep(min(s, FAST_WAIT))) if options.fast else time.sleep
     )
     stack = Stack(
         options.stack_name,
-        target.env,
+        site.env,
         Events(sys.stdout),
         wait=wait,
         longest_wait=FAST_WAIT if options.fast else None,
@@ -132,8 +128,8 @@ def _rehearse(
         ),
         hook=options.guard,
     )
-    watch = watch_events(options, target, stack.events, opened)
-    if not script.run_all(options.before, target.env, target.endpoint, sys.stdout):
+    watch = watch_events(options, site, stack.events, opened)
+    if not script.run_all(options.before, site.env, site.endpoint, sys.stdout):
         return 1
     if watch is not None:
         watch.follow()  # what the scripts made SageMaker send, under their output
@@ -141,13 +137,13 @@ def _rehearse(
     outcomes = apply_revisions(stack, revisions, options)
     if not options.keep and stack.status:  # no status: every revision was refused, no stack
         outcomes.append(stack.delete())
-    calls = target.calls_made()
+    calls = site.calls_made()
     print(summary(stack, len(revisions), started, calls, kept=options.keep))
     if watch is not None:
         watch.follow()
         print("\n".join(f"  {line}" for line in watch.summary()))
     if options.keep:
-        print(f"  {target.kept()}")
+        print(f"  {site.kept()}")
     if not all(outcomes):
         print(f"\n{outcomes.count(False)} stack operation(s) failed", file=sys.stderr)
     return 0 if all(outcomes) else 1

@@ -18,23 +18,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mlops_sagemaker_modelpackage.json_types import Json
+
 from .provisioners import StackFailure
-from .resolution import OUR_TYPE
-from .schema import (
-    GROUP_TYPE,
-    TypeSchema,
-    as_sent,
-    property_names,
-    same_document,
-    type_schema,
-)
+from .schema import TypeSchema, as_sent, property_names, same_document, type_schema
+from .supported import SUPPORTED
 
 if TYPE_CHECKING:
     from .stack import Stack
-
-Json = dict[str, Any]
-# The types whose resources drift detection reads: both have a READ here
-DETECTED = (OUR_TYPE, GROUP_TYPE)
 
 
 @dataclass(frozen=True)
@@ -52,11 +43,11 @@ class Difference:
 
 
 def detect(stack: Stack) -> bool:
-    """Drift of every resource of the `DETECTED` types; prints one event per resource. True if
-    in sync."""
+    """Drift of every resource of a type that detects it (supported.py); prints one event per
+    resource. True if in sync."""
     in_sync = True
     for resource in stack.resources.values():
-        if resource.type not in DETECTED:
+        if not SUPPORTED[resource.type].detects_drift:
             continue
         try:
             actual = stack.provisioners[resource.type].read(resource)

@@ -80,7 +80,7 @@ class Place:
 
 
 @dataclass(frozen=True)
-class Target:
+class Site:
     """Where stacks run: the environment handlers get, and the endpoint of the SageMaker that
     serves them when it is not AWS's (None with --aws); `embedded`: it lives in this process."""
 
@@ -90,7 +90,7 @@ class Target:
     calls_before: int = 0
 
     def calls_made(self) -> int | None:
-        """SageMaker API calls served since the target was made (None: not counted there)."""
+        """SageMaker API calls served since the site was opened (None: not counted there)."""
         total = _calls_served(self.endpoint)
         return None if total is None else total - self.calls_before
 
@@ -126,8 +126,8 @@ def _calls_served(endpoint: str | None) -> int | None:
         return None
 
 
-def target(place: Place, doing: str = CREATES) -> AbstractContextManager[Target]:
-    """The target `place` names; `doing` is what --aws warns will happen there."""
+def site(place: Place, doing: str = CREATES) -> AbstractContextManager[Site]:
+    """The site `place` names; `doing` is what --aws warns will happen there."""
     if place.aws:
         return aws_account(doing)
     if place.endpoint_url:
@@ -136,7 +136,7 @@ def target(place: Place, doing: str = CREATES) -> AbstractContextManager[Target]
 
 
 @contextmanager
-def embedded(account: str = LOCAL_ACCOUNT) -> Iterator[Target]:
+def embedded(account: str = LOCAL_ACCOUNT) -> Iterator[Site]:
     """The embedded SageMaker, empty, for the length of the block; stacks in `account`."""
     from mlops_sagemaker_modelpackage_local.backend.server import Backend  # noqa: PLC0415
 
@@ -152,7 +152,7 @@ def embedded(account: str = LOCAL_ACCOUNT) -> Iterator[Target]:
             MLOPS_MODELPACKAGE_POLL_BUDGET_SECONDS=LOCAL_POLL_BUDGET,
         ):
             environment = Environment(account, LOCAL_REGION, credentials, client)
-            yield Target(environment, backend.url, embedded=True)
+            yield Site(environment, backend.url, embedded=True)
     finally:
         backend.stop()
 
@@ -181,7 +181,7 @@ def server_account(endpoint: str, account: str) -> Environment:
 
 
 @contextmanager
-def server(endpoint: str, account: str) -> Iterator[Target]:
+def server(endpoint: str, account: str) -> Iterator[Site]:
     """A SageMaker server that outlives the run: nothing is reset, what the run leaves stays."""
     environment = server_account(endpoint, account)
     with serving.environment(
@@ -189,12 +189,12 @@ def server(endpoint: str, account: str) -> Iterator[Target]:
         AWS_ENDPOINT_URL_SAGEMAKER=endpoint,
         MLOPS_MODELPACKAGE_POLL_BUDGET_SECONDS=LOCAL_POLL_BUDGET,
     ):
-        yield Target(environment, endpoint, calls_before=_calls_served(endpoint) or 0)
+        yield Site(environment, endpoint, calls_before=_calls_served(endpoint) or 0)
 
 
 @contextmanager
-def aws_account(doing: str = CREATES) -> Iterator[Target]:
-    yield Target(real_aws(doing), None)
+def aws_account(doing: str = CREATES) -> Iterator[Site]:
+    yield Site(real_aws(doing), None)
 
 
 def planned_account(place: Place) -> Environment | None:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 from moto.events.exceptions import InvalidEventPatternException
 from moto.events.models import EventPattern
 
+from mlops_sagemaker_modelpackage.arns import parse_package
 from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 
@@ -122,7 +123,10 @@ class Pattern:
 def package_of(event: Json) -> str:
     """The package an event is about, short: `group/version` or the package's name."""
     resources = event.get("resources") or ["?"]
-    return str(resources[0]).split(":model-package/", 1)[-1]
+    package = parse_package(str(resources[0]))
+    if package is None:
+        return str(resources[0])
+    return "/".join(part for part in (package["name"], package["version"]) if part)
 
 
 def line_of(event: Json, stack_account: str) -> str:

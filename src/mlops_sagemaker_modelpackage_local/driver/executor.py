@@ -1,17 +1,21 @@
 """Carries out a change set, resource by resource in its order, and journals what it did.
 
-Each step prints CloudFormation's events, runs the type's provisioner and updates the stack's
-state. A template change set resolves each resource's properties when it reaches it (the physical
-IDs and attributes of what was created before it) and checks them against the type's schema
-before any handler runs; a rollback's change set carries its properties. The executor decides
-nothing: the kind of each step is the change set's.
+Each step prints CloudFormation's events, runs the type's provisioner and records what it did in
+the stack's state (`ResourceChange.apply_to`, which the planner's simulation uses too). A
+template change set resolves each resource's properties when it reaches it (the physical IDs
+and attributes of what was created before it) and checks them against the type's schema before
+any handler runs; a rollback's change set carries its properties. The executor decides nothing:
+the kind of each step is the change set's.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
+from mlops_sagemaker_modelpackage.json_types import Json
 
 from .changes import ChangeSet, Kind, ResourceChange
 from .events import Events
@@ -75,10 +79,11 @@ class Executor:
         self, change: ResourceChange, change_set: ChangeSet, state: StackState, journal: Journal
     ) -> None:
         self.events(change.logical_id, "CREATE_IN_PROGRESS")
-        resource = self._new(change, change_set, state, "CREATE")
+        step = self._resolved(change, change_set, state, "CREATE")
+        resource = step.made()
         self._check(resource, "CREATE")
         self._provision(resource, "CREATE", journal, Done.CREATED)
-        state.resources[change.logical_id] = resource
+        step.apply_to(state, resource)
         self.history["created"] += 1
         self.events(change.logical_id, "CREATE_COMPLETE", resource.physical_id)
 
@@ -92,10 +97,11 @@ class Executor:
             "Requested update requires the creation of a new physical resource "
             f"({', '.join(change.replacing)} changed); hence creating one.",
         )
-        resource = self._new(change, change_set, state, "UPDATE")
+        step = self._resolved(change, change_set, state, "UPDATE")
+        resource = step.made()
         self._check(resource, "UPDATE", current.properties)
         self._provision(resource, "UPDATE", journal, Done.REPLACED, before=current)
-        state.resources[change.logical_id] = resource
+        step.apply_to(state, resource)
         self.history["replaced"] += 1
         self.events(change.logical_id, "UPDATE_COMPLETE", resource.physical_id)
 
@@ -108,16 +114,14 @@ class Executor:
         self.events(
             change.logical_id, "UPDATE_IN_PROGRESS", f"rollback {what}" if rollback else what
         )
-        desired = self._properties(change, change_set, state, "UPDATE")
+        step = self._resolved(change, change_set, state, "UPDATE")
+        desired = step.properties
         if not rollback:  # before anything is journaled: a refused update changed nothing
             self._check(current, "UPDATE", current.properties, desired)
         before = current.copy()
         if not rollback:
             journal.record(Done.UPDATED, current, before)
-        # what a rollback updates back from: the properties it was being updated to
-        current.properties = desired
-        current.deletion_policy = change.deletion_policy
-        current.update_replace_policy = change.update_replace_policy
+        step.apply_to(state)  # before the handler: a rollback updates back from it
         try:
             self.provisioners[current.type].update(current, desired, before.properties)
         except StackFailure as failure:
@@ -134,14 +138,12 @@ class Executor:
     def _no_change(
         self, change: ResourceChange, change_set: ChangeSet, state: StackState, journal: Journal
     ) -> None:
-        current = self._current(change)  # policies change without a resource operation
-        current.deletion_policy = change.deletion_policy
-        current.update_replace_policy = change.update_replace_policy
+        change.apply_to(state)  # policies change without a resource operation
 
     def _restore(
         self, change: ResourceChange, change_set: ChangeSet, state: StackState, journal: Journal
     ) -> None:
-        state.resources[change.logical_id] = self._current(change)
+        change.apply_to(state)
 
     def _delete(
         self, change: ResourceChange, change_set: ChangeSet, state: StackState, journal: Journal
@@ -153,7 +155,7 @@ class Executor:
         except StackFailure as failure:
             self.events(change.logical_id, "DELETE_FAILED", str(failure))
             raise
-        self._forget(resource, state)
+        change.apply_to(state)
         self.history["deleted"] += 1
         self.events(change.logical_id, "DELETE_COMPLETE")
 
@@ -162,8 +164,7 @@ class Executor:
     ) -> None:
         resource = self._current(change)
         self.events(change.logical_id, "DELETE_SKIPPED", f"Retain: {resource.physical_id}")
-        self._forget(resource, state)
-        state.retained.append(resource)
+        change.apply_to(state)
         self.history["retained"] += 1
 
     def _import(
@@ -173,15 +174,15 @@ class Executor:
         the template's properties; READ failing (NotFound) fails the import."""
         identifier = self._current(change).physical_id
         self.events(change.logical_id, "IMPORT_IN_PROGRESS", identifier)
-        resource = self._new(change, change_set, state, "IMPORT")
-        resource.physical_id = identifier
+        step = self._resolved(change, change_set, state, "IMPORT")
+        resource = step.made(identifier)
         try:
             resource.model = self.provisioners[resource.type].read(resource)
         except StackFailure as failure:
             self.events(change.logical_id, "IMPORT_FAILED", str(failure))
             raise
         journal.record(Done.IMPORTED, resource)
-        state.resources[change.logical_id] = resource
+        step.apply_to(state, resource)
         self.history["imported"] += 1
         self.events(change.logical_id, "IMPORT_COMPLETE", identifier)
 
@@ -190,7 +191,7 @@ class Executor:
     ) -> None:
         resource = self._current(change)
         self.events(change.logical_id, "IMPORT_ROLLBACK_IN_PROGRESS", resource.physical_id)
-        self._forget(resource, state)
+        change.apply_to(state)
         self.events(change.logical_id, "IMPORT_ROLLBACK_COMPLETE", "left as it was")
 
     # ---------------------------------------------------------------- helpers
@@ -219,16 +220,17 @@ class Executor:
             raise TemplateError(f"{change.logical_id}: {change.kind} needs the current resource")
         return change.current
 
-    @staticmethod
-    def _forget(resource: Resource, state: StackState) -> None:
-        if state.resources.get(resource.logical_id) is resource:
-            del state.resources[resource.logical_id]
-        if resource in state.leftovers:
-            state.leftovers.remove(resource)
+    def _resolved(
+        self, change: ResourceChange, change_set: ChangeSet, state: StackState, label: str
+    ) -> ResourceChange:
+        """The step as it runs: its properties resolved now against the stack (`_properties`)."""
+        return dataclasses.replace(
+            change, properties=self._properties(change, change_set, state, label)
+        )
 
     def _properties(
         self, change: ResourceChange, change_set: ChangeSet, state: StackState, label: str
-    ) -> dict[str, object]:
+    ) -> Json:
         """The properties to send: resolved now against the stack, checked against the schema
         (a rollback sends the ones it carries, unchecked, as CloudFormation does)."""
         bindings = change_set.bindings
@@ -249,17 +251,6 @@ class Executor:
                     self.events.note(f"hint: {finding.hint}")
             raise StackFailure(str(reason))
         return properties
-
-    def _new(
-        self, change: ResourceChange, change_set: ChangeSet, state: StackState, label: str
-    ) -> Resource:
-        return Resource(
-            change.logical_id,
-            change.type,
-            self._properties(change, change_set, state, label),
-            deletion_policy=change.deletion_policy,
-            update_replace_policy=change.update_replace_policy,
-        )
 
     def _provision(
         self,

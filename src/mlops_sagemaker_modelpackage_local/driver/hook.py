@@ -17,17 +17,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.guard import engine
 
 from .arguments import Refused, existing
 from .events import Events
-from .protocol import TYPE_NAME
 from .provisioners import StackFailure
-from .schema import GROUP_TYPE
+from .supported import GROUP_TYPE, OUR_TYPE
 
-Json = dict[str, Any]
 HOOK_NAME = "Private::Guard::ModelRegistry"  # deploy/guard-hook.yml's default Alias
 HOOK_VERSION = "00000001"
 
@@ -39,7 +37,7 @@ class GuardHook:
     rules: Sequence[Path]
     input_parameters: Sequence[Path] = ()
     name: str = HOOK_NAME
-    targets: frozenset[str] = field(default_factory=lambda: frozenset({TYPE_NAME, GROUP_TYPE}))
+    targets: frozenset[str] = field(default_factory=lambda: frozenset({OUR_TYPE, GROUP_TYPE}))
 
 
 def guard_hook(

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-Json = dict[str, Any]
+from mlops_sagemaker_modelpackage.json_types import Json
+
 ParameterValue = str | list[str]
 NO_VALUE = object()
 SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")

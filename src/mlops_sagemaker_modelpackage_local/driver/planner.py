@@ -14,16 +14,17 @@ import dataclasses
 from contextlib import suppress
 from typing import Any
 
+from mlops_sagemaker_modelpackage.json_types import Json
+
 from . import adopt, parameters
 from .changes import ChangeSet, Kind, ResourceChange
 from .intrinsics import STAND_IN, TemplateError, Unknown
 from .journal import Done, Journal
-from .resolution import OUR_TYPE, Bindings, Identity, placeholder
+from .resolution import Bindings, Identity, placeholder
 from .schema import changed_properties, type_schema
 from .state import Resource, StackState
+from .supported import OUR_TYPE
 from .template import Template, TemplateErrors
-
-Json = dict[str, Any]
 
 
 def errors_of(error: TemplateError) -> list[str]:
@@ -108,7 +109,7 @@ def plan(
     # output that can be resolved, then each resolved resource against its type's schema.
     bindings, errors = Bindings.check(template, identity)
     change_set.errors += errors
-    desired, fresh, ignored, partly = _desired(bindings, state, change_set.errors)
+    desired, replacing, fresh, ignored, partly = _desired(bindings, state, change_set.errors)
     change_set.outputs = {
         name: {"Value": value, "Export": export}
         for name, value, export in bindings.outputs(
@@ -120,7 +121,9 @@ def plan(
     for logical_id in bindings.order:
         if logical_id not in desired:
             continue  # its error is in change_set.errors
-        change = _change(bindings, state, logical_id, desired[logical_id], fresh, retag=retag)
+        change = _change(
+            bindings, state, logical_id, desired[logical_id], replacing.get(logical_id), retag=retag
+        )
         change_set.changes.append(change)
         if ignored[logical_id]:
             change_set.warnings.append(
@@ -183,12 +186,18 @@ def _check(
         ]
 
 
+Replacing = dict[str, tuple[str, ...]]
+
+
 def _desired(
     bindings: Bindings, state: StackState, errors: list[str]
-) -> tuple[dict[str, Json], dict[str, int], dict[str, list[str]], dict[str, Json]]:
+) -> tuple[dict[str, Json], Replacing, dict[str, int], dict[str, list[str]], dict[str, Json]]:
     """Each resource's properties, with placeholders for new and replaced resources; a resource
-    that cannot be resolved is left out, its error added to `errors` (once). The last: what can
-    be known of the resources that need a parameter without a value (STAND_IN for it)."""
+    that cannot be resolved is left out, its error added to `errors` (once). Then the one
+    decision of what is replaced: each replaced resource's create-only properties that change
+    (its properties are final: a replacement's placeholder changes what refers to it, which is
+    resolved again until nothing more is replaced). The last: what can be known of the
+    resources that need a parameter without a value (STAND_IN for it)."""
     fresh = {
         name: 0 for name in bindings.order if name not in state.resources and name in bindings.types
     }
@@ -209,16 +218,19 @@ def _desired(
             except TemplateError as error:
                 if f"{name}: {error}" not in errors:
                     errors.append(f"{name}: {error}")
-        replaced = {
-            name
+        replacing = {
+            name: tuple(forced)
             for name in desired
-            if name not in fresh
-            and type_schema(bindings.types[name]).replacing(
-                state.resources[name].properties, desired[name]
+            if name in state.resources
+            and (
+                forced := type_schema(bindings.types[name]).replacing(
+                    state.resources[name].properties, desired[name]
+                )
             )
         }
+        replaced = set(replacing) - set(fresh)
         if not replaced:
-            return desired, fresh, ignored, partly
+            return desired, replacing, fresh, ignored, partly
         for name in replaced:
             fresh[name] = state.resources[name].generation + 1
 
@@ -228,13 +240,14 @@ def _change(
     state: StackState,
     logical_id: str,
     properties: Json,
-    fresh: dict[str, int],
+    replacing: tuple[str, ...] | None,
     *,
     retag: bool = False,
 ) -> ResourceChange:
-    """`retag`: the stack's tags change, which CloudFormation passes to every resource of a
-    type that takes tags with an update (its schema's `tagging`), even one whose properties do
-    not change."""
+    """`replacing`: the create-only properties that force its replacement (`_desired`), None
+    when it is not replaced. `retag`: the stack's tags change, which CloudFormation passes to
+    every resource of a type that takes tags with an update (its schema's `tagging`), even one
+    whose properties do not change."""
     deletion, replace_policy = bindings.policies(logical_id)
     kind_of = bindings.types[logical_id]
     current = state.resources.get(logical_id)
@@ -248,8 +261,7 @@ def _change(
         return ResourceChange(logical_id, Kind.CREATE, **common)
     documents = type_schema(kind_of).documents
     changed = tuple(changed_properties(current.properties, properties, documents))
-    if logical_id in fresh:
-        replacing = tuple(type_schema(kind_of).replacing(current.properties, properties))
+    if replacing:
         return ResourceChange(
             logical_id,
             Kind.REPLACE,
@@ -310,45 +322,32 @@ def _after(bindings: Bindings, state: StackState, fresh: dict[str, int]) -> Stac
 
 
 def simulate(change_set: ChangeSet, state: StackState) -> StackState:
-    """The state a successful `change_set` leaves (placeholders for what it creates)."""
+    """The state a successful `change_set` leaves, with placeholders for what it creates: each
+    step applied as the executor applies it (`ResourceChange.apply_to`), then an update's
+    cleanup phase as the stack runs it (`cleanup`: what it replaced, by its
+    UpdateReplacePolicy, and what it removed)."""
     after = state.copy()
     bindings = change_set.bindings
     if bindings is None or not change_set.valid:
         return after
-    after.status = "CREATE_COMPLETE" if state.is_new else "UPDATE_COMPLETE"
-    if change_set.parameters is not None:
-        after.parameters = dict(change_set.parameters)
-    if change_set.stack_tags is not None:
-        after.tags = dict(change_set.stack_tags)
+    action = change_set.action(state)
+    journal = Journal()
     for change in change_set.changes:
-        deletion_policy, replace_policy = change.deletion_policy, change.update_replace_policy
-        current = after.resources.get(change.logical_id)
+        made = None
         if change.kind == Kind.IMPORT and change.current is not None:
-            after.status = "IMPORT_COMPLETE"
-            after.resources[change.logical_id] = Resource(
-                change.logical_id,
-                change.type,
-                change.properties,
-                physical_id=change.current.physical_id,
-                deletion_policy=deletion_policy,
-                update_replace_policy=replace_policy,
-            )
+            made = change.made(change.current.physical_id)
         elif change.kind in (Kind.CREATE, Kind.REPLACE):
-            generation = current.generation + 1 if current else 0
-            after.resources[change.logical_id] = Resource(
-                change.logical_id,
-                change.type,
-                change.properties,
-                physical_id=placeholder(
-                    bindings.identity, change.type, change.logical_id, None, generation
-                ),
-                deletion_policy=deletion_policy,
-                update_replace_policy=replace_policy,
-                generation=generation,
+            made = change.made()
+            made.physical_id = placeholder(
+                bindings.identity, change.type, change.logical_id, None, made.generation
             )
-        elif current is not None:
-            current.properties = change.properties
-            current.deletion_policy, current.update_replace_policy = deletion_policy, replace_policy
-    for change in change_set.cleanup:
-        after.resources.pop(change.logical_id, None)
+        before = after.resources.get(change.logical_id)
+        change.apply_to(after, made)
+        if change.kind == Kind.REPLACE and made is not None and before is not None:
+            journal.record(Done.REPLACED, made, before)
+    if action == "UPDATE":  # a create or an import has no cleanup phase (Stack._complete)
+        for change in cleanup(change_set, journal, after).changes:
+            change.apply_to(after)
+    change_set.settle(after)
+    after.status = f"{action}_COMPLETE"
     return after

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from typing import Any
 
-Json = dict[str, Any]
-TYPE_NAME = "MLOps::SageMaker::ModelPackage"
+from mlops_sagemaker_modelpackage.json_types import Json
+
+from .supported import OUR_TYPE
 
 
 def payload(
@@ -36,7 +36,7 @@ def payload(
         "region": region,
         "action": action,
         "responseEndpoint": None,
-        "resourceType": TYPE_NAME,
+        "resourceType": OUR_TYPE,
         "resourceTypeVersion": "00000001",
         "stackId": stack_id,
         "callbackContext": context,

@@ -1,6 +1,8 @@
-"""Resource operations by type, behind one protocol: create, update, delete, read.
+"""Resource operations by type, behind one interface: create, update, delete, read.
 
-`HandlerProvisioner` runs our type through the real Lambda entry point with the request
+Each supported type (supported.py) has one provisioner, a `Provisioner` subclass that names its
+entry (`class GroupProvisioner(Provisioner, provides=GROUP)`); `provisioners` makes one of each
+for a stack. `HandlerProvisioner` runs our type through the real Lambda entry point with the request
 CloudFormation sends: every scalar a string, no read-only property in the desired state but the
 primary identifier, stack tags and the `aws:cloudformation:*` system tags, one
 `clientRequestToken` per operation, reused on every callback. `GroupProvisioner` handles
@@ -18,28 +20,23 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from botocore.exceptions import ClientError
+
+from mlops_sagemaker_modelpackage import arns
+from mlops_sagemaker_modelpackage.json_types import Json
 
 from . import documents, protocol
 from .events import Events
 from .logs import HandlerLogs
-from .schema import (
-    CDK_METADATA_TYPE,
-    GROUP_TYPE,
-    TypeSchema,
-    as_sent,
-    document_text,
-    same_document,
-    type_schema,
-)
+from .schema import TypeSchema, as_sent, document_text, same_document, type_schema
 from .state import Resource
+from .supported import CDK_METADATA, GROUP, OURS, SUPPORTED, SupportedType
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-Json = dict[str, Any]
 MAX_INVOCATIONS = 10_000
 
 
@@ -81,30 +78,41 @@ class Context:
     requests: list[Json] = field(default_factory=list)
 
 
-class Provisioner(Protocol):
-    schema: TypeSchema
+class Provisioner:
+    """The operations of one supported type; a subclass names the entry it provides."""
+
+    provides: ClassVar[SupportedType]
+    _by_type: ClassVar[dict[str, type[Provisioner]]] = {}
+
+    def __init_subclass__(cls, *, provides: SupportedType, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.provides = provides
+        Provisioner._by_type[provides.name] = cls
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.schema: TypeSchema = type_schema(self.provides.name)
 
     def create(self, resource: Resource, label: str) -> None:
         """Create `resource`: sets its model and physical id. `label`: CREATE or UPDATE."""
+        raise NotImplementedError
 
     def update(self, resource: Resource, desired: Json, previous: Json) -> None:
         """Update in place from `previous` to `desired` properties; sets the new model."""
+        raise NotImplementedError
 
     def delete(self, resource: Resource) -> None:
         """Delete the physical resource; one that no longer exists counts as deleted."""
+        raise NotImplementedError
 
     def read(self, resource: Resource) -> Json:
         """The resource as it is now (READ by primary identifier)."""
+        raise NotImplementedError
 
 
 def provisioners(context: Context) -> dict[str, Provisioner]:
-    """One provisioner per supported type, by type name."""
-    found: list[Provisioner] = [
-        HandlerProvisioner(context),
-        GroupProvisioner(context),
-        CdkMetadataProvisioner(),
-    ]
-    return {p.schema.type_name: p for p in found}
+    """One provisioner per supported type (supported.SUPPORTED), by type name."""
+    return {name: Provisioner._by_type[name](context) for name in SUPPORTED}
 
 
 def handler_said(message: str, detail: str) -> str:
@@ -112,12 +120,8 @@ def handler_said(message: str, detail: str) -> str:
     return f'Resource handler returned message: "{message}" ({detail})'
 
 
-class HandlerProvisioner:
+class HandlerProvisioner(Provisioner, provides=OURS):
     """Our type, through the real handlers."""
-
-    def __init__(self, context: Context) -> None:
-        self.context = context
-        self.schema = type_schema(protocol.TYPE_NAME)
 
     def create(self, resource: Resource, label: str) -> None:
         final = self._drive("CREATE", resource, as_sent(resource.properties), label=label)
@@ -240,7 +244,7 @@ class HandlerProvisioner:
         return left
 
 
-class GroupProvisioner:
+class GroupProvisioner(Provisioner, provides=GROUP):
     """AWS::SageMaker::ModelPackageGroup, with the SageMaker API: name, description, tags and
     resource policy (`ModelPackageGroupPolicy`, an object or a JSON string: sent as compact
     JSON, compared as one document whatever its form, see documents.py)."""
@@ -248,10 +252,6 @@ class GroupProvisioner:
     POLICY = "ModelPackageGroupPolicy"
     # SageMaker's answer for a group without a policy (a ValidationException)
     NO_POLICY = "Cannot find resource policy"
-
-    def __init__(self, context: Context) -> None:
-        self.context = context
-        self.schema = type_schema(GROUP_TYPE)
 
     @property
     def sagemaker(self) -> SageMakerClient:
@@ -330,7 +330,7 @@ class GroupProvisioner:
     def read(self, resource: Resource) -> Json:
         """The group as SageMaker holds it, READ by its name, or by its ARN (the primary
         identifier: an import): its own tags only (not the stack's, which CloudFormation adds)."""
-        name = resource.model.get("ModelPackageGroupName") or resource.physical_id.split("/")[-1]
+        name = resource.model.get("ModelPackageGroupName") or arns.group_name(resource.physical_id)
         return dict(
             _api(
                 "DescribeModelPackageGroup",
@@ -375,12 +375,9 @@ def read_group(
     return model
 
 
-class CdkMetadataProvisioner:
+class CdkMetadataProvisioner(Provisioner, provides=CDK_METADATA):
     """AWS::CDK::Metadata, which the CDK adds to a synthesized template: CloudFormation records
     it and calls nothing."""
-
-    def __init__(self) -> None:
-        self.schema = type_schema(CDK_METADATA_TYPE)
 
     def create(self, resource: Resource, label: str) -> None:
         resource.physical_id = str(uuid.uuid4())

@@ -8,8 +8,8 @@ from typing import Any
 
 from .changes import ChangeSet
 from .intrinsics import references
-from .resolution import OUR_TYPE
 from .state import StackState
+from .supported import OUR_TYPE
 
 
 def describe(state: StackState) -> list[str]:

@@ -14,6 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlops_sagemaker_modelpackage import arns
+from mlops_sagemaker_modelpackage.json_types import Json
+
 from .intrinsics import (
     FUNCTIONS,
     SUB_VARIABLE,
@@ -24,21 +27,10 @@ from .intrinsics import (
     sub_arguments,
     unsupported,
 )
-from .schema import CDK_METADATA_TYPE, GROUP_TYPE, type_schema
+from .schema import type_schema
 from .state import StackState
+from .supported import GROUP_TYPE, INSTEAD, SUPPORTED
 from .template import Template, TemplateErrors
-
-Json = dict[str, Any]
-OUR_TYPE = "MLOps::SageMaker::ModelPackage"
-SUPPORTED_TYPES = (OUR_TYPE, GROUP_TYPE, CDK_METADATA_TYPE)
-GROUP_PROPERTIES = {
-    "ModelPackageGroupName",
-    "ModelPackageGroupDescription",
-    "ModelPackageGroupPolicy",
-    "Tags",
-}
-# Types people write that the driver knows a replacement for
-INSTEAD = {"AWS::SageMaker::ModelPackage": f"use {OUR_TYPE}, a drop-in"}
 
 
 @dataclass(frozen=True)
@@ -51,14 +43,16 @@ class Identity:
     region: str
 
     @classmethod
+    def of(cls, stack_name: str, account: str, region: str, unique: str = "id") -> Identity:
+        """The stack `stack_name` in `account` and `region`; `unique` ends its stack id (the
+        stack's ARN: CloudFormation's is a UUID)."""
+        stack_id = f"arn:aws:cloudformation:{region}:{account}:stack/{stack_name}/{unique}"
+        return cls(stack_name, stack_id, account, region)
+
+    @classmethod
     def planned(cls, stack_name: str) -> Identity:
         """For `--validate`: an account and region that stand for the real ones."""
-        return cls(
-            stack_name,
-            f"arn:aws:cloudformation:us-east-1:123456789012:stack/{stack_name}/id",
-            "123456789012",
-            "us-east-1",
-        )
+        return cls.of(stack_name, "123456789012", "us-east-1")
 
     @property
     def pseudo(self) -> dict[str, str]:
@@ -79,11 +73,8 @@ def placeholder(
     replacements, so that what refers to a replaced resource changes too."""
     suffix = "" if generation == 0 else f"-{generation}"
     if attribute is None or attribute == type_schema(type_name).identifier:
-        kind = "model-package-group" if type_name == GROUP_TYPE else "model-package"
-        return (
-            f"arn:aws:sagemaker:{identity.region}:{identity.account}:{kind}/"
-            f"{logical_id.lower()}{suffix}"
-        )
+        arn = arns.group_arn_at if type_name == GROUP_TYPE else arns.package_arn
+        return arn(identity.region, identity.account, f"{logical_id.lower()}{suffix}")
     if attribute == "ModelPackageVersion":
         return str(1 + generation)
     return f"{logical_id}.{attribute}{suffix}"
@@ -110,13 +101,14 @@ class Bindings:
             if not isinstance(spec, dict) or "Type" not in spec:
                 continue  # Template.load said so
             kind = spec.get("Type")
-            if kind not in SUPPORTED_TYPES:
+            if kind not in SUPPORTED:
                 hint = f"; {INSTEAD[kind]}" if kind in INSTEAD else ""
                 errors.append(f"{logical_id}: resource type {kind} is not supported locally{hint}")
                 continue
             types[logical_id] = str(kind)
-            if kind == GROUP_TYPE:
-                unsupported = sorted(set(spec.get("Properties", {})) - GROUP_PROPERTIES)
+            provisioned = SUPPORTED[kind].properties
+            if provisioned is not None:
+                unsupported = sorted(set(spec.get("Properties", {})) - provisioned)
                 if unsupported:
                     errors.append(f"{logical_id}: {', '.join(unsupported)} not supported locally")
         # every error at once, as a linter reports them: one check failing does not hide the next

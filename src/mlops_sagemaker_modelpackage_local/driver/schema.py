@@ -19,17 +19,16 @@ from typing import Any
 import regex
 from jsonschema import Draft7Validator, ValidationError, validators
 
+from mlops_sagemaker_modelpackage.json_types import Json
+
 from . import documents as json_documents
 
-Json = dict[str, Any]
 # The type's schema, installed with this package (in the repository: a link to the one schema)
 OUR_SCHEMA = (
     resources.files("mlops_sagemaker_modelpackage_local")
     / "schemas"
     / "mlops-sagemaker-modelpackage.json"
 )
-GROUP_TYPE = "AWS::SageMaker::ModelPackageGroup"
-CDK_METADATA_TYPE = "AWS::CDK::Metadata"
 NUMERIC = {"integer": int, "number": float}
 
 
@@ -258,7 +257,7 @@ class TypeSchema:
             for pointer, expression in self.document.get("propertyTransform", {}).items()
         }
 
-    def findings(self, properties: Json, unknown: str | None = None) -> list[Finding]:
+    def findings(self, properties: Json, unknown: str | None = None) -> list[SchemaFinding]:
         """Every way `properties` breaks the schema, in CloudFormation's words, sorted; a
         rule across properties (the schema's root `allOf`) carries a hint derived from it.
         `unknown`: a marker for values that cannot be known; findings about them are left out."""
@@ -273,7 +272,7 @@ class TypeSchema:
                 continue
             path = "".join(f"/{p}" for p in error.absolute_path)
             text = f"#{path}: {_words(str(error.validator), error)}"
-            found.append(Finding(text, self._hint(error)))
+            found.append(SchemaFinding(text, self._hint(error)))
         return sorted(found, key=lambda f: f.text)
 
     def errors(self, properties: Json, unknown: str | None = None) -> list[str]:
@@ -321,7 +320,7 @@ class TypeSchema:
 
 
 @dataclass(frozen=True)
-class Finding:
+class SchemaFinding:
     """One schema failure: CloudFormation's words, and a hint for a rule across properties."""
 
     text: str

@@ -14,7 +14,8 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+
+from mlops_sagemaker_modelpackage.json_types import Json
 
 from . import parameters, planner, rollback
 from .changes import ChangeSet, Kind
@@ -30,8 +31,6 @@ from .resolution import Identity
 from .schema import type_schema
 from .state import STUCK, Resource, StackState
 from .template import Template
-
-Json = dict[str, Any]
 
 
 @dataclass
@@ -60,14 +59,13 @@ class Stack:
         (`deploy`; `deploy_revision` takes the revision's)."""
         self.name = name
         self.default_tags = dict(tags or {})
-        self.id = (
-            f"arn:aws:cloudformation:{environment.region}:{environment.account}:"
-            f"stack/{name}/{uuid.uuid4()}"
+        self.identity = Identity.of(
+            name, environment.account, environment.region, str(uuid.uuid4())
         )
+        self.id = self.identity.stack_id
         self.env = environment
         self.events = events
         events.fit(name)
-        self.identity = Identity(name, self.id, environment.account, environment.region)
         self.context = Context(
             name,
             self.id,
@@ -168,9 +166,7 @@ class Stack:
         self.events.fit(*(c.logical_id for c in change_set.changes))
         for warning in change_set.warnings:
             print(f"WARNING {warning}", file=self.events.stream)
-        action = "CREATE" if self.state.is_new else "UPDATE"
-        if any(c.kind == Kind.IMPORT for c in change_set.changes):
-            action = "IMPORT"
+        action = change_set.action(self.state)
         self.events(self.name, f"{action}_IN_PROGRESS", f"User Initiated ({name})")
         for line in change_set.settings:
             self.events.note(line)
@@ -185,14 +181,14 @@ class Stack:
             failure = failures[0]
             self.state.status = self._after_failure(action, journal, failure, roll_back)
             if not roll_back and action != "IMPORT":  # the stack keeps what the update set
-                self._settle(change_set)
+                change_set.settle(self.state)
             failed = failure.change.logical_id
             verb = rollback.VERBS.get(failure.change.kind, "update")
             reason = f"{failed} failed to {verb}: {failure.reason}"
             self.revisions.append(Revision(name, self.status, reason))
             self._tell(name, self.status, reason)
             return False
-        self._settle(change_set)
+        change_set.settle(self.state)
         self.revisions.append(Revision(name, self.status))
         self._tell(name, self.status)
         return True
@@ -201,14 +197,6 @@ class Stack:
         """The stack's tags the handlers are sent from now on (stackTags, previousStackTags)."""
         self.context.stack_tags = dict(tags)
         self.context.previous_stack_tags = None if previous is None else dict(previous)
-
-    def _settle(self, change_set: ChangeSet) -> None:
-        """The stack now has the change set's parameter values and tags (UsePreviousValue and
-        the next revision's defaults start from them)."""
-        if change_set.parameters is not None:
-            self.state.parameters = dict(change_set.parameters)
-        if change_set.stack_tags is not None:
-            self.state.tags = dict(change_set.stack_tags)
 
     def _complete(self, action: str, change_set: ChangeSet, journal: Journal) -> list[Failure]:
         try:
@@ -235,8 +223,8 @@ class Stack:
         """A resource a cleanup could not delete: out of the stack's template, still in the
         account; the next cleanup or the stack's delete tries again."""
         resource = failure.change.current
-        if resource is not None and self.state.resources.get(resource.logical_id) is resource:
-            del self.state.resources[resource.logical_id]
+        if resource is not None:
+            self.state.forget(resource)
         rollback.leave_behind(self.state, [resource])
 
     def _after_failure(
@@ -276,11 +264,8 @@ class Stack:
         if statuses.cleanup:
             self.events(self.name, statuses.cleanup)
             for change in change_set.cleanup:  # out of the stack first: a failed delete leaves it
-                if (
-                    change.current is not None
-                    and self.state.resources.get(change.logical_id) is change.current
-                ):
-                    del self.state.resources[change.logical_id]
+                if change.current is not None:
+                    self.state.forget(change.current)
             for left in self.executor.apply(
                 change_set, self.state, journal, cleanup=True, keep_going=True
             ):

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any
 
-Json = dict[str, Any]
+from mlops_sagemaker_modelpackage.json_types import Json
+
 NEW_STACK = ("", "ROLLBACK_COMPLETE", "DELETE_COMPLETE")
 STUCK = ("ROLLBACK_FAILED", "UPDATE_ROLLBACK_FAILED", "DELETE_FAILED")
 
@@ -29,6 +29,10 @@ class Resource:
     def copy(self) -> Resource:
         return copy.deepcopy(self)
 
+    def same_physical(self, other: Resource) -> bool:
+        """Whether `other` is the same physical resource (in another copy of a state too)."""
+        return (self.type, self.physical_id) == (other.type, other.physical_id)
+
 
 @dataclass
 class StackState:
@@ -45,3 +49,11 @@ class StackState:
 
     def copy(self) -> StackState:
         return copy.deepcopy(self)
+
+    def forget(self, resource: Resource) -> None:
+        """`resource` is no longer the stack's: out of its resources, where its logical id
+        holds it (not the resource that replaced it), and out of its leftovers."""
+        held = self.resources.get(resource.logical_id)
+        if held is not None and held.same_physical(resource):
+            del self.resources[resource.logical_id]
+        self.leftovers = [r for r in self.leftovers if not r.same_physical(resource)]

@@ -17,7 +17,7 @@ def summary(
 ) -> str:
     """`revisions` run since `started` (time.monotonic); `calls`: SageMaker API calls served,
     if known; `kept`: --keep, the stack was not deleted (where that leaves things:
-    environments.Target.kept)."""
+    environments.Site.kept)."""
     history = stack.history
     lines = [
         "",

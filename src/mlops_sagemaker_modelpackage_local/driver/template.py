@@ -19,10 +19,11 @@ from typing import Any
 import regex
 from cfnlint.decode import cfn_json, decode
 
+from mlops_sagemaker_modelpackage.json_types import Json
+
 from . import limits
 from .intrinsics import Conditions, ParameterValue, TemplateError, references
 
-Json = dict[str, Any]
 # The values CloudFormation accepts for each policy that a type without snapshots can honour
 # (RetainExceptOnCreate: retained, except by the rollback of the operation that created it).
 POLICY_VALUES = {

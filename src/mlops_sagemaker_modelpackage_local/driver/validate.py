@@ -29,12 +29,7 @@ def identity_for(stack_name: str, account: Environment | None) -> Identity:
     else in the embedded SageMaker's."""
     if account is None:
         return Identity.planned(stack_name)
-    return Identity(
-        stack_name,
-        f"arn:aws:cloudformation:{account.region}:{account.account}:stack/{stack_name}/id",
-        account.account,
-        account.region,
-    )
+    return Identity.of(stack_name, account.account, account.region)
 
 
 def validate(

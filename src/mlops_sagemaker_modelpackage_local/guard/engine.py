@@ -23,9 +23,9 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-Json = dict[str, Any]
+from mlops_sagemaker_modelpackage.json_types import Json
+
 ENV_BINARY = "CFN_GUARD"
 BUNDLE = "cdklabs.cdk_validator_cfnguard"  # its jsii tarball carries bin/<os>/<arch>/cfn-guard
 BUNDLED_BUILDS = {
@@ -46,7 +46,7 @@ class GuardUnavailable(Exception):
 
 
 @dataclass(frozen=True)
-class Finding:
+class GuardFinding:
     """One failed clause of a rule: what the rule says, where in the input."""
 
     rule: str
@@ -70,7 +70,7 @@ class Report:
     failed: list[str] = field(default_factory=list)
     passed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[GuardFinding] = field(default_factory=list)
 
 
 def binary() -> Path:
@@ -194,12 +194,12 @@ def report_of(report: Json) -> Report:
     )
 
 
-def _findings(rule: Json) -> list[Finding]:
+def _findings(rule: Json) -> list[GuardFinding]:
     """A failed rule's clauses: those carrying the rule's own message (its `<<` block); if none
     does, every failed clause with cfn-guard's words. Each once."""
     clauses = list(_clauses(rule.get("checks", [])))
     described = [c for c in clauses if (c["messages"].get("custom_message") or "").strip()]
-    found: dict[tuple[str, str, str], Finding] = {}
+    found: dict[tuple[str, str, str], GuardFinding] = {}
     for clause in described or clauses:
         messages = clause["messages"]
         message = _message(messages.get("custom_message") or messages.get("error_message") or "")
@@ -212,7 +212,7 @@ def _findings(rule: Json) -> list[Finding]:
         resource = parts[2] if len(parts) > 2 and parts[1] == "Resources" else ""
         found.setdefault(
             (path, message, resource),
-            Finding(rule["name"], resource, message, path, line, column),
+            GuardFinding(rule["name"], resource, message, path, line, column),
         )
     return list(found.values())
 
