@@ -76,7 +76,7 @@ class ResourceChange:
             physical_id=physical_id,
             deletion_policy=self.deletion_policy,
             update_replace_policy=self.update_replace_policy,
-            generation=0 if replaced is None else replaced.generation + 1,
+            generation=0 if replaced is None else replaced.successor,
         )
 
     def apply_to(self, state: StackState, made: Resource | None = None) -> None:

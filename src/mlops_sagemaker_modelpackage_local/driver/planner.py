@@ -232,7 +232,7 @@ def _desired(
         if not replaced:
             return desired, replacing, fresh, ignored, partly
         for name in replaced:
-            fresh[name] = state.resources[name].generation + 1
+            fresh[name] = state.resources[name].successor
 
 
 def _change(
@@ -245,9 +245,7 @@ def _change(
     retag: bool = False,
 ) -> ResourceChange:
     """`replacing`: the create-only properties that force its replacement (`_desired`), None
-    when it is not replaced. `retag`: the stack's tags change, which CloudFormation passes to
-    every resource of a type that takes tags with an update (its schema's `tagging`), even one
-    whose properties do not change."""
+    when it is not replaced. `retag`: the stack's tags change (`retagged`)."""
     deletion, replace_policy = bindings.policies(logical_id)
     kind_of = bindings.types[logical_id]
     current = state.resources.get(logical_id)
@@ -271,17 +269,27 @@ def _change(
             replacing=replacing,
             **common,
         )
-    tags = retag and type_schema(kind_of).tags_updatable
-    kind = Kind.UPDATE if changed or tags else Kind.NO_CHANGE
-    return ResourceChange(
+    change = ResourceChange(
         logical_id,
-        kind,
+        Kind.UPDATE if changed else Kind.NO_CHANGE,
         previous=current.properties,
         current=current,
         changed=changed,
-        stack_tags=tags,
         **common,
     )
+    return retagged(change) if retag else change
+
+
+def retagged(change: ResourceChange) -> ResourceChange:
+    """`change` when the stack's tags change (a revision's, or a rollback's putting them back):
+    CloudFormation passes them to every resource of a type that takes tags with an update (its
+    schema's `tagging`), even one whose properties do not change. Creates, replacements and
+    deletes are left as they are."""
+    if change.kind not in (Kind.UPDATE, Kind.NO_CHANGE):
+        return change
+    if not type_schema(change.type).tags_updatable:
+        return change
+    return dataclasses.replace(change, kind=Kind.UPDATE, stack_tags=True)
 
 
 def cleanup(change_set: ChangeSet, journal: Journal, state: StackState) -> ChangeSet:

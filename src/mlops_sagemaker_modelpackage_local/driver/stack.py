@@ -7,7 +7,6 @@ how to undo it, and the stack statuses and events are CloudFormation's.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import time
 import uuid
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from mlops_sagemaker_modelpackage.json_types import Json
 
 from . import parameters, planner, rollback
-from .changes import ChangeSet, Kind
+from .changes import ChangeSet
 from .events import Events
 from .executor import Executor, Failure
 from .hook import GuardHook, HookPoint
@@ -28,7 +27,6 @@ from .logs import HandlerLogs
 from .provisioners import Context, Environment, Provisioner, provisioners
 from .report import describe, output_lines
 from .resolution import Identity
-from .schema import type_schema
 from .state import STUCK, Resource, StackState
 from .template import Template
 
@@ -246,12 +244,7 @@ class Stack:
         failed_tags = self.context.stack_tags
         if not self.state.is_new and failed_tags != self.state.tags:
             self._tag(self.state.tags, failed_tags)
-            change_set.changes = [
-                dataclasses.replace(c, stack_tags=type_schema(c.type).tags_updatable)
-                if c.kind == Kind.UPDATE
-                else c
-                for c in change_set.changes
-            ]
+            change_set.changes = [planner.retagged(c) for c in change_set.changes]
         self.events(self.name, statuses.in_progress, cause + statuses.requested)
         failed = self.executor.apply(change_set, self.state, journal, keep_going=True)
         if failed:  # what could not be undone stays until the stack is deleted

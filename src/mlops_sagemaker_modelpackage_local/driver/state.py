@@ -29,6 +29,11 @@ class Resource:
     def copy(self) -> Resource:
         return copy.deepcopy(self)
 
+    @property
+    def successor(self) -> int:
+        """The generation of the resource that replaces this one."""
+        return self.generation + 1
+
     def same_physical(self, other: Resource) -> bool:
         """Whether `other` is the same physical resource (in another copy of a state too)."""
         return (self.type, self.physical_id) == (other.type, other.physical_id)
