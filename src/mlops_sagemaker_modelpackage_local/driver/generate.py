@@ -93,6 +93,21 @@ def check_arn(arn: str, region: str) -> None:
         )
 
 
+def check_group_account(arn: str, account: str) -> None:
+    """Refuse a group of another account: CloudFormation imports a resource into a stack of its
+    own account (a version registered into another account's group is the stack's all the
+    same, read by its ARN through the group's resource policy)."""
+    group = parse_group(arn)
+    if group is not None and group["account"] != account:
+        raise GenerateError(
+            f"{arn}: the group is in account {group['account']} and the stack in {account}: "
+            "CloudFormation imports a resource into a stack of its own account. Adopt the "
+            "versions this account registered by their ARNs (`aws sagemaker "
+            f"list-model-packages --model-package-group-name {arn}`), or generate the group "
+            "with its own account's credentials"
+        )
+
+
 def check_arns(arns: list[str]) -> None:
     """Refuse, before anything starts, what is not a model package ARN or is given twice."""
     for index, arn in enumerate(arns):
@@ -184,6 +199,7 @@ def adopt(env: Environment, arns: Iterable[str], logs: HandlerLogs) -> list[Adop
     check_arns(arns)
     for arn in arns:
         check_arn(arn, env.region)
+        check_group_account(arn, env.account)
     adopted: list[Adopted] = []
     taken: set[str] = set()
 
