@@ -22,7 +22,7 @@ import pytest
 
 from mlops_sagemaker_modelpackage_local.driver import script
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
-from mlops_sagemaker_modelpackage_local.driver.environments import LOCAL_ACCOUNT
+from mlops_sagemaker_modelpackage_local.driver.resolution import LOCAL_ACCOUNT
 from tests.support.cfn import CREDENTIALS, REGION
 
 # Not loopback, never routed: a call sent there times out instead of reaching anything.

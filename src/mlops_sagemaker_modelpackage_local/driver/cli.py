@@ -58,6 +58,7 @@ from .arguments import Refused, check_scripts, documented_parser, revisions_of, 
 from .deploy import FAST_WAIT, LOG_FOLDER, Options, rehearse
 from .environments import Place, planned_account, site
 from .intrinsics import TemplateError
+from .resolution import LOCAL_ACCOUNT
 from .template import decoded
 from .validate import validate
 
@@ -129,7 +130,7 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         metavar="ID",
         help="the 12-digit account the stack runs in, on the embedded SageMaker or the "
-        "--endpoint-url server (default 123456789012)",
+        f"--endpoint-url server (default {LOCAL_ACCOUNT})",
     )
     parser.add_argument(
         "--drift",

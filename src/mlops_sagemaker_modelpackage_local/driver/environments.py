@@ -24,12 +24,11 @@ from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 
 from .arguments import Refused
 from .provisioners import Environment
+from .resolution import LOCAL_ACCOUNT, LOCAL_REGION
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-LOCAL_ACCOUNT = "123456789012"
-LOCAL_REGION = "us-east-1"
 ACCOUNT_ID = re.compile(r"\d{12}")
 # What the embedded SageMaker does with a new package: one Pending and three InProgress looks,
 # so waiting shows; the handler polls at most 2 s per invocation, so callbacks show too.

@@ -32,6 +32,11 @@ from .state import StackState
 from .supported import GROUP_TYPE, INSTEAD, SUPPORTED
 from .template import Template, TemplateErrors
 
+# The account and region the rehearsal runs in unless told otherwise (the embedded SageMaker's,
+# and what stands for the real ones in `--validate`).
+LOCAL_ACCOUNT = "123456789012"
+LOCAL_REGION = "us-east-1"
+
 
 @dataclass(frozen=True)
 class Identity:
@@ -52,7 +57,7 @@ class Identity:
     @classmethod
     def planned(cls, stack_name: str) -> Identity:
         """For `--validate`: an account and region that stand for the real ones."""
-        return cls.of(stack_name, "123456789012", "us-east-1")
+        return cls.of(stack_name, LOCAL_ACCOUNT, LOCAL_REGION)
 
     @property
     def pseudo(self) -> dict[str, str]:
