@@ -1420,7 +1420,7 @@ def test_what_validate_plans_is_what_a_deploy_executes(
 ) -> None:
     """--validate plans each revision against the state the previous plans leave; a deploy
     plans against the real stack: the same steps, revision by revision."""
-    folder = Path(__file__).resolve().parents[1] / "examples" / "registry-flow"
+    folder = Path(__file__).resolve().parents[2] / "examples" / "registry-flow"
     simulated = StackState()
     for path in sorted(folder.glob("*.yaml")):
         template = Template.load(path)

@@ -18,9 +18,9 @@ from mlops_sagemaker_modelpackage_local.driver.events import Events
 from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
 from mlops_sagemaker_modelpackage_local.driver.schema import GROUP_TYPE, same_document, type_schema
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
+from tests.rehearsal.test_driver import Writer
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
-from tests.test_driver import Writer
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient

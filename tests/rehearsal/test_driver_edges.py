@@ -617,7 +617,7 @@ def test_a_reader_that_stops_early_does_not_stop_the_run() -> None:
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     run = subprocess.Popen(
         [
             Path(sys.executable).with_name("modelpackage-rehearse"),

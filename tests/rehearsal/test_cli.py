@@ -16,7 +16,7 @@ from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.cli import parser
 from tests.support.models import IMAGE
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARN = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/1"
 PACKAGE = {
     "Resources": {
