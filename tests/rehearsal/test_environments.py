@@ -23,13 +23,13 @@ from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage_local.driver.cli import main as rehearse
 from mlops_sagemaker_modelpackage_local.driver.environments import local_credentials
+from tests.support.cfn import REGION
 from tests.support.models import IMAGE
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-REGION = "us-east-1"
-ACCOUNT = "555555555555"
+NAMED_ACCOUNT = "555555555555"
 SERVER = str(Path(sys.executable).with_name("modelpackage-sagemaker"))
 NOWHERE = "http://127.0.0.1:9"  # nothing listens there
 
@@ -87,7 +87,7 @@ def registry(group: str) -> Json:
     }
 
 
-def run(
+def run_squeezed(
     arguments: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> tuple[int, str, str]:
     """The exit status, stdout (columns squeezed to one space) and stderr of one run."""
@@ -102,11 +102,11 @@ def run(
 
 def test_the_server_answers_sts_and_sagemaker_per_account(server: str) -> None:
     control = BackendControl(server)
-    for account in ("111111111111", ACCOUNT):
+    for account in ("111111111111", NAMED_ACCOUNT):
         identity = control.client("sts", local_credentials(account), REGION).get_caller_identity()
         assert (identity["Account"], identity["Arn"]) == (account, f"arn:aws:iam::{account}:root")
     sagemaker_in(server, "111111111111").create_model_package_group(ModelPackageGroupName="solo")
-    listed = sagemaker_in(server, ACCOUNT).list_model_package_groups()
+    listed = sagemaker_in(server, NAMED_ACCOUNT).list_model_package_groups()
     assert "solo" not in [
         g["ModelPackageGroupName"] for g in listed["ModelPackageGroupSummaryList"]
     ]
@@ -134,16 +134,16 @@ def test_a_stack_runs_in_the_named_account_of_the_server_and_its_resources_stay(
 ) -> None:
     folder = tmp_path / "kept"
     write(folder, "1.json", registry("kept-models"))
-    arguments = [str(folder), "--endpoint-url", server, "--account-id", ACCOUNT, "--keep"]
-    code, out, _ = run(arguments, capsys, tmp_path)
+    arguments = [str(folder), "--endpoint-url", server, "--account-id", NAMED_ACCOUNT, "--keep"]
+    code, out, _ = run_squeezed(arguments, capsys, tmp_path)
     assert code == 0, out
-    version = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/kept-models/1"
+    version = f"arn:aws:sagemaker:{REGION}:{NAMED_ACCOUNT}:model-package/kept-models/1"
     assert f"Version CREATE_COMPLETE {version}" in out
     assert (
         f"--keep: the resources stay in the SageMaker at {server}; the stack itself lived in "
         "this run and is gone (a next run starts a new stack: adopt them with --import)"
     ) in out
-    held = sagemaker_in(server, ACCOUNT).describe_model_package(ModelPackageName=version)
+    held = sagemaker_in(server, NAMED_ACCOUNT).describe_model_package(ModelPackageName=version)
     assert held["ModelPackageGroupName"] == "kept-models"  # still there after the run
 
 
@@ -151,10 +151,12 @@ def test_keep_on_the_embedded_sagemaker_says_nothing_outlives_the_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write(tmp_path / "t", "1.json", registry("gone-models"))
-    code, out, _ = run([str(tmp_path / "t"), "--keep", "--account-id", ACCOUNT], capsys, tmp_path)
+    code, out, _ = run_squeezed(
+        [str(tmp_path / "t"), "--keep", "--account-id", NAMED_ACCOUNT], capsys, tmp_path
+    )
     assert code == 0, out
     # the embedded SageMaker in that account: the version's ARN says so
-    assert f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/gone-models/1" in out
+    assert f"arn:aws:sagemaker:{REGION}:{NAMED_ACCOUNT}:model-package/gone-models/1" in out
     assert "--keep: the embedded SageMaker stopped with this run" in out
     assert "run against `modelpackage-sagemaker` (--endpoint-url)" in out
 
@@ -174,15 +176,15 @@ def test_the_endpoint_url_wins_over_aws_endpoint_url_for_handlers_and_scripts(
         "print('registered as', account)\n"
     )
     write(tmp_path / "t", "1.json", registry("endpoint-models"))
-    arguments = [str(tmp_path / "t"), "--endpoint-url", server, "--account-id", ACCOUNT]
-    code, out, _ = run([*arguments, "--before", str(script)], capsys, tmp_path)
+    arguments = [str(tmp_path / "t"), "--endpoint-url", server, "--account-id", NAMED_ACCOUNT]
+    code, out, _ = run_squeezed([*arguments, "--before", str(script)], capsys, tmp_path)
     assert code == 0, out
-    assert f"Running {script} against the SageMaker at {server}, account {ACCOUNT}" in out
-    assert f" | registered as {ACCOUNT}" in out
-    held = sagemaker_in(server, ACCOUNT).describe_model_package_group(
-        ModelPackageGroupName=f"scripted-{ACCOUNT}"
+    assert f"Running {script} against the SageMaker at {server}, account {NAMED_ACCOUNT}" in out
+    assert f" | registered as {NAMED_ACCOUNT}" in out
+    held = sagemaker_in(server, NAMED_ACCOUNT).describe_model_package_group(
+        ModelPackageGroupName=f"scripted-{NAMED_ACCOUNT}"
     )
-    assert held["ModelPackageGroupArn"].startswith(f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:")
+    assert held["ModelPackageGroupArn"].startswith(f"arn:aws:sagemaker:{REGION}:{NAMED_ACCOUNT}:")
     assert "final status DELETE_COMPLETE" in out
 
 
@@ -196,13 +198,16 @@ def test_validate_plans_in_the_named_account(
         registry("planned"),
         Outputs={"Where": {"Value": {"Fn::Sub": "${AWS::AccountId}"}}},
     )
-    for extra in (["--account-id", ACCOUNT], ["--endpoint-url", server, "--account-id", ACCOUNT]):
-        code, out, _ = run([str(folder), "--validate", *extra], capsys, tmp_path)
+    for extra in (
+        ["--account-id", NAMED_ACCOUNT],
+        ["--endpoint-url", server, "--account-id", NAMED_ACCOUNT],
+    ):
+        code, out, _ = run_squeezed([str(folder), "--validate", *extra], capsys, tmp_path)
         assert code == 0, out
-        assert f"output Where = {ACCOUNT}" in out
+        assert f"output Where = {NAMED_ACCOUNT}" in out
         assert "Version create" in out
     assert not list(
-        sagemaker_in(server, ACCOUNT).list_model_package_groups(NameContains="planned")[
+        sagemaker_in(server, NAMED_ACCOUNT).list_model_package_groups(NameContains="planned")[
             "ModelPackageGroupSummaryList"
         ]
     )  # --validate ran nothing
@@ -212,7 +217,7 @@ def test_validate_plans_in_the_named_account(
     ("arguments", "words"),
     [
         (["--aws", "--endpoint-url", NOWHERE], "--endpoint-url is for a local SageMaker; --aws"),
-        (["--aws", "--account-id", ACCOUNT], "--account-id is for a local SageMaker; --aws"),
+        (["--aws", "--account-id", NAMED_ACCOUNT], "--account-id is for a local SageMaker; --aws"),
         (["--account-id", "12345"], "--account-id takes a 12-digit AWS account id, not '12345'"),
         (["--endpoint-url", "localhost:4599"], "--endpoint-url takes the URL of a SageMaker"),
         (["--endpoint-url", NOWHERE], f"--endpoint-url {NOWHERE}: no SageMaker answers there"),
@@ -223,7 +228,7 @@ def test_what_cannot_run_is_one_line_and_no_log_file(
     arguments: list[str], words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write(tmp_path / "t", "1.json", registry("refused"))
-    code, out, err = run([str(tmp_path / "t"), *arguments], capsys, tmp_path)
+    code, out, err = run_squeezed([str(tmp_path / "t"), *arguments], capsys, tmp_path)
     assert code == 2
     assert out == ""
     (line,) = err.splitlines()
@@ -239,11 +244,11 @@ def test_an_endpoint_that_ignores_the_access_key_is_refused(
 ) -> None:
     monkeypatch.setenv("MOTO_ACCOUNT_ID", "999999999999")  # moto's own override: one account
     write(tmp_path / "t", "1.json", registry("refused"))
-    arguments = [str(tmp_path / "t"), "--endpoint-url", backend_url, "--account-id", ACCOUNT]
-    code, _, err = run(arguments, capsys, tmp_path)
+    arguments = [str(tmp_path / "t"), "--endpoint-url", backend_url, "--account-id", NAMED_ACCOUNT]
+    code, _, err = run_squeezed(arguments, capsys, tmp_path)
     assert code == 2
     assert (
-        f"answers account 999999999999 for access key id {ACCOUNT}: it does not take the "
+        f"answers account 999999999999 for access key id {NAMED_ACCOUNT}: it does not take the "
         "account from a 12-digit access key id"
     ) in err
 
@@ -251,7 +256,7 @@ def test_an_endpoint_that_ignores_the_access_key_is_refused(
 def test_generate_reads_in_the_named_account(
     server: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sagemaker = sagemaker_in(server, ACCOUNT)
+    sagemaker = sagemaker_in(server, NAMED_ACCOUNT)
     sagemaker.create_model_package_group(ModelPackageGroupName="generated")
     arn = sagemaker.create_model_package(
         ModelPackageGroupName="generated",
@@ -261,12 +266,14 @@ def test_generate_reads_in_the_named_account(
             "SupportedResponseMIMETypes": ["text/csv"],
         },
     )["ModelPackageArn"]
-    code, out, err = run(
-        ["--generate", arn, "--endpoint-url", server, "--account-id", ACCOUNT], capsys, tmp_path
+    code, out, err = run_squeezed(
+        ["--generate", arn, "--endpoint-url", server, "--account-id", NAMED_ACCOUNT],
+        capsys,
+        tmp_path,
     )
     assert code == 0, err
     assert "GeneratedVersion1:" in out
     assert "ModelPackageGroupName: generated" in out  # its own account: by name
-    code, _, err = run(["--generate", arn, "--endpoint-url", server], capsys, tmp_path)
+    code, _, err = run_squeezed(["--generate", arn, "--endpoint-url", server], capsys, tmp_path)
     assert code == 1  # from the default account: another account's group, which has no policy
     assert "AccessDenied: DescribeModelPackage was refused by the group's resource policy" in err

@@ -18,7 +18,6 @@ import pytest
 
 from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.driver import arguments, parameters
-from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.cli import parser
 from mlops_sagemaker_modelpackage_local.driver.events import Events
 from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
@@ -26,6 +25,7 @@ from mlops_sagemaker_modelpackage_local.driver.stack import Stack
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
 from tests.support.models import IMAGE
+from tests.support.rehearsal import run
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -65,13 +65,7 @@ APPROVAL_TEMPLATE: Json = {
 }
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = driver_main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def write(folder: Path, name: str, content: Any) -> Path:
+def write_file(folder: Path, name: str, content: Any) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     path.write_text(content if isinstance(content, str) else json.dumps(content, indent=1))
@@ -99,9 +93,9 @@ def test_an_approval_is_given_and_withdrawn_by_parameter_files_alone(
     tmp_path: Path, stack: Stack, sagemaker: SageMakerClient
 ) -> None:
     for name in ("1-register.yaml", "2-approve.yaml", "3-withdraw.yaml"):
-        write(tmp_path, name, APPROVAL_TEMPLATE)  # JSON is YAML: the same template each time
-    write(tmp_path, "1-register.parameters.json", [])
-    write(
+        write_file(tmp_path, name, APPROVAL_TEMPLATE)  # JSON is YAML: the same template each time
+    write_file(tmp_path, "1-register.parameters.json", [])
+    write_file(
         tmp_path,
         "2-approve.parameters.json",
         [
@@ -110,7 +104,7 @@ def test_an_approval_is_given_and_withdrawn_by_parameter_files_alone(
         ],
     )
     # Reviewer left out: it keeps churn-squad (UsePreviousValue), not its Default
-    write(tmp_path, "3-withdraw.parameters.json", {"Parameters": {"Approval": "Rejected"}})
+    write_file(tmp_path, "3-withdraw.parameters.json", {"Parameters": {"Approval": "Rejected"}})
     revisions = arguments.revisions_of([tmp_path], [], [])
     seen = []
 
@@ -145,8 +139,8 @@ def test_a_key_new_to_a_revision_takes_its_default_and_a_changed_default_is_warn
     first["Resources"]["Version"]["Properties"]["CustomerMetadataProperties"] = {"r": "none"}
     second = json.loads(json.dumps(APPROVAL_TEMPLATE))
     second["Parameters"]["Approval"]["Default"] = "Approved"  # not used: the stack has a value
-    write(tmp_path, "1.json", first)
-    write(tmp_path, "2.json", second)
+    write_file(tmp_path, "1.json", first)
+    write_file(tmp_path, "2.json", second)
 
     one, two = arguments.revisions_of([tmp_path], [], [])
     assert stack.deploy_revision(one)
@@ -167,9 +161,9 @@ def test_validate_shows_each_value_and_where_it_comes_from(
     template["Parameters"]["Token"] = {"Type": "String", "NoEcho": True, "Default": "s3cr3t"}
     second = json.loads(json.dumps(template))
     second["Parameters"]["Approval"]["Default"] = "Approved"
-    write(tmp_path, "1.json", template)
-    write(tmp_path, "2.json", second)
-    write(tmp_path, "2.parameters.json", {"Parameters": {"Token": "n3w-s3cr3t"}})
+    write_file(tmp_path, "1.json", template)
+    write_file(tmp_path, "2.json", second)
+    write_file(tmp_path, "2.parameters.json", {"Parameters": {"Token": "n3w-s3cr3t"}})
 
     code, out, _ = run([str(tmp_path), "--validate", "--parameter", "Reviewer=ops"], capsys)
 
@@ -195,9 +189,9 @@ def test_the_command_line_overrides_the_file_and_goes_only_where_declared(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     group_only = {"Resources": {"Models": APPROVAL_TEMPLATE["Resources"]["Models"]}}
-    write(tmp_path, "1.json", group_only)  # declares no parameter: --parameter not sent
-    write(tmp_path, "2.json", APPROVAL_TEMPLATE)
-    write(tmp_path, "2.parameters.json", {"Parameters": {"Approval": "Rejected"}})
+    write_file(tmp_path, "1.json", group_only)  # declares no parameter: --parameter not sent
+    write_file(tmp_path, "2.json", APPROVAL_TEMPLATE)
+    write_file(tmp_path, "2.parameters.json", {"Parameters": {"Approval": "Rejected"}})
 
     code, out, _ = run([str(tmp_path), "--validate", "--parameter", "Approval=Approved"], capsys)
 
@@ -209,7 +203,7 @@ def test_the_command_line_overrides_the_file_and_goes_only_where_declared(
 def test_a_parameter_no_revision_declares_is_refused_before_anything(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(tmp_path, "1.json", APPROVAL_TEMPLATE)
+    write_file(tmp_path, "1.json", APPROVAL_TEMPLATE)
 
     code, out, err = run([str(tmp_path), "--parameter", "Aproval=Approved"], capsys)
 
@@ -224,8 +218,10 @@ def test_a_parameter_no_revision_declares_is_refused_before_anything(
 def test_use_previous_value_needs_a_previous_value(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(tmp_path, "1.json", APPROVAL_TEMPLATE)
-    write(tmp_path, "1.parameters.json", [{"ParameterKey": "Reviewer", "UsePreviousValue": True}])
+    write_file(tmp_path, "1.json", APPROVAL_TEMPLATE)
+    write_file(
+        tmp_path, "1.parameters.json", [{"ParameterKey": "Reviewer", "UsePreviousValue": True}]
+    )
 
     code, out, _ = run([str(tmp_path), "--validate"], capsys)
 
@@ -267,10 +263,10 @@ def test_stack_tags_from_the_files_reach_the_handlers_and_roll_back(
         },
     }
     for name in ("1.json", "2.json", "4.json"):
-        write(tmp_path, name, template)
-    write(tmp_path, "3.json", failing)
-    write(tmp_path, "1.parameters.json", {"Tags": {"team": "ml"}})
-    write(tmp_path, "3.parameters.json", {"Tags": {"team": "ops", "cost": "42"}})
+        write_file(tmp_path, name, template)
+    write_file(tmp_path, "3.json", failing)
+    write_file(tmp_path, "1.parameters.json", {"Tags": {"team": "ml"}})
+    write_file(tmp_path, "3.parameters.json", {"Tags": {"team": "ops", "cost": "42"}})
     revisions = arguments.revisions_of([tmp_path], [], ["owner=platform"])
 
     assert stack.deploy_revision(revisions[0])
@@ -324,8 +320,8 @@ def test_stack_tags_from_the_files_reach_the_handlers_and_roll_back(
 def test_a_malformed_parameter_file_is_one_error_naming_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, problem: str
 ) -> None:
-    write(tmp_path, "1.json", APPROVAL_TEMPLATE)
-    bad = write(tmp_path, "1.parameters.json", content)
+    write_file(tmp_path, "1.json", APPROVAL_TEMPLATE)
+    bad = write_file(tmp_path, "1.parameters.json", content)
 
     code, out, err = run([str(tmp_path), "--validate"], capsys)
 
@@ -339,8 +335,8 @@ def test_a_malformed_parameter_file_is_one_error_naming_it(
 def test_a_parameter_file_is_never_a_revision(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(tmp_path, "1.json", APPROVAL_TEMPLATE)
-    given = write(tmp_path, "1.parameters.json", {"Parameters": {"Approval": "Approved"}})
+    write_file(tmp_path, "1.json", APPROVAL_TEMPLATE)
+    given = write_file(tmp_path, "1.parameters.json", {"Parameters": {"Approval": "Approved"}})
 
     code, out, _ = run([str(tmp_path), "--validate"], capsys)
     assert code == 0, out
@@ -350,15 +346,15 @@ def test_a_parameter_file_is_never_a_revision(
     assert code == 2
     assert "a parameter file, not a template: give the revision it goes with (1.yaml" in err
 
-    stray = write(tmp_path, "2-aprove.parameters.json", {"Parameters": {}})
+    stray = write_file(tmp_path, "2-aprove.parameters.json", {"Parameters": {}})
     code, out, err = run([str(tmp_path)], capsys)
     assert code == 2
     assert err.startswith(f"modelpackage-rehearse: error: {stray}: no template of that name")
 
 
 def test_a_template_configuration_stack_policy_is_warned_not_applied(tmp_path: Path) -> None:
-    write(tmp_path, "1.json", APPROVAL_TEMPLATE)
-    write(tmp_path, "1.parameters.json", {"StackPolicy": {"Statement": []}})
+    write_file(tmp_path, "1.json", APPROVAL_TEMPLATE)
+    write_file(tmp_path, "1.parameters.json", {"StackPolicy": {"Statement": []}})
 
     (revision,) = parameters.revisions([tmp_path / "1.json"], {}, {})
 
