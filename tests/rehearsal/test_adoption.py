@@ -123,12 +123,6 @@ def register_every_property(sagemaker: SageMakerClient) -> tuple[str, str]:
 
 
 @pytest.fixture
-def env(sagemaker: SageMakerClient) -> Environment:
-    """Where the handlers run: the backend, as the test account (`sagemaker` resets it)."""
-    return Environment(ACCOUNT, REGION, CREDENTIALS, sagemaker)
-
-
-@pytest.fixture
 def logs() -> HandlerLogs:
     return HandlerLogs(stream=io.StringIO())
 

@@ -11,7 +11,7 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -29,93 +29,26 @@ from mlops_sagemaker_modelpackage_local.driver.state import StackState
 from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
-from tests.support.models import IMAGE
-from tests.support.rehearsal import run
+from tests.support.rehearsal import (
+    APPROVED,
+    GROUP,
+    MAPPED,
+    OURS,
+    Writer,
+    failing,
+    group_resource,
+    groups,
+    mapped_version,
+    packages,
+    run,
+    version,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-GROUP = "driver-churn"
-OURS = "MLOps::SageMaker::ModelPackage"
-
 
 # ---------------------------------------------------------------- templates and state
-
-
-def group_resource(**policies: str) -> Json:
-    return {
-        "Type": "AWS::SageMaker::ModelPackageGroup",
-        "Properties": {"ModelPackageGroupName": GROUP},
-        **policies,
-    }
-
-
-def version(data: str = "s3://models/churn/1/model.tar.gz", **properties: Any) -> Json:
-    """A version in the group, pending approval unless `properties` say otherwise."""
-    return {
-        "Type": OURS,
-        "Properties": {
-            "ModelPackageGroupName": {"Ref": "Models"},
-            "ModelApprovalStatus": "PendingManualApproval",
-            "InferenceSpecification": {
-                "Containers": [{"Image": IMAGE, "ModelDataUrl": data}],
-                "SupportedContentTypes": ["text/csv"],
-                "SupportedResponseMIMETypes": ["text/csv"],
-            },
-            **properties,
-        },
-    }
-
-
-def failing(**extra: Any) -> Json:
-    """A version that passes the schema and that SageMaker refuses (InvalidRequest: the group
-    it names does not exist)."""
-    resource = version("s3://models/challenger/model.tar.gz", ModelPackageGroupName="no-such-group")
-    return {**resource, "DependsOn": "Version", **extra}
-
-
-APPROVED: Json = {"ModelApprovalStatus": "Approved", "CustomerMetadataProperties": {"auc": "0.93"}}
-
-
-class Writer:
-    """Writes numbered template revisions into a folder."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.count = 0
-
-    def __call__(self, resources: Json, **sections: Any) -> Template:
-        self.count += 1
-        path = self.folder / f"{self.count}.json"
-        path.write_text(json.dumps({"Resources": resources, **sections}))
-        return Template.load(path)
-
-
-@pytest.fixture
-def revision(tmp_path: Path) -> Writer:
-    return Writer(tmp_path)
-
-
-@pytest.fixture
-def stack(sagemaker: SageMakerClient, clock: VirtualClock) -> Stack:
-    environment = Environment(ACCOUNT, REGION, CREDENTIALS, sagemaker)
-    return Stack("driver", environment, Events(io.StringIO()), wait=clock.sleep)
-
-
-def packages(sagemaker: SageMakerClient) -> dict[str, Json]:
-    """Every model package SageMaker has, described, by ARN."""
-    listed = sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"]
-    return {
-        p["ModelPackageArn"]: dict(
-            sagemaker.describe_model_package(ModelPackageName=p["ModelPackageArn"])
-        )
-        for p in listed
-    }
-
-
-def groups(sagemaker: SageMakerClient) -> list[str]:
-    listed = sagemaker.list_model_package_groups()["ModelPackageGroupSummaryList"]
-    return [g["ModelPackageGroupName"] for g in listed]
 
 
 def stack_statuses(stack: Stack) -> list[str]:
@@ -777,38 +710,6 @@ def test_read_only_properties_are_ignored_with_a_warning(
     assert stack.deploy(revision({"Models": group_resource(), "Version": copied}))
     assert len(stack.requests) == requests
     assert stack.delete()
-
-
-MAPPED: Json = {
-    "Transform": "AWS::LanguageExtensions",
-    "Parameters": {
-        "Environment": {
-            "Type": "String",
-            "Default": "dev",
-            "AllowedValues": ["dev", "staging", "prod"],
-        }
-    },
-    "Mappings": {
-        "Stages": {
-            "prod": {"Approval": "Approved", "Description": "serving"},
-            "dev": {"Approval": "PendingManualApproval"},
-        }
-    },
-}
-
-
-def mapped_version() -> Json:
-    return version(
-        ModelApprovalStatus={"Fn::FindInMap": ["Stages", {"Ref": "Environment"}, "Approval"]},
-        ModelPackageDescription={
-            "Fn::FindInMap": [
-                "Stages",
-                {"Ref": "Environment"},
-                "Description",
-                {"DefaultValue": {"Fn::Sub": "rehearsal in ${Environment}"}},
-            ]
-        },
-    )
 
 
 def test_mappings_and_find_in_map_with_a_default_value(

@@ -24,20 +24,10 @@ from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
 from tests.support.lint import lint
-from tests.support.rehearsal import run, unversioned
+from tests.support.rehearsal import GROUP_TYPE, OURS, run, unversioned, write
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
-
-OURS = "MLOps::SageMaker::ModelPackage"
-GROUP_TYPE = "AWS::SageMaker::ModelPackageGroup"
-
-
-def write(folder: Path, name: str, resources: Json, **sections: Any) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(json.dumps({"Resources": resources, **sections}))
-    return path
 
 
 @pytest.mark.parametrize("name", ["my_stack", "2fast", "with space", "a" * 129])

@@ -8,14 +8,13 @@ Runs go through the rehearsal's `cli.main`; state is read back from the server.
 
 from __future__ import annotations
 
-import json
 import re
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -25,6 +24,7 @@ from mlops_sagemaker_modelpackage_local.driver.cli import main as rehearse
 from mlops_sagemaker_modelpackage_local.driver.environments import local_credentials
 from tests.support.cfn import REGION
 from tests.support.models import IMAGE
+from tests.support.rehearsal import write
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -55,13 +55,6 @@ def server() -> Iterator[str]:
 def sagemaker_in(url: str, account: str) -> SageMakerClient:
     client: SageMakerClient = BackendControl(url).sagemaker(local_credentials(account), REGION)
     return client
-
-
-def write(folder: Path, name: str, resources: Json, **sections: Any) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(json.dumps({"Resources": resources, **sections}))
-    return path
 
 
 def registry(group: str) -> Json:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -18,9 +17,9 @@ from mlops_sagemaker_modelpackage_local.driver.events import Events
 from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
 from mlops_sagemaker_modelpackage_local.driver.schema import GROUP_TYPE, same_document, type_schema
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
-from tests.rehearsal.test_driver import Writer
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
+from tests.support.rehearsal import Writer
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -67,11 +66,6 @@ def stack(sagemaker: SageMakerClient, clock: VirtualClock) -> Stack:
     environment = Environment(ACCOUNT, REGION, CREDENTIALS, sagemaker)
     events = Events(io.StringIO())
     return Stack("policies", environment, events, wait=clock.sleep, tags=STACK_TAGS)
-
-
-@pytest.fixture
-def revision(tmp_path: Path) -> Writer:
-    return Writer(tmp_path)
 
 
 def held_policy(sagemaker: SageMakerClient) -> Json | None:
