@@ -33,8 +33,8 @@ from tests.support.models import IMAGE
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-GROUP = "left-behind"
-VERSION_ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{GROUP}/1"
+LEFT_BEHIND = "left-behind"
+VERSION_ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{LEFT_BEHIND}/1"
 REFUSED = "User is not authorized to perform: sagemaker:DeleteModelPackage"
 
 
@@ -51,7 +51,7 @@ TEMPLATE: Json = {
     "Resources": {
         "Models": {
             "Type": "AWS::SageMaker::ModelPackageGroup",
-            "Properties": {"ModelPackageGroupName": GROUP},
+            "Properties": {"ModelPackageGroupName": LEFT_BEHIND},
         },
         "Version": {
             "Type": "MLOps::SageMaker::ModelPackage",
