@@ -29,6 +29,16 @@ from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
 from tests.support.models import IMAGE
+from tests.support.rehearsal import (
+    APPROVED,
+    GROUP,
+    Writer,
+    failing,
+    group_resource,
+    groups,
+    packages,
+    version,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -142,3 +152,253 @@ def test_the_rollback_deletes_a_package_the_handler_could_not(
     listed = sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"]
     assert listed == []
     assert sagemaker.list_model_package_groups()["ModelPackageGroupSummaryList"] == []
+
+
+def stack_statuses(stack: Stack) -> list[str]:
+    return stack.events.statuses(stack.name)
+
+
+def test_failed_create_of_a_new_stack_deletes_what_it_created(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    template = revision({"Models": group_resource(), "Version": version(), "Bad": failing()})
+
+    assert stack.deploy(template) is False
+
+    assert stack_statuses(stack)[-2:] == ["ROLLBACK_IN_PROGRESS", "ROLLBACK_COMPLETE"]
+    assert stack.status == "ROLLBACK_COMPLETE"
+    assert stack.events.statuses("Bad") == ["CREATE_IN_PROGRESS", "CREATE_FAILED"], "\n".join(
+        map(str, stack.events.lines)
+    )
+    assert stack.events.statuses("Version")[-2:] == ["DELETE_IN_PROGRESS", "DELETE_COMPLETE"]
+    assert packages(sagemaker) == {}
+    assert groups(sagemaker) == []
+    assert stack.resources == {}
+
+
+def test_failed_update_updates_in_place_changes_back(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    assert stack.deploy(revision({"Models": group_resource(), "Version": version()}))
+    arn = stack.resources["Version"].physical_id
+    updated = {"Models": group_resource(), "Version": version(**APPROVED), "Bad": failing()}
+
+    assert stack.deploy(revision(updated)) is False
+
+    assert stack_statuses(stack)[-3:] == [
+        "UPDATE_ROLLBACK_IN_PROGRESS",
+        "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
+        "UPDATE_ROLLBACK_COMPLETE",
+    ]
+    assert stack.events.statuses("Version")[-4:] == [
+        "UPDATE_IN_PROGRESS",
+        "UPDATE_COMPLETE",
+        "UPDATE_IN_PROGRESS",
+        "UPDATE_COMPLETE",
+    ]
+    (described,) = packages(sagemaker).values()
+    assert described["ModelPackageArn"] == arn
+    assert described["ModelApprovalStatus"] == "PendingManualApproval"
+    assert (
+        "CustomerMetadataProperties" not in described or not described["CustomerMetadataProperties"]
+    )
+    # the rollback UPDATE: desired = the old template, previous = the failed one
+    rollback = stack.requests[-1]["requestData"]
+    assert rollback["resourceProperties"]["ModelApprovalStatus"] == "PendingManualApproval"
+    assert rollback["previousResourceProperties"]["ModelApprovalStatus"] == "Approved"
+    assert rollback["resourceProperties"]["ModelPackageArn"] == arn
+    # the stack goes on from the rolled-back state
+    assert stack.deploy(revision({"Models": group_resource(), "Version": version(**APPROVED)}))
+    (described,) = packages(sagemaker).values()
+    assert described["ModelApprovalStatus"] == "Approved"
+    assert stack.delete()
+    assert packages(sagemaker) == {}
+
+
+def test_rolled_back_approval_is_pending_again(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    """Rolling back an approval removes its ApprovalDescription (the example's case)."""
+    assert stack.deploy(revision({"Models": group_resource(), "Version": version()}))
+    approval = {"ModelApprovalStatus": "Approved", "ApprovalDescription": "reviewed"}
+    updated = {"Models": group_resource(), "Version": version(**approval), "Bad": failing()}
+
+    assert stack.deploy(revision(updated)) is False
+
+    assert stack.status == "UPDATE_ROLLBACK_COMPLETE", stack.events.lines[-3:]
+    (described,) = packages(sagemaker).values()
+    assert described["ModelApprovalStatus"] == "PendingManualApproval"
+
+
+def test_failed_update_deletes_the_replacement_and_keeps_the_old_package(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    assert stack.deploy(revision({"Models": group_resource(), "Version": version()}))
+    old = stack.resources["Version"].physical_id
+    retrained = version("s3://models/churn/2/model.tar.gz")
+    updated = {"Models": group_resource(), "Version": retrained, "Bad": failing()}
+
+    assert stack.deploy(revision(updated)) is False
+
+    assert stack.status == "UPDATE_ROLLBACK_COMPLETE"
+    new = next(
+        reason
+        for name, status, reason in stack.events.lines
+        if name == "Version" and status == "UPDATE_COMPLETE"
+    )
+    assert new.endswith("/2")
+    assert list(packages(sagemaker)) == [old]
+    assert stack.resources["Version"].physical_id == old
+    assert stack.events.statuses("Version")[-2:] == ["DELETE_IN_PROGRESS", "DELETE_COMPLETE"]
+    assert stack.delete()
+    assert packages(sagemaker) == {}
+    assert groups(sagemaker) == []
+
+
+def test_a_handler_failure_during_rollback_leaves_update_rollback_failed(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient, backend: BackendControl
+) -> None:
+    assert stack.deploy(revision({"Models": group_resource(), "Version": version()}))
+    updated = {"Models": group_resource(), "Version": version(**APPROVED), "Bad": failing()}
+    denied = {"operation": "UpdateModelPackage", "count": 100, "code": "AccessDeniedException"}
+
+    def deny_while_rolling_back(logical_id: str, status: str, reason: str) -> None:
+        if status == "UPDATE_ROLLBACK_IN_PROGRESS":
+            backend.configure(faults=[denied])
+
+    stack.events.listeners.append(deny_while_rolling_back)
+
+    assert stack.deploy(revision(updated)) is False
+
+    assert stack.status == "UPDATE_ROLLBACK_FAILED"
+    final = [r for _, status, r in stack.events.lines if status == "UPDATE_ROLLBACK_FAILED"]
+    reasons = [
+        r for n, status, r in stack.events.lines if (n, status) == ("Version", "UPDATE_FAILED")
+    ]
+    assert "AccessDenied" in reasons[-1]  # the resource's event says why; the stack's names it
+    assert "[Version]" in final[0]
+    (described,) = packages(sagemaker).values()
+    assert described["ModelApprovalStatus"] == "Approved"  # the update back never happened
+    # CloudFormation takes no update in UPDATE_ROLLBACK_FAILED; a delete still removes it all
+    assert stack.deploy(revision({"Models": group_resource(), "Version": version()})) is False
+    backend.configure(clear_faults=True)
+    assert stack.delete()
+    assert packages(sagemaker) == {}
+    assert groups(sagemaker) == []
+
+
+def test_a_delete_failure_while_rolling_back_a_create_leaves_rollback_failed(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient, backend: BackendControl
+) -> None:
+    denied = {"operation": "DeleteModelPackage", "count": 100, "code": "AccessDeniedException"}
+
+    def deny_while_rolling_back(logical_id: str, status: str, reason: str) -> None:
+        if status == "ROLLBACK_IN_PROGRESS":
+            backend.configure(faults=[denied])
+
+    stack.events.listeners.append(deny_while_rolling_back)
+
+    assert (
+        stack.deploy(revision({"Models": group_resource(), "Version": version(), "Bad": failing()}))
+        is False
+    )
+
+    assert stack.status == "ROLLBACK_FAILED"
+    assert (
+        stack.events.lines[-1][2]
+        == "The following resource(s) failed to delete: [Version, Models]."
+    )
+    assert stack.events.statuses("Version")[-1] == "DELETE_FAILED"
+    assert len(packages(sagemaker)) == 1  # the version could not be deleted, nor its group
+    assert groups(sagemaker) == [GROUP]
+    backend.configure(clear_faults=True)
+    assert stack.delete()
+    assert packages(sagemaker) == {}
+    assert groups(sagemaker) == []
+
+
+def test_disable_rollback_keeps_what_was_done(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    assert stack.deploy(revision({"Models": group_resource(), "Version": version()}))
+    updated = {"Models": group_resource(), "Version": version(**APPROVED), "Bad": failing()}
+
+    assert stack.deploy(revision(updated), roll_back=False) is False
+
+    assert stack.status == "UPDATE_FAILED"
+    assert "UPDATE_ROLLBACK_IN_PROGRESS" not in stack_statuses(stack)
+    (described,) = packages(sagemaker).values()
+    assert described["ModelApprovalStatus"] == "Approved"
+    assert described["CustomerMetadataProperties"] == {"auc": "0.93"}
+    # the next revision applies to what is there
+    fixed = {"Models": group_resource(), "Version": version(**APPROVED), "Good": version("s3://x")}
+    assert stack.deploy(revision(fixed))
+    assert len(packages(sagemaker)) == 2
+    assert stack.delete()
+    assert packages(sagemaker) == {}
+
+
+def test_disable_rollback_on_a_replacement_cleans_the_old_package_up_later(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    assert stack.deploy(revision({"Models": group_resource(), "Version": version()}))
+    old = stack.resources["Version"].physical_id
+    retrained = {"Models": group_resource(), "Version": version("s3://models/churn/2/m.tar.gz")}
+
+    assert stack.deploy(revision({**retrained, "Bad": failing()}), roll_back=False) is False
+
+    assert set(packages(sagemaker)) == {old, stack.resources["Version"].physical_id}
+    assert stack.deploy(revision(retrained))
+    assert set(packages(sagemaker)) == {stack.resources["Version"].physical_id}
+
+
+def test_retain_except_on_create_deletes_an_approved_version_when_its_create_rolls_back(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    """CloudFormation's RetainExceptOnCreate: the rollback of the operation that created the
+    resource deletes it (an approval never outlives the template that granted it), any later
+    removal retains it. With plain Retain the approved version would stay behind."""
+    guarded = {"DeletionPolicy": "RetainExceptOnCreate"}
+    approved = version(**APPROVED) | guarded
+    assert (
+        stack.deploy(revision({"Models": group_resource(**guarded), "Version": approved})) is True
+    )
+    kept = stack.resources["Version"].physical_id
+    # an update that adds a second guarded version and fails: the new one is deleted
+    second = version("s3://models/churn/2/model.tar.gz", **APPROVED) | guarded
+    failed = {
+        "Models": group_resource(**guarded),
+        "Version": approved,
+        "Next": second,
+        "Bad": failing(),
+    }
+    failed["Next"]["DependsOn"] = "Version"
+    failed["Bad"]["DependsOn"] = "Next"
+
+    assert stack.deploy(revision(failed)) is False
+
+    assert stack.status == "UPDATE_ROLLBACK_COMPLETE"
+    assert list(packages(sagemaker)) == [kept]
+    assert stack.events.statuses("Next")[-2:] == ["DELETE_IN_PROGRESS", "DELETE_COMPLETE"]
+    # a stack delete is not a create's rollback: the version and its group are retained
+    assert stack.delete()
+    assert list(packages(sagemaker)) == [kept]
+    assert groups(sagemaker) == [GROUP]
+    assert stack.events.statuses("Version")[-1] == "DELETE_SKIPPED"
+
+
+def test_retain_except_on_create_deletes_what_a_failed_new_stack_created(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    guarded = {"DeletionPolicy": "RetainExceptOnCreate"}
+    template = {
+        "Models": group_resource(**guarded),
+        "Version": version(**APPROVED) | guarded,
+        "Bad": failing(),
+    }
+
+    assert stack.deploy(revision(template)) is False
+
+    assert stack.status == "ROLLBACK_COMPLETE"
+    assert packages(sagemaker) == {}
+    assert groups(sagemaker) == []
