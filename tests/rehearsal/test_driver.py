@@ -59,39 +59,6 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------- checks before handlers
 
 
-def test_schema_violations_fail_the_resource_in_cloudformation_words(
-    stack: Stack, revision: Writer, sagemaker: SageMakerClient
-) -> None:
-    bad = version(ModelApprovalStatus="Maybe", Bogus="x")
-    template = revision({"Models": group_resource(), "Version": bad})
-
-    assert stack.deploy(template) is False
-
-    reason = next(r for name, s, r in stack.events.lines if s == "CREATE_FAILED")
-    assert reason == (
-        "Properties validation failed for resource Version with message: "
-        "[#/ModelApprovalStatus: Maybe is not a valid enum value, "
-        "#: extraneous key [Bogus] is not permitted]"
-    )
-    assert stack.invocations == 0  # no handler ran
-    assert stack.status == "ROLLBACK_COMPLETE"
-    assert packages(sagemaker) == {}
-    assert groups(sagemaker) == []
-
-
-def test_rules_across_properties_fail_before_any_handler_runs(
-    stack: Stack, revision: Writer, sagemaker: SageMakerClient
-) -> None:
-    """The schema's root rules (a version takes its group's tags) are checked too."""
-    tagged = version(Tags=[{"Key": "team", "Value": "ml"}])
-    assert stack.deploy(revision({"Models": group_resource(), "Version": tagged})) is False
-    reason = next(r for name, s, r in stack.events.lines if s == "CREATE_FAILED")
-    assert reason.startswith("Properties validation failed for resource Version with message: ")
-    assert "#/Tags" in reason
-    assert stack.invocations == 0
-    assert packages(sagemaker) == {}
-
-
 def test_get_att_of_an_attribute_the_type_lacks_is_refused_before_anything(
     stack: Stack, revision: Writer, sagemaker: SageMakerClient
 ) -> None:
@@ -364,38 +331,6 @@ def test_drift_applies_the_schemas_property_transform() -> None:
 
 
 # ---------------------------------------------------------------- issue 17: as CloudFormation does
-
-
-def test_read_only_properties_are_ignored_with_a_warning(
-    stack: Stack, revision: Writer, sagemaker: SageMakerClient
-) -> None:
-    """A DescribeModelPackage copied into a template: CloudFormation drops what is read-only."""
-    copied = version(
-        ModelPackageVersion=3,
-        ModelPackageStatus="Completed",
-        ModelPackageStatusDetails={"ValidationStatuses": []},
-        LastModifiedTime="2026-01-01T00:00:00Z",
-    )
-    output = io.StringIO()
-    stack.events.stream = output
-
-    assert stack.deploy(revision({"Models": group_resource(), "Version": copied}))
-
-    (described,) = packages(sagemaker).values()
-    assert described["ModelPackageVersion"] == 1
-    assert described["ModelApprovalStatus"] == "PendingManualApproval"
-    creates = [e for e in stack.requests if e["action"] == "CREATE"]
-    sent = creates[0]["requestData"]["resourceProperties"]
-    assert {"ModelPackageVersion", "ModelPackageStatus", "LastModifiedTime"}.isdisjoint(sent)
-    assert (
-        "WARNING Version: read-only properties LastModifiedTime, ModelPackageStatus, "
-        "ModelPackageStatusDetails, ModelPackageVersion ignored"
-    ) in output.getvalue()
-    # the same template again: nothing to change, the ignored properties are no difference
-    requests = len(stack.requests)
-    assert stack.deploy(revision({"Models": group_resource(), "Version": copied}))
-    assert len(stack.requests) == requests
-    assert stack.delete()
 
 
 def test_mappings_and_find_in_map_with_a_default_value(
@@ -772,68 +707,6 @@ def test_the_summary_prints_no_empty_tags(
 
 
 # ---------------------------------------------------------------- issue 16: what a user reads
-
-
-@pytest.mark.parametrize(
-    ("properties", "expected"),
-    [
-        (
-            {"Tags": [{"Key": "team", "Value": "ml"}]},
-            (
-                "#/Tags: expected maximum item count: 0, found: 1",
-                "Fix: remove Tags, or remove ModelPackageGroupName.",
-            ),
-        ),
-        (
-            {"ModelPackageName": "churn-v1"},
-            (
-                "#/ModelPackageName: expected maxLength: 0, actual: 8",
-                "Fix: remove ModelPackageName, or remove ModelPackageGroupName.",
-            ),
-        ),
-    ],
-)
-def test_a_failed_rule_across_properties_gets_a_hint_from_the_schema(
-    stack: Stack,
-    revision: Writer,
-    sagemaker: SageMakerClient,
-    properties: Json,
-    expected: tuple[str, str],
-) -> None:
-    message, hint = expected
-    output = io.StringIO()
-    stack.events.stream = output
-
-    template = revision({"Models": group_resource(), "Version": version(**properties)})
-    assert stack.deploy(template) is False
-
-    rule = next(r for r in type_schema(OURS).document["allOf"] if "maxLength" in json.dumps(r))
-    lines = output.getvalue().splitlines()
-    failed = next(i for i, line in enumerate(lines) if "CREATE_FAILED" in line)
-    assert message in lines[failed]
-    assert lines[failed + 1].strip() == f"hint: {rule['description']} {hint}"
-    assert packages(sagemaker) == {}
-
-
-def test_approval_without_a_group_gets_a_hint(stack: Stack, revision: Writer) -> None:
-    output = io.StringIO()
-    stack.events.stream = output
-    unversioned = {
-        "Type": OURS,
-        "Properties": {
-            "ModelPackageName": "solo",
-            "ModelApprovalStatus": "Approved",
-            "InferenceSpecification": version()["Properties"]["InferenceSpecification"],
-        },
-    }
-
-    assert stack.deploy(revision({"Solo": unversioned})) is False
-
-    (reason,) = [r for _, s, r in stack.events.lines if s == "CREATE_FAILED"]
-    assert reason.endswith("with message: #: property [ModelPackageGroupName] is required")
-    hint = next(line.strip() for line in output.getvalue().splitlines() if "hint:" in line)
-    assert hint.endswith("Fix: add ModelPackageGroupName, or remove ModelApprovalStatus.")
-    assert "require ModelPackageGroupName" in hint  # the rule's description, from the schema
 
 
 def test_drift_explains_specifications_appended_by_the_write_only_list(

@@ -23,7 +23,6 @@ from mlops_sagemaker_modelpackage_local.driver.stack import Stack
 from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
-from tests.support.lint import lint
 from tests.support.rehearsal import GROUP_TYPE, OURS, run, unversioned, write
 
 if TYPE_CHECKING:
@@ -142,22 +141,6 @@ def test_a_stack_that_was_never_created_is_not_deleted(
     assert "DELETE_IN_PROGRESS" not in out
     assert "DELETE_COMPLETE" not in out
     assert "final status (never created)" in out
-
-
-def test_the_read_only_warning_names_the_lint_rule_that_reports_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """cfn-lint's own E3040 never sees a registry type: a user looking for the id the driver
-    names finds it in what the README's lint command reports on the same template."""
-    path = write(tmp_path, "1.json", {"Model": unversioned(ModelPackageVersion=3)})
-
-    code, out, _ = run([str(tmp_path), "--validate"], capsys)
-    _, findings = lint(path)
-
-    assert code == 0
-    (warning,) = [line for line in out.splitlines() if "WARNING Model: read-only" in line]
-    (named,) = re.findall(r"cfn-lint[^)]*?\b([EW]\d{4})\)", warning)
-    assert named in {finding["Rule"]["Id"] for finding in findings}
 
 
 @pytest.mark.parametrize(
