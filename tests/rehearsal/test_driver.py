@@ -59,37 +59,6 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------- checks before handlers
 
 
-def test_get_att_of_an_attribute_the_type_lacks_is_refused_before_anything(
-    stack: Stack, revision: Writer, sagemaker: SageMakerClient
-) -> None:
-    named = version(ModelPackageGroupName={"Fn::GetAtt": ["Models", "ModelPackageGroupName"]})
-    template = revision({"Models": group_resource(), "Version": named})
-
-    assert stack.deploy(template) is False
-
-    ((status, reason),) = [(s, r) for n, s, r in stack.events.lines]
-    assert status == "VALIDATION_FAILED"
-    assert "does not support attribute type ModelPackageGroupName in Fn::GetAtt" in reason
-    assert "CreationTime, ModelPackageGroupArn, ModelPackageGroupStatus" in reason
-    assert groups(sagemaker) == []
-
-
-def test_get_att_of_a_read_only_attribute_resolves(
-    stack: Stack, revision: Writer, sagemaker: SageMakerClient
-) -> None:
-    described_by = version(
-        "s3://models/churn/2/model.tar.gz",
-        ModelPackageDescription={"Fn::Sub": "after version ${Version.ModelPackageVersion}"},
-    )
-    template = revision({"Models": group_resource(), "Version": version(), "Next": described_by})
-
-    assert stack.deploy(template)
-
-    arn = stack.resources["Next"].physical_id
-    assert packages(sagemaker)[arn]["ModelPackageDescription"] == "after version 1"
-    assert stack.delete()
-
-
 # ---------------------------------------------------------------- policies and conditions
 
 
@@ -114,59 +83,6 @@ def test_retain_policies_leave_packages_in_sagemaker(
     assert groups(sagemaker) == [GROUP]
     assert [r.physical_id for r in stack.retained] == [first, stack.retained[1].physical_id]
     assert stack.events.statuses("Models")[-1] == "DELETE_SKIPPED"
-
-
-def test_retain_except_on_create_is_no_update_replace_policy(revision: Writer) -> None:
-    with pytest.raises(ValueError, match="UpdateReplacePolicy RetainExceptOnCreate is not"):
-        revision({"Models": group_resource(UpdateReplacePolicy="RetainExceptOnCreate")})
-
-
-def test_an_unknown_policy_is_refused_by_name(revision: Writer) -> None:
-    with pytest.raises(ValueError, match="DeletionPolicy Snapshot is not supported"):
-        revision({"Models": group_resource(DeletionPolicy="Snapshot")})
-
-
-def test_conditions_select_resources_and_values(
-    stack: Stack, revision: Writer, sagemaker: SageMakerClient
-) -> None:
-    resources = {
-        "Models": group_resource(),
-        "Version": version(
-            ModelApprovalStatus={"Fn::If": ["Production", "Approved", "PendingManualApproval"]},
-            ApprovalDescription={"Fn::If": ["Production", "auto", {"Ref": "AWS::NoValue"}]},
-            ModelPackageDescription={
-                "Fn::Select": [1, {"Fn::Split": [",", {"Ref": "Descriptions"}]}]
-            },
-        ),
-        "Challenger": {**version("s3://models/challenger/m.tar.gz"), "Condition": "Challenge"},
-    }
-    conditions = {
-        "Production": {"Fn::Equals": [{"Ref": "Stage"}, "prod"]},
-        "Challenge": {
-            "Fn::And": [
-                {"Fn::Not": [{"Condition": "Production"}]},
-                {"Fn::Or": [{"Fn::Equals": ["a", "b"]}, {"Fn::Equals": [{"Ref": "Stage"}, "dev"]}]},
-            ]
-        },
-    }
-    parameters = {
-        "Stage": {"Type": "String", "Default": "dev"},
-        "Descriptions": {"Type": "String", "Default": "first,second"},
-    }
-    assert stack.deploy(revision(resources, Conditions=conditions, Parameters=parameters))
-    described = list(packages(sagemaker).values())
-    assert len(described) == 2  # the challenger exists in dev
-    assert {d["ModelApprovalStatus"] for d in described} == {"PendingManualApproval"}
-    main = packages(sagemaker)[stack.resources["Version"].physical_id]
-    assert main["ModelPackageDescription"] == "second"
-    assert "ApprovalDescription" not in main
-
-    parameters["Stage"]["Default"] = "prod"
-    assert stack.deploy(revision(resources, Conditions=conditions, Parameters=parameters))
-    (main,) = packages(sagemaker).values()  # the challenger's condition is false: deleted
-    assert main["ModelApprovalStatus"] == "Approved"
-    assert main["ApprovalDescription"] == "auto"
-    assert stack.delete()
 
 
 # ---------------------------------------------------------------- the command
@@ -331,46 +247,6 @@ def test_drift_applies_the_schemas_property_transform() -> None:
 
 
 # ---------------------------------------------------------------- issue 17: as CloudFormation does
-
-
-def test_mappings_and_find_in_map_with_a_default_value(
-    stack: Stack, revision: Writer, sagemaker: SageMakerClient
-) -> None:
-    resources = {"Models": group_resource(), "Version": mapped_version()}
-
-    assert stack.deploy(revision(resources, **MAPPED))
-
-    (described,) = packages(sagemaker).values()
-    assert described["ModelApprovalStatus"] == "PendingManualApproval"
-    assert described["ModelPackageDescription"] == "rehearsal in dev"  # the DefaultValue
-    assert stack.delete()
-
-    prod = json.loads(json.dumps(MAPPED))
-    prod["Parameters"]["Environment"]["Default"] = "prod"
-    other = Stack("driver-prod", stack.env, Events(io.StringIO()), wait=stack.context.wait)
-    assert other.deploy(revision(resources, **prod))
-    (described,) = packages(sagemaker).values()
-    assert described["ModelApprovalStatus"] == "Approved"
-    assert described["ModelPackageDescription"] == "serving"
-    assert other.delete()
-
-
-def test_find_in_map_without_a_default_names_the_missing_key(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    Writer(tmp_path)({"Models": group_resource(), "Version": mapped_version()}, **MAPPED)
-
-    code, out, _ = run([str(tmp_path), "--validate", "--parameter", "Environment=staging"], capsys)
-
-    assert code == 1, out
-    assert "Template error: Unable to get mapping for Stages::staging::Approval" in out
-    without = {k: v for k, v in MAPPED.items() if k != "Transform"}
-    (tmp_path / "b").mkdir()
-    resources = {"Models": group_resource(), "Version": mapped_version()}
-    (tmp_path / "b" / "1.json").write_text(json.dumps({"Resources": resources, **without}))
-    code, out, _ = run([str(tmp_path / "b"), "--validate"], capsys)
-    assert code == 1
-    assert "Fn::FindInMap with DefaultValue needs 'Transform: AWS::LanguageExtensions'" in out
 
 
 def test_a_template_that_is_not_well_formed_is_refused_and_the_run_goes_on(
@@ -627,21 +503,6 @@ def test_a_renamed_group_and_its_version_are_replaced_and_cleaned_up_version_fir
     assert stack.delete()
 
 
-def test_a_circular_dependency_in_cloudformation_words(stack: Stack, revision: Writer) -> None:
-    template = revision(
-        {
-            "Models": {**group_resource(), "DependsOn": "Version"},
-            "Version": {**version(), "DependsOn": "Models"},
-        }
-    )
-
-    assert stack.deploy(template) is False
-
-    ((_, status, reason),) = stack.events.lines
-    assert status == "VALIDATION_FAILED"
-    assert reason == "Circular dependency between resources: [Models, Version]"
-
-
 def test_the_old_type_name_gets_a_hint(stack: Stack, revision: Writer) -> None:
     old = {**version(), "Type": "AWS::SageMaker::ModelPackage"}
 
@@ -811,70 +672,6 @@ def test_validate_prints_the_hint_of_a_rule_across_properties(
     assert "1 error(s) in 1 template revision(s)" in out
 
 
-def cdk_synthesized(resources: Json) -> Json:
-    """What `cdk synth` adds with the default synthesizer: the bootstrap version parameter and
-    its rule, the CDKMetadata resource and its condition, `aws:cdk:path` metadata."""
-    regions = [{"Fn::Equals": [{"Ref": "AWS::Region"}, r]} for r in ("us-east-1", "eu-west-1")]
-    return {
-        "Resources": {
-            **{
-                name: {**spec, "Metadata": {"aws:cdk:path": f"Stack/{name}/Resource"}}
-                for name, spec in resources.items()
-            },
-            "CDKMetadata": {
-                "Type": "AWS::CDK::Metadata",
-                "Properties": {"Analytics": "v2:deflate64:H4sIAAAAAAAA"},
-                "Metadata": {"aws:cdk:path": "Stack/CDKMetadata/Default"},
-                "Condition": "CDKMetadataAvailable",
-            },
-        },
-        "Conditions": {"CDKMetadataAvailable": {"Fn::Or": regions}},
-        "Parameters": {
-            "BootstrapVersion": {
-                "Type": "AWS::SSM::Parameter::Value<String>",
-                "Default": "/cdk-bootstrap/hnb659fds/version",
-                "Description": "Version of the CDK Bootstrap resources in this environment",
-            }
-        },
-        "Rules": {
-            "CheckBootstrapVersion": {
-                "Assertions": [
-                    {
-                        "Assert": {
-                            "Fn::Not": [
-                                {"Fn::Contains": [["1", "2", "3"], {"Ref": "BootstrapVersion"}]}
-                            ]
-                        },
-                        "AssertDescription": "CDK bootstrap stack version 6 required.",
-                    }
-                ]
-            }
-        },
-    }
-
-
-def test_a_template_the_cdk_synthesized_with_its_defaults_deploys(
-    stack: Stack, revision: Writer, sagemaker: SageMakerClient
-) -> None:
-    output = io.StringIO()
-    stack.events.stream = output
-    body = cdk_synthesized({"Models": group_resource(), "Version": version()})
-
-    assert stack.deploy(revision(body.pop("Resources"), **body))
-
-    (described,) = packages(sagemaker).values()
-    assert described["ModelApprovalStatus"] == "PendingManualApproval"
-    assert stack.events.statuses("CDKMetadata") == ["CREATE_IN_PROGRESS", "CREATE_COMPLETE"]
-    text = output.getvalue()
-    assert "WARNING Rules CheckBootstrapVersion not evaluated locally" in text
-    assert (
-        "WARNING parameter BootstrapVersion: SSM parameter /cdk-bootstrap/hnb659fds/version" in text
-    )
-    assert drift.detect(stack)
-    assert stack.delete()
-    assert packages(sagemaker) == {}
-
-
 def test_what_validate_plans_is_what_a_deploy_executes(
     stack: Stack, sagemaker: SageMakerClient
 ) -> None:
@@ -894,13 +691,3 @@ def test_what_validate_plans_is_what_a_deploy_executes(
         ], path.name
         assert stack.execute(deployed)
     assert stack.delete()
-
-
-def test_a_json_template_that_is_not_well_formed_names_line_and_column(tmp_path: Path) -> None:
-    path = tmp_path / "broken.json"
-    path.write_text('{\n  "Resources": {\n    "Models": ,\n  }\n}\n')
-
-    with pytest.raises(
-        ValueError, match=r"^Template format error: JSON not well-formed\. \(line 3"
-    ):
-        Template.load(path)

@@ -9,10 +9,9 @@ its exit status (SageMaker's state where something is deployed).
 from __future__ import annotations
 
 import io
-import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -166,70 +165,6 @@ def test_a_stack_tag_cloudformation_refuses_is_one_line(
     assert words.replace("tags.1", "tags.2") in line
 
 
-def test_validate_names_every_function_the_driver_does_not_emulate(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    model = unversioned(
-        ModelPackageDescription={"Fn::ToJsonString": {"a": 1}},
-        CustomerMetadataProperties={
-            "b": {"Fn::Base64": "x"},
-            "i": {"Fn::If": ["C", {"Fn::ImportValue": "other-stack-export"}, "y"]},
-        },
-    )
-    write(tmp_path, "1.json", {"Model": model}, Conditions={"C": {"Fn::Equals": ["a", "a"]}})
-
-    code, out, _ = run([str(tmp_path), "--validate"], capsys)
-
-    assert code == 1
-    for function in ("Fn::ToJsonString", "Fn::Base64", "Fn::ImportValue"):
-        assert f"ERROR Model: {function} is not supported by the local driver" in out
-
-
-def test_fn_for_each_is_refused_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    loop = ["Name", ["a", "b"], {"Group${Name}": {"Type": GROUP_TYPE, "Properties": {}}}]
-    write(
-        tmp_path,
-        "1.json",
-        {"Model": unversioned(), "Fn::ForEach::Groups": loop},
-        Transform="AWS::LanguageExtensions",
-    )
-
-    code, out, _ = run([str(tmp_path), "--validate"], capsys)
-
-    assert code == 1
-    assert "Resources Fn::ForEach::Groups: Fn::ForEach is not supported by the local driver" in out
-    assert "Every Resources object must contain a Type member" not in out
-
-
-@pytest.mark.parametrize(
-    ("value", "kind"),
-    [({"Ref": "Types"}, "List"), ({"Fn::Split": [",", "a,b"]}, "List"), ({"A": "b"}, "Map")],
-)
-def test_an_output_that_is_not_a_string_is_refused_before_any_change(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: Any, kind: str
-) -> None:
-    write(
-        tmp_path,
-        "1.json",
-        {"Model": unversioned()},
-        Parameters={"Types": {"Type": "CommaDelimitedList", "Default": "a,b"}},
-        Outputs={"Listed": {"Value": value}},
-    )
-    words = (
-        "Outputs Listed: Template format error: The Value field of every Outputs member must "
-        f"evaluate to a String and not a {kind}."
-    )
-
-    code, out, _ = run([str(tmp_path), "--validate"], capsys)
-    assert code == 1
-    assert f"ERROR {words}" in out
-
-    code, out, _ = run([str(tmp_path), "--fast"], capsys)
-    assert code == 1
-    assert words in out
-    assert "CREATE_IN_PROGRESS" not in out
-
-
 def test_a_group_tag_the_stack_also_sets_is_sent_once_with_the_resource_value(
     sagemaker: SageMakerClient, clock: VirtualClock, tmp_path: Path
 ) -> None:
@@ -343,172 +278,6 @@ def test_a_template_that_is_not_utf8_is_refused_naming_the_file_and_the_run_goes
     assert "final status DELETE_COMPLETE" in out
 
 
-def test_conditions_that_refer_to_each_other_are_a_cycle_not_a_crash(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    group = {"Type": GROUP_TYPE, "Condition": "A", "Properties": {"ModelPackageGroupName": "g"}}
-    write(
-        tmp_path,
-        "1.json",
-        {"Models": group},
-        Conditions={
-            "A": {"Fn::Not": [{"Condition": "B"}]},
-            "B": {"Fn::Not": [{"Condition": "A"}]},
-        },
-    )
-
-    code, out, _ = run([str(tmp_path), "--validate"], capsys)
-
-    assert code == 1
-    assert "ERROR Circular dependency between conditions: [A, B]" in out
-
-
-def test_validate_reports_every_condition_error_together(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    group = {
-        "Type": GROUP_TYPE,
-        "Condition": "Missing",
-        "Properties": {"ModelPackageGroupName": {"Fn::If": ["Other", "a", "b"]}},
-    }
-    write(
-        tmp_path,
-        "1.json",
-        {"Models": group, "Model": unversioned()},
-        Conditions={"Bad": {"Fn::Equals": [{"Ref": "Nope"}, "x"]}},
-    )
-
-    code, out, _ = run([str(tmp_path), "--validate"], capsys)
-
-    assert code == 1
-    errors = [line for line in out.splitlines() if line.startswith("  ERROR ")]
-    assert errors == [
-        "  ERROR condition Bad: Ref to Nope, which is not a parameter",
-        "  ERROR condition Missing is not defined in Conditions",
-        "  ERROR Models: Template error: unresolved condition dependency Other in Fn::If",
-    ]
-
-
-GROUP_NAMED: Json = {"ModelPackageGroupName": "g"}
-
-
-@pytest.mark.parametrize(
-    ("template", "words"),
-    [
-        (
-            {"Resources": {"G": {"Type": GROUP_TYPE, "Properties": None}}},
-            "[/Resources/G/Properties] 'null' values are not allowed in templates",
-        ),
-        (
-            {"Resources": {"V": {"Type": OURS, "Properties": "x"}}},
-            "[/Resources/V/Properties] must be an object",
-        ),
-        (
-            {"Resources": {"G": {"Type": GROUP_TYPE, "Properties": GROUP_NAMED, "DependsOn": 3}}},
-            "[/Resources/G/DependsOn] DependsOn must be a logical ID or a list of them",
-        ),
-        (
-            {
-                "Resources": {"G": {"Type": GROUP_TYPE, "Properties": GROUP_NAMED}},
-                "Outputs": {"O": {"Value": "x", "Export": "name"}},
-            },
-            "[/Outputs/O/Export] an Export is an object with a Name",
-        ),
-        (
-            {
-                "Mappings": {"M": "x"},
-                "Resources": {"G": {"Type": GROUP_TYPE, "Properties": GROUP_NAMED}},
-            },
-            "[/Mappings/M] every Mappings member must be a map of maps",
-        ),
-        (
-            {"Transform": 5, "Resources": {"G": {"Type": GROUP_TYPE, "Properties": GROUP_NAMED}}},
-            "[/Transform] must be a name or a list of names",
-        ),
-        (
-            {
-                "Resources": {
-                    "G": {
-                        "Type": GROUP_TYPE,
-                        "Properties": {"ModelPackageGroupName": {"Fn::GetAtt": 5}},
-                    }
-                }
-            },
-            "every Fn::GetAtt object requires two non-empty parameters",
-        ),
-        (
-            {
-                "Resources": {
-                    "G": {
-                        "Type": GROUP_TYPE,
-                        "Properties": {"ModelPackageGroupName": {"Fn::GetAtt": "G"}},
-                    }
-                }
-            },
-            "every Fn::GetAtt object requires two non-empty parameters",
-        ),
-        (
-            {
-                "Resources": {
-                    "G": {
-                        "Type": GROUP_TYPE,
-                        "Properties": {"ModelPackageGroupName": {"Fn::Sub": ["${x}", "y"]}},
-                    }
-                }
-            },
-            "One or more Fn::Sub intrinsic functions don't specify expected arguments",
-        ),
-        (
-            {
-                "Resources": {
-                    "G": {
-                        "Type": GROUP_TYPE,
-                        "Properties": {"ModelPackageGroupName": {"Fn::Select": ["a", ["x"]]}},
-                    }
-                }
-            },
-            "Fn::Select requires a list argument with two elements: an integer index and a list",
-        ),
-        (
-            {
-                "Resources": {
-                    "G": {
-                        "Type": GROUP_TYPE,
-                        "Properties": {"ModelPackageGroupName": {"Ref": ["G"]}},
-                    }
-                }
-            },
-            "Every Ref object must have a single String value.",
-        ),
-        (
-            {
-                "Resources": {
-                    "G": {
-                        "Type": GROUP_TYPE,
-                        "Properties": {"ModelPackageGroupName": {"Fn::Join": [",", 5]}},
-                    }
-                }
-            },
-            "every Fn::Join object requires two parameters, (1) a string delimiter and (2) a list",
-        ),
-    ],
-)
-def test_a_malformed_template_is_one_error_not_a_traceback(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], template: Json, words: str
-) -> None:
-    (tmp_path / "1.json").write_text(json.dumps(template))
-
-    code, out, _ = run([str(tmp_path), "--validate"], capsys)
-    assert code == 1
-    (error,) = [line for line in out.splitlines() if line.startswith("  ERROR ")]
-    assert words in error
-
-    code, out, _ = run([str(tmp_path), "--fast"], capsys)
-    assert code == 1
-    assert words in out
-    assert "final status (never created)" in out
-
-
 @pytest.mark.parametrize(
     ("declaration", "words"),
     [
@@ -541,33 +310,6 @@ def test_a_parameter_or_tag_without_a_key_is_refused(
         code, _, err = run([str(tmp_path), "--validate", option, "=x"], capsys)
         assert code == 2
         assert f"{option} takes KEY=VALUE, not '=x'" in err
-
-
-def test_an_output_of_an_object_attribute_is_refused_before_any_change(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """The schema says ModelPackageStatusDetails is an object: known before anything is
-    created (it was found after the create, blamed on the resource, and rolled back)."""
-    write(
-        tmp_path,
-        "1.json",
-        {"Model": unversioned()},
-        Outputs={"Details": {"Value": {"Fn::GetAtt": ["Model", "ModelPackageStatusDetails"]}}},
-    )
-    words = (
-        "Outputs Details: Template format error: The Value field of every Outputs member must "
-        "evaluate to a String and not a Map."
-    )
-
-    code, out, _ = run([str(tmp_path), "--validate"], capsys)
-    assert code == 1
-    assert f"ERROR {words}" in out
-
-    code, out, _ = run([str(tmp_path), "--fast"], capsys)
-    assert code == 1
-    assert words in out
-    assert "CREATE_IN_PROGRESS" not in out
-    assert "failed to create" not in out
 
 
 def test_a_folder_of_ten_revisions_runs_them_in_numeric_order(
