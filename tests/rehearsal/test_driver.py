@@ -36,7 +36,6 @@ from tests.support.rehearsal import (
     Writer,
     failing,
     group_resource,
-    groups,
     mapped_version,
     packages,
     run,
@@ -60,29 +59,6 @@ if TYPE_CHECKING:
 
 
 # ---------------------------------------------------------------- policies and conditions
-
-
-def test_retain_policies_leave_packages_in_sagemaker(
-    stack: Stack, revision: Writer, sagemaker: SageMakerClient
-) -> None:
-    kept = {"UpdateReplacePolicy": "Retain"}
-    assert stack.deploy(
-        revision({"Models": group_resource(DeletionPolicy="Retain"), "Version": version() | kept})
-    )
-    first = stack.resources["Version"].physical_id
-    retrained = version("s3://models/churn/2/model.tar.gz") | kept
-    assert stack.deploy(
-        revision({"Models": group_resource(DeletionPolicy="Retain"), "Version": retrained})
-    )
-    second = stack.resources["Version"].physical_id
-
-    assert stack.delete()
-
-    assert set(packages(sagemaker)) == {first}  # superseded, retained; the current one deleted
-    assert second not in packages(sagemaker)
-    assert groups(sagemaker) == [GROUP]
-    assert [r.physical_id for r in stack.retained] == [first, stack.retained[1].physical_id]
-    assert stack.events.statuses("Models")[-1] == "DELETE_SKIPPED"
 
 
 # ---------------------------------------------------------------- the command
@@ -484,23 +460,6 @@ def test_aws_reads_the_region_as_the_cli_does_and_reports_no_network_in_one_line
     assert line.startswith("modelpackage-rehearse: error: --aws: cannot reach AWS: "), line
     assert "127.0.0.1:9" in line
     assert not log.exists()
-
-
-def test_a_renamed_group_and_its_version_are_replaced_and_cleaned_up_version_first(
-    stack: Stack, revision: Writer, sagemaker: SageMakerClient
-) -> None:
-    assert stack.deploy(revision({"Models": group_resource(), "Version": version()}))
-    renamed = group_resource()
-    renamed["Properties"]["ModelPackageGroupName"] = "renamed"
-
-    assert stack.deploy(revision({"Models": renamed, "Version": version()}))
-
-    assert stack.status == "UPDATE_COMPLETE"
-    assert groups(sagemaker) == ["renamed"]  # the old group, emptied first, is gone
-    (described,) = packages(sagemaker).values()
-    assert described["ModelPackageGroupName"] == "renamed"
-    assert "DELETE_FAILED" not in [status for _, status, _ in stack.events.lines]
-    assert stack.delete()
 
 
 def test_the_old_type_name_gets_a_hint(stack: Stack, revision: Writer) -> None:
