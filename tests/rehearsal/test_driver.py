@@ -29,7 +29,6 @@ from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
 from tests.support.rehearsal import (
-    APPROVED,
     GROUP,
     MAPPED,
     OURS,
@@ -62,28 +61,6 @@ if TYPE_CHECKING:
 
 
 # ---------------------------------------------------------------- the command
-
-
-def test_exit_status_is_non_zero_when_a_revision_failed_even_if_rolled_back(
-    tmp_path: Path, backend_url: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    writer = Writer(tmp_path)
-    writer({"Models": group_resource(), "Version": version()})
-    writer({"Models": group_resource(), "Version": version(**APPROVED), "Bad": failing()})
-    log = tmp_path / "handlers.log"
-
-    code = driver_main([str(tmp_path), "--fast", "--log-file", str(log)])
-
-    out = capsys.readouterr().out
-    assert code == 1
-    assert "UPDATE_ROLLBACK_COMPLETE" in out
-    assert "after 2.json (UPDATE_ROLLBACK_COMPLETE): Version" in out
-    assert "PendingManualApproval" in out.split("after 2.json")[1]
-    assert f"Handler logs: {log}" in out
-    # the handler's traceback went to the log file, the events stayed one line each
-    assert "Traceback" not in out
-    assert "Traceback" in log.read_text()
-    assert "InvalidRequest" in log.read_text()
 
 
 def test_verbose_shows_handler_logs_inline(
@@ -223,32 +200,6 @@ def test_drift_applies_the_schemas_property_transform() -> None:
 
 
 # ---------------------------------------------------------------- issue 17: as CloudFormation does
-
-
-def test_a_template_that_is_not_well_formed_is_refused_and_the_run_goes_on(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    writer = Writer(tmp_path)
-    writer({"Models": group_resource(), "Version": version()})
-    (tmp_path / "2.yaml").write_text("Resources:\n  Models:\n    Type: X\n   bad: [\n")
-    (tmp_path / "3.json").write_text(
-        json.dumps({"Resources": {"Models": group_resource(), "Version": version(**APPROVED)}})
-    )
-
-    code, out, err = run([str(tmp_path), "--fast", "--log-file", str(tmp_path / "log")], capsys)
-
-    assert code == 1
-    assert "Traceback" not in out + err
-    assert re.search(
-        r"VALIDATION_FAILED +\S*2\.yaml: Template format error: YAML not well-formed\. "
-        r"\(line 4, column 4\)",
-        out,
-    ), out
-    assert "2.yaml: refused before starting, the stack is untouched" in out
-    assert "after 3.json (UPDATE_COMPLETE): Version" in out  # the next revision applied
-    assert "(Completed; Approved)" in out.split("after 3.json")[1]
-    assert "final status DELETE_COMPLETE" in out
-    assert "1 stack operation(s) failed" in err
 
 
 @pytest.mark.parametrize("where", ["missing", "empty"])

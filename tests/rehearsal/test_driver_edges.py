@@ -54,20 +54,6 @@ def test_the_default_stack_name_of_a_folder_is_one_cloudformation_accepts(
     assert "Summary of stack demo-my-templates-v2:" in out
 
 
-def test_keep_says_the_resources_stay_in_the_stack_not_that_a_delete_failed(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    write(tmp_path, "1.json", {"Model": unversioned()})
-
-    code, out, _ = run([str(tmp_path), "--fast", "--keep"], capsys)
-
-    assert code == 0
-    assert "a delete failed" not in out
-    assert "final status CREATE_COMPLETE" in out
-    (kept,) = [line for line in out.splitlines() if "left in the stack (--keep): Model" in line]
-    assert "arn:aws:sagemaker:" in kept
-
-
 @pytest.mark.parametrize("value", ["nan", "inf", "-Infinity", "1_0", "0x1"])
 def test_a_number_parameter_is_a_number_as_cloudformation_reads_one(
     tmp_path: Path, value: str
@@ -124,22 +110,6 @@ def test_validate_reports_a_cycle_a_dangling_depends_on_and_a_bad_get_att_togeth
     assert any("Unresolved resource dependencies [Missing]" in e for e in errors)
     assert any("resource A does not support attribute type Nope" in e for e in errors)
     assert f"{len(errors)} error(s) in 1 template revision(s)" in out
-
-
-def test_a_stack_that_was_never_created_is_not_deleted(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Every revision refused before any change: CloudFormation never created the stack, so
-    there is nothing to delete and no DELETE event."""
-    write(tmp_path, "1.json", {"Model": unversioned(ModelApprovalStatus={"Ref": "Nope"})})
-
-    code, out, _ = run([str(tmp_path), "--fast"], capsys)
-
-    assert code == 1
-    assert "VALIDATION_FAILED" in out
-    assert "DELETE_IN_PROGRESS" not in out
-    assert "DELETE_COMPLETE" not in out
-    assert "final status (never created)" in out
 
 
 @pytest.mark.parametrize(
@@ -254,28 +224,6 @@ def test_validate_with_aws_plans_for_your_account_and_region(
     code, out, _ = run([str(tmp_path), "--validate"], capsys)  # the local stand-in: us-east-1
     assert code == 1
     assert "Unable to get mapping for Buckets::us-east-1::Name" in out
-
-
-def test_a_template_that_is_not_utf8_is_refused_naming_the_file_and_the_run_goes_on(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A description saved as Latin-1 by an editor: one line, no traceback."""
-    (tmp_path / "1.yaml").write_bytes(
-        "Description: Modèle\nResources:\n  G:\n    Type: AWS::SageMaker::ModelPackageGroup\n"
-        "    Properties:\n      ModelPackageGroupName: edges-latin1\n".encode("latin-1")
-    )
-    write(tmp_path, "2.json", {"Model": unversioned()})
-
-    code, out, _ = run([str(tmp_path), "--validate"], capsys)
-    assert code == 1
-    assert "ERROR Template format error: YAML not well-formed." in out
-    assert "not UTF-8" in out
-    assert "Model                        create" in out
-
-    code, out, _ = run([str(tmp_path), "--fast"], capsys)
-    assert code == 1
-    assert f"{tmp_path / '1.yaml'}: Template format error: YAML not well-formed." in out
-    assert "final status DELETE_COMPLETE" in out
 
 
 @pytest.mark.parametrize(
