@@ -65,22 +65,6 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------- --validate
 
 
-def test_validate_prints_the_plan_without_running_anything(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    code = driver_main([str(Path("examples/registry-flow")), "--validate"])
-
-    out = capsys.readouterr().out
-    assert code == 0, out
-    assert "ChurnModelVersion            update in place: ApprovalDescription, " in out
-    assert (
-        "ChurnModelVersion            replace (InferenceSpecification, ModelPackageDescription "
-        "changed): the old one is retained"
-    ) in out
-    assert "ChurnModels                  retain (DeletionPolicy Retain" in out
-    assert "CREATE_IN_PROGRESS" not in out
-
-
 def test_validate_follows_a_replacement_to_what_refers_to_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -95,25 +79,6 @@ def test_validate_follows_a_replacement_to_what_refers_to_it(
     out = capsys.readouterr().out.split("2.json")[1]
     assert "Models                       replace (ModelPackageGroupName changed)" in out
     assert "Version                      replace (ModelPackageGroupName changed)" in out
-
-
-def test_validate_fails_on_schema_and_get_att_errors(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    writer = Writer(tmp_path)
-    writer({"Models": group_resource(), "Version": version(ModelApprovalStatus="Maybe")})
-    attribute = {"Fn::GetAtt": ["Models", "ModelPackageGroupName"]}
-    writer({"Models": group_resource(), "Version": version(ModelPackageGroupName=attribute)})
-
-    assert driver_main([str(tmp_path), "--validate"]) == 1
-
-    out = capsys.readouterr().out
-    assert (
-        "ERROR Properties validation failed for resource Version with message: "
-        "#/ModelApprovalStatus: Maybe is not a valid enum value"
-    ) in out
-    assert "does not support attribute type ModelPackageGroupName in Fn::GetAtt" in out
-    assert "2 error(s) in 2 template revision(s)" in out
 
 
 # ---------------------------------------------------------------- --drift
@@ -255,40 +220,6 @@ def test_a_comma_delimited_list_parameter_is_a_list(
         "application/json",
     ]
     assert stack.delete()
-
-
-def test_validate_reports_every_error_and_plans_only_what_is_valid(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    writer = Writer(tmp_path)
-    writer({"Models": group_resource(), "Version": version()})
-    twice = version(
-        ModelPackageDescription={"Fn::GetAtt": ["Models", "Nope"]},
-        ApprovalDescription={"Fn::GetAtt": ["Missing", "ModelPackageArn"]},
-    )
-    writer({"Models": group_resource(), "Version": twice})
-    # would fail when CloudFormation reaches Version, and roll back
-    writer(
-        {
-            "Models": group_resource(),
-            "Version": version(ModelApprovalStatus="Maybe", CustomerMetadataProperties={"a": "1"}),
-        }
-    )
-    writer({"Models": group_resource(), "Version": version(ModelApprovalStatus="Approved")})
-
-    code, out, _ = run([str(tmp_path), "--validate"], capsys)
-
-    assert code == 1
-    second = out.split("2.json")[1].split("3.json")[0]
-    assert "resource Models does not support attribute type Nope in Fn::GetAtt" in second
-    assert "Fn::GetAtt references undefined resource Missing" in second
-    assert "update in place" not in second  # no plan for a revision with errors
-    third = out.split("3.json")[1].split("4.json")[0]
-    assert "#/ModelApprovalStatus: Maybe is not a valid enum value" in third
-    assert "update in place" not in third
-    # planned against the stack as revision 3's rollback leaves it (revision 1's)
-    assert "Version                      update in place: ModelApprovalStatus\n" in out
-    assert "3 error(s) in 4 template revision(s)" in out
 
 
 def test_outputs_and_the_reason_of_a_failed_revision_are_in_the_summary(
@@ -520,25 +451,6 @@ def test_one_place_decides_what_changes() -> None:
     assert {m for m, text in texts.items() if ".replacing(" in text} == {"planner"}
     diffing = {m for m, text in texts.items() if "changed_properties(" in text}
     assert diffing == {"planner", "rollback", "schema"}
-
-
-def test_validate_prints_the_hint_of_a_rule_across_properties(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    tagged = version(Tags=[{"Key": "team", "Value": "ml"}])
-    Writer(tmp_path)({"Models": group_resource(), "Version": tagged})
-
-    code, out, _ = run([str(tmp_path), "--validate"], capsys)
-
-    assert code == 1
-    lines = out.splitlines()
-    failed = next(
-        i for i, line in enumerate(lines) if "#/Tags: expected maximum item count" in line
-    )
-    assert lines[failed].startswith("  ERROR Properties validation failed for resource Version")
-    assert lines[failed + 1].startswith("        hint: A versioned package")
-    assert lines[failed + 1].endswith("Fix: remove Tags, or remove ModelPackageGroupName.")
-    assert "1 error(s) in 1 template revision(s)" in out
 
 
 def test_what_validate_plans_is_what_a_deploy_executes(
