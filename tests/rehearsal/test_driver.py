@@ -20,10 +20,8 @@ from mlops_sagemaker_modelpackage_local.driver import drift, planner
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.events import Events
 from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
-from mlops_sagemaker_modelpackage_local.driver.resolution import Identity
 from mlops_sagemaker_modelpackage_local.driver.schema import TypeSchema, type_schema
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
-from mlops_sagemaker_modelpackage_local.driver.state import StackState
 from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
@@ -63,22 +61,6 @@ if TYPE_CHECKING:
 
 
 # ---------------------------------------------------------------- --validate
-
-
-def test_validate_follows_a_replacement_to_what_refers_to_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    writer = Writer(tmp_path)
-    writer({"Models": group_resource(), "Version": version()})
-    renamed = group_resource()
-    renamed["Properties"]["ModelPackageGroupName"] = "renamed"
-    writer({"Models": renamed, "Version": version()})
-
-    assert driver_main([str(tmp_path), "--validate"]) == 0
-
-    out = capsys.readouterr().out.split("2.json")[1]
-    assert "Models                       replace (ModelPackageGroupName changed)" in out
-    assert "Version                      replace (ModelPackageGroupName changed)" in out
 
 
 # ---------------------------------------------------------------- --drift
@@ -451,24 +433,3 @@ def test_one_place_decides_what_changes() -> None:
     assert {m for m, text in texts.items() if ".replacing(" in text} == {"planner"}
     diffing = {m for m, text in texts.items() if "changed_properties(" in text}
     assert diffing == {"planner", "rollback", "schema"}
-
-
-def test_what_validate_plans_is_what_a_deploy_executes(
-    stack: Stack, sagemaker: SageMakerClient
-) -> None:
-    """--validate plans each revision against the state the previous plans leave; a deploy
-    plans against the real stack: the same steps, revision by revision."""
-    folder = Path(__file__).resolve().parents[2] / "examples" / "registry-flow"
-    simulated = StackState()
-    for path in sorted(folder.glob("*.yaml")):
-        template = Template.load(path)
-        validated = planner.plan(template, simulated, Identity.planned(stack.name))
-        simulated = planner.simulate(validated, simulated)
-        deployed = stack.plan(template)
-
-        steps = [(c.logical_id, c.kind, c.changed, c.replacing) for c in deployed.changes]
-        assert steps == [
-            (c.logical_id, c.kind, c.changed, c.replacing) for c in validated.changes
-        ], path.name
-        assert stack.execute(deployed)
-    assert stack.delete()
