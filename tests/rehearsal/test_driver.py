@@ -8,29 +8,23 @@ SageMaker's state read back (and on what the handlers were sent), not only on pr
 from __future__ import annotations
 
 import io
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.driver import planner
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.events import Events
 from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
-from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
 from tests.support.rehearsal import (
-    MAPPED,
     Writer,
     failing,
     group_resource,
-    mapped_version,
-    packages,
     run,
     version,
 )
@@ -78,70 +72,6 @@ def test_a_missing_path_or_an_empty_folder_is_one_line(
     assert out == ""
     (line,) = err.splitlines()
     assert line.startswith(f"modelpackage-rehearse: error: {path}: no ")
-
-
-def test_parameters_are_checked_before_any_change(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    Writer(tmp_path)({"Models": group_resource(), "Version": mapped_version()}, **MAPPED)
-
-    (tmp_path / "1.parameters.json").write_text('{"Parameters": {"Nope": "1"}}')
-
-    code, out, _ = run([str(tmp_path), "--fast", "--parameter", "Environment=qa"], capsys)
-
-    assert code == 1
-    assert "Parameters: [Nope] do not exist in the template" in out  # a file's key
-    assert "Parameter 'Environment' must be one of AllowedValues" in out
-    assert "CREATE_IN_PROGRESS" not in out  # nothing started
-    assert "resources created 0" in out
-
-
-@pytest.mark.parametrize(
-    ("spec", "value", "words"),
-    [
-        ({"Type": "String", "AllowedPattern": "[a-z]+"}, "Abc", "must match pattern [a-z]+"),
-        ({"Type": "String", "MinLength": 3}, "ab", "must contain at least 3 characters"),
-        ({"Type": "String", "MaxLength": 2}, "abc", "must contain at most 2 characters"),
-        ({"Type": "Number"}, "ten", "must be a number"),
-        ({"Type": "Number", "MinValue": 1}, "0", "must be a number not less than 1"),
-        ({"Type": "Number", "MaxValue": 9}, "10", "must be a number not greater than 9"),
-        ({"Type": "List<Number>"}, "1,x", "must be a number"),
-        (
-            {"Type": "String", "AllowedPattern": "\\d+", "ConstraintDescription": "digits only"},
-            "x",
-            "failed to satisfy constraint: digits only",
-        ),
-        ({"Type": "String"}, None, "Parameters: [P] must have values"),
-    ],
-)
-def test_parameter_constraints_in_cloudformation_words(
-    revision: Writer, spec: Json, value: str | None, words: str
-) -> None:
-    overrides = {} if value is None else {"P": value}
-    path = revision.folder / "p.json"
-    path.write_text(json.dumps({"Parameters": {"P": spec}, "Resources": {"M": group_resource()}}))
-
-    with pytest.raises(ValueError, match=re.escape(words)):
-        Template.load(path, overrides)
-
-
-def test_a_comma_delimited_list_parameter_is_a_list(
-    stack: Stack, revision: Writer, sagemaker: SageMakerClient
-) -> None:
-    parameters = {"Types": {"Type": "CommaDelimitedList", "Default": "text/csv, application/json"}}
-    listed = version()
-    listed["Properties"]["InferenceSpecification"]["SupportedContentTypes"] = {"Ref": "Types"}
-
-    assert stack.deploy(
-        revision({"Models": group_resource(), "Version": listed}, Parameters=parameters)
-    )
-
-    (described,) = packages(sagemaker).values()
-    assert described["InferenceSpecification"]["SupportedContentTypes"] == [
-        "text/csv",
-        "application/json",
-    ]
-    assert stack.delete()
 
 
 def test_outputs_and_the_reason_of_a_failed_revision_are_in_the_summary(

@@ -9,13 +9,11 @@ its exit status (SageMaker's state where something is deployed).
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.driver.events import Events
 from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
@@ -52,35 +50,6 @@ def test_the_default_stack_name_of_a_folder_is_one_cloudformation_accepts(
 
     assert code == 0
     assert "Summary of stack demo-my-templates-v2:" in out
-
-
-@pytest.mark.parametrize("value", ["nan", "inf", "-Infinity", "1_0", "0x1"])
-def test_a_number_parameter_is_a_number_as_cloudformation_reads_one(
-    tmp_path: Path, value: str
-) -> None:
-    """Python's float() takes most of these (a NaN passes every MinValue/MaxValue
-    comparison); a CloudFormation Number is an integer or a float in decimal digits."""
-    path = write(
-        tmp_path,
-        "p.json",
-        {"M": {"Type": GROUP_TYPE, "Properties": {"ModelPackageGroupName": "g"}}},
-        Parameters={"P": {"Type": "Number", "MinValue": 1, "MaxValue": 9}},
-    )
-
-    with pytest.raises(ValueError, match=r"Parameter 'P' must be a number$"):
-        Template.load(path, {"P": value})
-
-
-@pytest.mark.parametrize("value", ["5", "-1.5e1", "+2", ".5", "3."])
-def test_a_number_parameter_takes_what_cloudformation_takes(tmp_path: Path, value: str) -> None:
-    path = write(
-        tmp_path,
-        "p.json",
-        {"M": {"Type": GROUP_TYPE, "Properties": {"ModelPackageGroupName": "g"}}},
-        Parameters={"P": {"Type": "Number"}},
-    )
-
-    assert Template.load(path, {"P": value}).parameters["P"] == value
 
 
 @pytest.mark.parametrize(
@@ -164,29 +133,6 @@ def test_validate_with_aws_plans_for_your_account_and_region(
     code, out, _ = run([str(tmp_path), "--validate"], capsys)  # the local stand-in: us-east-1
     assert code == 1
     assert "Unable to get mapping for Buckets::us-east-1::Name" in out
-
-
-@pytest.mark.parametrize(
-    ("declaration", "words"),
-    [
-        ({"MinLength": "abc"}, "Parameter 'P': MinLength must be a non-negative integer"),
-        ({"Type": "Number", "MaxValue": "x"}, "Parameter 'P': MaxValue must be a number"),
-        ({"AllowedPattern": "["}, "Parameter 'P': AllowedPattern '[' is not a pattern"),
-        ({"AllowedValues": "abc"}, "Parameter 'P': AllowedValues must be a list"),
-    ],
-)
-def test_a_malformed_parameter_declaration_is_one_error_not_a_traceback(
-    tmp_path: Path, declaration: Json, words: str
-) -> None:
-    path = write(
-        tmp_path,
-        "p.json",
-        {"M": {"Type": GROUP_TYPE, "Properties": {"ModelPackageGroupName": "g"}}},
-        Parameters={"P": {"Type": "String", "Default": "1", **declaration}},
-    )
-
-    with pytest.raises(ValueError, match=re.escape(words)):
-        Template.load(path)
 
 
 def test_a_parameter_or_tag_without_a_key_is_refused(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,10 +23,21 @@ from mlops_sagemaker_modelpackage_local.driver.cli import parser
 from mlops_sagemaker_modelpackage_local.driver.events import Events
 from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
+from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
 from tests.support.models import IMAGE
-from tests.support.rehearsal import run
+from tests.support.rehearsal import (
+    GROUP_TYPE,
+    MAPPED,
+    Writer,
+    group_resource,
+    mapped_version,
+    packages,
+    run,
+    version,
+    write,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -368,3 +380,119 @@ def test_help_says_whose_behaviour_the_values_follow() -> None:
     assert "Values follow `aws cloudformation deploy`: --parameter, then the file, then" in text
     assert "CodePipeline's template configuration" in text
     assert "as aws cloudformation deploy --parameter-overrides" in text
+
+
+def test_parameters_are_checked_before_any_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Writer(tmp_path)({"Models": group_resource(), "Version": mapped_version()}, **MAPPED)
+
+    (tmp_path / "1.parameters.json").write_text('{"Parameters": {"Nope": "1"}}')
+
+    code, out, _ = run([str(tmp_path), "--fast", "--parameter", "Environment=qa"], capsys)
+
+    assert code == 1
+    assert "Parameters: [Nope] do not exist in the template" in out  # a file's key
+    assert "Parameter 'Environment' must be one of AllowedValues" in out
+    assert "CREATE_IN_PROGRESS" not in out  # nothing started
+    assert "resources created 0" in out
+
+
+@pytest.mark.parametrize(
+    ("spec", "value", "words"),
+    [
+        ({"Type": "String", "AllowedPattern": "[a-z]+"}, "Abc", "must match pattern [a-z]+"),
+        ({"Type": "String", "MinLength": 3}, "ab", "must contain at least 3 characters"),
+        ({"Type": "String", "MaxLength": 2}, "abc", "must contain at most 2 characters"),
+        ({"Type": "Number"}, "ten", "must be a number"),
+        ({"Type": "Number", "MinValue": 1}, "0", "must be a number not less than 1"),
+        ({"Type": "Number", "MaxValue": 9}, "10", "must be a number not greater than 9"),
+        ({"Type": "List<Number>"}, "1,x", "must be a number"),
+        (
+            {"Type": "String", "AllowedPattern": "\\d+", "ConstraintDescription": "digits only"},
+            "x",
+            "failed to satisfy constraint: digits only",
+        ),
+        ({"Type": "String"}, None, "Parameters: [P] must have values"),
+    ],
+)
+def test_parameter_constraints_in_cloudformation_words(
+    revision: Writer, spec: Json, value: str | None, words: str
+) -> None:
+    overrides = {} if value is None else {"P": value}
+    path = revision.folder / "p.json"
+    path.write_text(json.dumps({"Parameters": {"P": spec}, "Resources": {"M": group_resource()}}))
+
+    with pytest.raises(ValueError, match=re.escape(words)):
+        Template.load(path, overrides)
+
+
+def test_a_comma_delimited_list_parameter_is_a_list(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    parameters = {"Types": {"Type": "CommaDelimitedList", "Default": "text/csv, application/json"}}
+    listed = version()
+    listed["Properties"]["InferenceSpecification"]["SupportedContentTypes"] = {"Ref": "Types"}
+
+    assert stack.deploy(
+        revision({"Models": group_resource(), "Version": listed}, Parameters=parameters)
+    )
+
+    (described,) = packages(sagemaker).values()
+    assert described["InferenceSpecification"]["SupportedContentTypes"] == [
+        "text/csv",
+        "application/json",
+    ]
+    assert stack.delete()
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-Infinity", "1_0", "0x1"])
+def test_a_number_parameter_is_a_number_as_cloudformation_reads_one(
+    tmp_path: Path, value: str
+) -> None:
+    """Python's float() takes most of these (a NaN passes every MinValue/MaxValue
+    comparison); a CloudFormation Number is an integer or a float in decimal digits."""
+    path = write(
+        tmp_path,
+        "p.json",
+        {"M": {"Type": GROUP_TYPE, "Properties": {"ModelPackageGroupName": "g"}}},
+        Parameters={"P": {"Type": "Number", "MinValue": 1, "MaxValue": 9}},
+    )
+
+    with pytest.raises(ValueError, match=r"Parameter 'P' must be a number$"):
+        Template.load(path, {"P": value})
+
+
+@pytest.mark.parametrize("value", ["5", "-1.5e1", "+2", ".5", "3."])
+def test_a_number_parameter_takes_what_cloudformation_takes(tmp_path: Path, value: str) -> None:
+    path = write(
+        tmp_path,
+        "p.json",
+        {"M": {"Type": GROUP_TYPE, "Properties": {"ModelPackageGroupName": "g"}}},
+        Parameters={"P": {"Type": "Number"}},
+    )
+
+    assert Template.load(path, {"P": value}).parameters["P"] == value
+
+
+@pytest.mark.parametrize(
+    ("declaration", "words"),
+    [
+        ({"MinLength": "abc"}, "Parameter 'P': MinLength must be a non-negative integer"),
+        ({"Type": "Number", "MaxValue": "x"}, "Parameter 'P': MaxValue must be a number"),
+        ({"AllowedPattern": "["}, "Parameter 'P': AllowedPattern '[' is not a pattern"),
+        ({"AllowedValues": "abc"}, "Parameter 'P': AllowedValues must be a list"),
+    ],
+)
+def test_a_malformed_parameter_declaration_is_one_error_not_a_traceback(
+    tmp_path: Path, declaration: Json, words: str
+) -> None:
+    path = write(
+        tmp_path,
+        "p.json",
+        {"M": {"Type": GROUP_TYPE, "Properties": {"ModelPackageGroupName": "g"}}},
+        Parameters={"P": {"Type": "String", "Default": "1", **declaration}},
+    )
+
+    with pytest.raises(ValueError, match=re.escape(words)):
+        Template.load(path)
