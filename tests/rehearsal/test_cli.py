@@ -9,12 +9,21 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.cli import parser
 from tests.support.models import IMAGE
+from tests.support.rehearsal import (
+    run,
+    unversioned,
+    write,
+)
+
+if TYPE_CHECKING:
+    pass
 
 ROOT = Path(__file__).resolve().parents[2]
 ARN = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/1"
@@ -121,3 +130,132 @@ def test_make_help_lists_every_target_with_what_it_does() -> None:
     described = dict(re.findall(r"^  make (\S+) +(\S.*)$", listed, re.MULTILINE))
     assert set(described) == set(phony.split())
     assert listed.splitlines()[0].startswith("  make help ")
+
+
+@pytest.mark.parametrize("where", ["missing", "empty"])
+def test_a_missing_path_or_an_empty_folder_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    path = tmp_path / "nowhere" if where == "missing" else tmp_path
+
+    code, out, err = run([str(path)], capsys)
+
+    assert code == 2
+    assert out == ""
+    (line,) = err.splitlines()
+    assert line.startswith(f"modelpackage-rehearse: error: {path}: no ")
+
+
+def test_help_names_the_module_and_keeps_examples_on_their_lines(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        driver_main(["--help"])
+
+    out = capsys.readouterr().out
+    assert out.startswith("usage: modelpackage-rehearse ")
+    assert "\n  modelpackage-rehearse examples/registry-flow\n" in out
+    assert "\n      every revision in order, then delete the stack\n" in out
+    assert "--stack-name" in out
+    assert "--log-file" in out
+
+
+@pytest.mark.parametrize("name", ["my_stack", "2fast", "with space", "a" * 129])
+def test_a_stack_name_cloudformation_refuses_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    write(tmp_path, "1.json", {"Model": unversioned()})
+
+    code, out, err = run([str(tmp_path), "--stack-name", name, "--fast"], capsys)
+
+    assert code == 2
+    assert out == ""
+    (line,) = err.splitlines()
+    assert f"Value '{name}' at 'stackName' failed to satisfy constraint" in line
+
+
+def test_the_default_stack_name_of_a_folder_is_one_cloudformation_accepts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "my_templates.v2"
+    write(folder, "1.json", {"Model": unversioned()})
+
+    code, out, _ = run([str(folder), "--fast"], capsys)
+
+    assert code == 0
+    assert "Summary of stack demo-my-templates-v2:" in out
+
+
+@pytest.mark.parametrize(
+    ("tag", "words"),
+    [
+        ("aws:team=x", "aws: prefixed tag key names are not allowed for external use"),
+        ("k" * 129 + "=x", "at 'tags.1.member.key' failed to satisfy constraint"),
+        ("k=" + "v" * 257, "at 'tags.1.member.value' failed to satisfy constraint"),
+    ],
+)
+def test_a_stack_tag_cloudformation_refuses_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tag: str, words: str
+) -> None:
+    """CreateStack refuses these before anything; the handler would drop an aws: tag silently
+    and SageMaker refuse an empty key after the stack started."""
+    write(tmp_path, "1.json", {"Model": unversioned()})
+
+    code, out, err = run([str(tmp_path), "--fast", "--tag", "ok=1", "--tag", tag], capsys)
+
+    assert code == 2
+    assert out == ""
+    (line,) = err.splitlines()
+    assert words.replace("tags.1", "tags.2") in line
+
+
+def test_a_parameter_or_tag_without_a_key_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, "1.json", {"Model": unversioned()})
+
+    for option in ("--parameter", "--tag"):
+        code, _, err = run([str(tmp_path), "--validate", option, "=x"], capsys)
+        assert code == 2
+        assert f"{option} takes KEY=VALUE, not '=x'" in err
+
+
+def test_a_folder_of_ten_revisions_runs_them_in_numeric_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """1-, 2-, ..., 10-: "10-" is the tenth revision, not the second."""
+    for number in (1, 2, 10):
+        write(tmp_path, f"{number}-revision.json", {"Model": unversioned()})
+
+    code, out, _ = run([str(tmp_path), "--validate"], capsys)
+
+    assert code == 0
+    names = [line for line in out.splitlines() if line.endswith("-revision.json")]
+    assert names == ["1-revision.json", "2-revision.json", "10-revision.json"]
+
+
+def test_a_reader_that_stops_early_does_not_stop_the_run() -> None:
+    """`modelpackage-rehearse ... | head`: once the pipe closes, the run goes on to its end
+    (with --aws the final delete is what removes real packages) and exits as it would have."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.Popen(
+        [
+            Path(sys.executable).with_name("modelpackage-rehearse"),
+            "examples/registry-flow",
+            "--fast",
+        ],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert run.stdout is not None
+    run.stdout.readline()
+    run.stdout.close()  # the reader is gone before the first revision is done
+    _, err = run.communicate(timeout=300)
+
+    assert run.returncode == 0, err.decode()
+    assert b"Traceback" not in err
+    assert b"BrokenPipe" not in err

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import pytest
 
 from mlops_sagemaker_modelpackage_local.driver import planner
-from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.events import Events
 from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
@@ -58,20 +57,6 @@ if TYPE_CHECKING:
 
 
 # ---------------------------------------------------------------- issue 17: as CloudFormation does
-
-
-@pytest.mark.parametrize("where", ["missing", "empty"])
-def test_a_missing_path_or_an_empty_folder_is_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
-) -> None:
-    path = tmp_path / "nowhere" if where == "missing" else tmp_path
-
-    code, out, err = run([str(path)], capsys)
-
-    assert code == 2
-    assert out == ""
-    (line,) = err.splitlines()
-    assert line.startswith(f"modelpackage-rehearse: error: {path}: no ")
 
 
 def test_outputs_and_the_reason_of_a_failed_revision_are_in_the_summary(
@@ -178,20 +163,6 @@ def test_fast_events_state_the_wait_really_used(
     waits = re.findall(r"next look in (\S+) s( \(--fast; the handler asked \d+ s\))?", out)
     assert waits
     assert all(used == "0.2" and note for used, note in waits if float(used) != 0), waits
-
-
-def test_help_names_the_module_and_keeps_examples_on_their_lines(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    with pytest.raises(SystemExit):
-        driver_main(["--help"])
-
-    out = capsys.readouterr().out
-    assert out.startswith("usage: modelpackage-rehearse ")
-    assert "\n  modelpackage-rehearse examples/registry-flow\n" in out
-    assert "\n      every revision in order, then delete the stack\n" in out
-    assert "--stack-name" in out
-    assert "--log-file" in out
 
 
 def test_the_event_table_keeps_its_columns_for_long_names(
