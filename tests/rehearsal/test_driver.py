@@ -92,54 +92,6 @@ def test_outputs_and_the_reason_of_a_failed_revision_are_in_the_summary(
     ) in summary
 
 
-def aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ACCESS_KEY_ID"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
-    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-
-
-def test_aws_without_credentials_is_one_line_and_no_log_file(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    aws_environment(monkeypatch, tmp_path)
-    monkeypatch.setenv("AWS_REGION", "eu-west-1")
-    Writer(tmp_path)({"Models": group_resource()})
-    log = tmp_path / "handlers.log"
-
-    code, out, err = run([str(tmp_path), "--aws", "--log-file", str(log)], capsys)
-
-    assert code == 2
-    assert out == ""
-    (line,) = err.splitlines()
-    assert "--aws: no AWS credentials found" in line
-    assert not log.exists()
-
-
-def test_aws_reads_the_region_as_the_cli_does_and_reports_no_network_in_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    aws_environment(monkeypatch, tmp_path)
-    monkeypatch.setenv("AWS_REGION", "eu-west-1")  # the AWS CLI reads it; boto3 alone does not
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-a-secret")
-    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9")  # nothing listens
-    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    Writer(tmp_path)({"Models": group_resource()})
-    log = tmp_path / "handlers.log"
-
-    code, _, err = run([str(tmp_path), "--aws", "--log-file", str(log)], capsys)
-
-    assert code == 2
-    (line,) = err.splitlines()
-    assert line.startswith("modelpackage-rehearse: error: --aws: cannot reach AWS: "), line
-    assert "127.0.0.1:9" in line
-    assert not log.exists()
-
-
 def test_the_old_type_name_gets_a_hint(stack: Stack, revision: Writer) -> None:
     old = {**version(), "Type": "AWS::SageMaker::ModelPackage"}
 

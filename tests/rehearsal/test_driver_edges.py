@@ -12,15 +12,13 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
-
 from mlops_sagemaker_modelpackage_local.driver.events import Events
 from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
 from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
-from tests.support.rehearsal import GROUP_TYPE, run, unversioned, write
+from tests.support.rehearsal import GROUP_TYPE, write
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -50,37 +48,3 @@ def test_a_group_tag_the_stack_also_sets_is_sent_once_with_the_resource_value(
     tags = sagemaker.list_tags(ResourceArn=arn)["Tags"]
     assert sorted((t["Key"], t["Value"]) for t in tags) == [("own", "1"), ("team", "resource")]
     assert stack.delete()
-
-
-def test_validate_with_aws_plans_for_your_account_and_region(
-    backend_url: str,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A map keyed by region: --validate --aws resolves it for the region a deploy would use,
-    not the local stand-in's us-east-1 (moto's STS stands in for your account)."""
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_REGION", "eu-west-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", CREDENTIALS["accessKeyId"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", CREDENTIALS["secretAccessKey"])
-    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", backend_url)
-    bucket = {"Fn::FindInMap": ["Buckets", {"Ref": "AWS::Region"}, "Name"]}
-    write(
-        tmp_path,
-        "1.json",
-        {"Model": unversioned(SourceUri={"Fn::Sub": ["s3://${B}/src", {"B": bucket}]})},
-        Mappings={"Buckets": {"eu-west-1": {"Name": "models-eu"}}},
-        Outputs={"Where": {"Value": {"Fn::Sub": "${AWS::Region}/${AWS::AccountId}"}}},
-    )
-
-    code, out, err = run([str(tmp_path), "--validate", "--aws"], capsys)
-
-    assert code == 0, out
-    assert "--validate only reads your account and region" in err
-    assert f"output Where = eu-west-1/{ACCOUNT}" in out
-
-    code, out, _ = run([str(tmp_path), "--validate"], capsys)  # the local stand-in: us-east-1
-    assert code == 1
-    assert "Unable to get mapping for Buckets::us-east-1::Name" in out

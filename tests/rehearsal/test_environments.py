@@ -22,9 +22,15 @@ from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage_local.driver.cli import main as rehearse
 from mlops_sagemaker_modelpackage_local.driver.environments import local_credentials
-from tests.support.cfn import REGION
+from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.models import IMAGE
-from tests.support.rehearsal import write
+from tests.support.rehearsal import (
+    Writer,
+    group_resource,
+    run,
+    unversioned,
+    write,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -270,3 +276,85 @@ def test_generate_reads_in_the_named_account(
     code, _, err = run_squeezed(["--generate", arn, "--endpoint-url", server], capsys, tmp_path)
     assert code == 1  # from the default account: another account's group, which has no policy
     assert "AccessDenied: DescribeModelPackage was refused by the group's resource policy" in err
+
+
+def aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ACCESS_KEY_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+def test_aws_without_credentials_is_one_line_and_no_log_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aws_environment(monkeypatch, tmp_path)
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    Writer(tmp_path)({"Models": group_resource()})
+    log = tmp_path / "handlers.log"
+
+    code, out, err = run([str(tmp_path), "--aws", "--log-file", str(log)], capsys)
+
+    assert code == 2
+    assert out == ""
+    (line,) = err.splitlines()
+    assert "--aws: no AWS credentials found" in line
+    assert not log.exists()
+
+
+def test_aws_reads_the_region_as_the_cli_does_and_reports_no_network_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aws_environment(monkeypatch, tmp_path)
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")  # the AWS CLI reads it; boto3 alone does not
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-a-secret")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9")  # nothing listens
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    Writer(tmp_path)({"Models": group_resource()})
+    log = tmp_path / "handlers.log"
+
+    code, _, err = run([str(tmp_path), "--aws", "--log-file", str(log)], capsys)
+
+    assert code == 2
+    (line,) = err.splitlines()
+    assert line.startswith("modelpackage-rehearse: error: --aws: cannot reach AWS: "), line
+    assert "127.0.0.1:9" in line
+    assert not log.exists()
+
+
+def test_validate_with_aws_plans_for_your_account_and_region(
+    backend_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A map keyed by region: --validate --aws resolves it for the region a deploy would use,
+    not the local stand-in's us-east-1 (moto's STS stands in for your account)."""
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", CREDENTIALS["accessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", CREDENTIALS["secretAccessKey"])
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", backend_url)
+    bucket = {"Fn::FindInMap": ["Buckets", {"Ref": "AWS::Region"}, "Name"]}
+    write(
+        tmp_path,
+        "1.json",
+        {"Model": unversioned(SourceUri={"Fn::Sub": ["s3://${B}/src", {"B": bucket}]})},
+        Mappings={"Buckets": {"eu-west-1": {"Name": "models-eu"}}},
+        Outputs={"Where": {"Value": {"Fn::Sub": "${AWS::Region}/${AWS::AccountId}"}}},
+    )
+
+    code, out, err = run([str(tmp_path), "--validate", "--aws"], capsys)
+
+    assert code == 0, out
+    assert "--validate only reads your account and region" in err
+    assert f"output Where = eu-west-1/{ACCOUNT}" in out
+
+    code, out, _ = run([str(tmp_path), "--validate"], capsys)  # the local stand-in: us-east-1
+    assert code == 1
+    assert "Unable to get mapping for Buckets::us-east-1::Name" in out
