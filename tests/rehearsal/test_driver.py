@@ -92,18 +92,6 @@ def test_outputs_and_the_reason_of_a_failed_revision_are_in_the_summary(
     ) in summary
 
 
-def test_the_old_type_name_gets_a_hint(stack: Stack, revision: Writer) -> None:
-    old = {**version(), "Type": "AWS::SageMaker::ModelPackage"}
-
-    assert stack.deploy(revision({"Models": group_resource(), "Version": old})) is False
-
-    (reason,) = [r for _, s, r in stack.events.lines if s == "VALIDATION_FAILED"]
-    assert reason == (
-        "Version: resource type AWS::SageMaker::ModelPackage is not supported locally; "
-        "use MLOps::SageMaker::ModelPackage, a drop-in"
-    )
-
-
 def test_fast_events_state_the_wait_really_used(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
