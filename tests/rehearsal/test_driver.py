@@ -7,7 +7,6 @@ SageMaker's state read back (and on what the handlers were sent), not only on pr
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,11 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from mlops_sagemaker_modelpackage_local.driver import planner
-from mlops_sagemaker_modelpackage_local.driver.events import Events
-from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
-from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
-from tests.support.clock import VirtualClock
 from tests.support.rehearsal import (
     Writer,
     failing,
@@ -90,34 +85,6 @@ def test_outputs_and_the_reason_of_a_failed_revision_are_in_the_summary(
         "2.json: UPDATE_ROLLBACK_COMPLETE, because Bad failed to create: Resource handler "
         'returned message: "CreateModelPackage failed: Model Package Group no-such-group'
     ) in summary
-
-
-def test_fast_events_state_the_wait_really_used(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    Writer(tmp_path)({"Models": group_resource(), "Version": version()})
-
-    code, out, _ = run([str(tmp_path), "--fast", "--log-file", str(tmp_path / "l")], capsys)
-
-    assert code == 0
-    waits = re.findall(r"next look in (\S+) s( \(--fast; the handler asked \d+ s\))?", out)
-    assert waits
-    assert all(used == "0.2" and note for used, note in waits if float(used) != 0), waits
-
-
-def test_the_event_table_keeps_its_columns_for_long_names(
-    sagemaker: SageMakerClient, clock: VirtualClock, revision: Writer
-) -> None:
-    output = io.StringIO()
-    name = "a-stack-name-much-longer-than-the-first-column"
-    environment = Environment(ACCOUNT, REGION, CREDENTIALS, sagemaker)
-    stack = Stack(name, environment, Events(output), wait=clock.sleep)
-
-    assert stack.deploy(revision({"Models": group_resource()}))
-
-    columns = {line.index("CREATE_") for line in output.getvalue().splitlines()}
-    assert len(columns) == 1, output.getvalue()
-    assert stack.delete()
 
 
 def test_the_summary_prints_no_empty_tags(
