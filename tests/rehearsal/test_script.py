@@ -12,10 +12,12 @@ backend holds.
 
 from __future__ import annotations
 
+import io
 import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import boto3
 import pytest
@@ -23,7 +25,11 @@ import pytest
 from mlops_sagemaker_modelpackage_local.driver import script
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.environments import LOCAL_ACCOUNT
+from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
 from tests.support.cfn import CREDENTIALS, REGION
+
+if TYPE_CHECKING:
+    pass
 
 # Not loopback, never routed: a call sent there times out instead of reaching anything.
 UNREACHABLE = "http://10.255.255.1:9"
@@ -150,3 +156,45 @@ def test_with_aws_the_script_gets_the_users_environment(
     assert environment["AWS_ENDPOINT_URL_STS"] == UNREACHABLE
     assert environment["AWS_REGION"] == "eu-west-1"
     assert "AWS_ACCESS_KEY_ID" not in environment
+
+
+def test_the_script_gets_the_endpoint_local_credentials_and_region(
+    env: Environment, tmp_path: Path
+) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import os\n"
+        "for k in ('AWS_ENDPOINT_URL_SAGEMAKER', 'AWS_ACCESS_KEY_ID', 'AWS_REGION'):\n"
+        "    print(k, os.environ[k])\n"
+        "print('PROFILE', os.environ.get('AWS_PROFILE'))\n"
+    )
+    shown = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_PROFILE", "production")
+        script.run(f"{probe}", env, "http://127.0.0.1:9", shown)
+    assert "  | AWS_ENDPOINT_URL_SAGEMAKER http://127.0.0.1:9" in shown.getvalue()
+    assert f"  | AWS_ACCESS_KEY_ID {CREDENTIALS['accessKeyId']}" in shown.getvalue()
+    assert f"  | AWS_REGION {REGION}" in shown.getvalue()
+    assert "  | PROFILE None" in shown.getvalue()  # never the user's own account
+
+
+def test_a_failing_script_is_reported_with_its_output(env: Environment, tmp_path: Path) -> None:
+    failing = tmp_path / "fails.py"
+    failing.write_text("import sys\nprint('registering')\nsys.exit('no model data')\n")
+    shown = io.StringIO()
+    with pytest.raises(script.ScriptFailed, match="exited with status 1"):
+        script.run(f"{failing} --group x", env, None, shown)
+    assert "  | registering" in shown.getvalue()
+    assert "  | no model data" in shown.getvalue()
+    with pytest.raises(script.ScriptFailed, match="could not start"):
+        script.run(str(tmp_path / "no-such-command"), env, None, shown)
+
+
+def test_a_python_script_runs_with_the_drivers_python() -> None:
+    assert script.command_for("register.py --group 'a b'") == [
+        sys.executable,
+        "register.py",
+        "--group",
+        "a b",
+    ]
+    assert script.command_for("bash register.sh") == ["bash", "register.sh"]
