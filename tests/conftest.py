@@ -1,4 +1,5 @@
-"""Fixtures: the offline SageMaker backend (one per session), a clean state per test, a clock."""
+"""Fixtures: the offline SageMaker backend (one per session), a clean state per test, a clock,
+botocore's retries without their waits."""
 
 # ruff: noqa: E402 - the imports below need the path set up first (see there)
 
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+from botocore.retries import standard
 from botocore.stub import Stubber
 
 # `cfn test` runs pytest with its own ini (so pyproject's `pythonpath` is not read) and
@@ -145,3 +147,9 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> VirtualClock:
     monkeypatch.setattr(budget.SystemClock, "now", lambda self: virtual.now())
     monkeypatch.setattr(budget.SystemClock, "sleep", lambda self, s: virtual.sleep(s))
     return virtual
+
+
+@pytest.fixture
+def instant_botocore_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore's backoff sleeps real seconds; the retries still happen, without the wait."""
+    monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)

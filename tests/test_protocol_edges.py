@@ -10,28 +10,16 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from botocore.retries import standard
 
 from mlops_sagemaker_modelpackage import budget, handlers
 from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
-from tests.support.cfn import drive, invoke, payload
+from tests.support.cfn import drive, invoke, listed_packages, payload
 from tests.support.clock import VirtualClock
 from tests.support.models import unversioned, versioned
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
-
-
-@pytest.fixture
-def instant_botocore_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    """botocore's backoff sleeps real seconds; the retries still happen, without the wait."""
-    monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
-
-
-def _packages(sagemaker: SageMakerClient) -> list[Json]:
-    found = sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"]
-    return [dict(s) for s in found]
 
 
 # ------------------------------------------------------------------ 2: a replayed create
@@ -53,7 +41,7 @@ def test_a_replayed_create_that_meets_a_conflict_finds_its_own_package(
     replay = drive("CREATE", desired, token="lost-response")
     assert replay.last["status"] == "SUCCESS", replay.last
     assert replay.model["ModelPackageArn"] == arn
-    assert [p["ModelPackageArn"] for p in _packages(sagemaker)] == [arn]
+    assert [p["ModelPackageArn"] for p in listed_packages(sagemaker)] == [arn]
 
 
 @pytest.mark.usefixtures("clock")
@@ -64,7 +52,7 @@ def test_a_name_held_by_another_package_is_already_exists(
     event = invoke("CREATE", unversioned())
     assert event["status"] == "FAILED"
     assert event["errorCode"] == "AlreadyExists"
-    assert len(_packages(sagemaker)) == 1
+    assert len(listed_packages(sagemaker)) == 1
 
 
 # ------------------------------------------------------------------ 3: short of time
@@ -267,7 +255,7 @@ def test_a_context_that_is_not_an_object_starts_over(
         desired = {**versioned(group, ModelApprovalStatus="Approved"), "ModelPackageArn": arn}
     run = drive(action, desired, previous=previous, context=context)
     assert run.last["status"] == "SUCCESS", run.last
-    left = {p["ModelPackageArn"]: p["ModelApprovalStatus"] for p in _packages(sagemaker)}
+    left = {p["ModelPackageArn"]: p["ModelApprovalStatus"] for p in listed_packages(sagemaker)}
     expected = {
         "CREATE": {run.model.get("ModelPackageArn"): "PendingManualApproval"},
         "UPDATE": {desired.get("ModelPackageArn"): "Approved"},
@@ -331,7 +319,7 @@ def test_a_create_context_naming_another_package_never_touches_it(
     assert run.last["status"] == "SUCCESS", run.last
     mine = run.model["ModelPackageArn"]
     assert mine != other
-    left = {p["ModelPackageArn"]: p["ModelApprovalStatus"] for p in _packages(sagemaker)}
+    left = {p["ModelPackageArn"]: p["ModelApprovalStatus"] for p in listed_packages(sagemaker)}
     assert left == {other: "PendingManualApproval", mine: "Approved"}
 
 
@@ -344,7 +332,7 @@ def test_awaiting_the_end_of_a_delete_never_sent_deletes(
     run = drive("DELETE", model, context={"phase": "await_gone"}, max_invocations=5)
     assert run.last["status"] == "SUCCESS", run.last
     assert backend.operations().count("DeleteModelPackage") == 1
-    assert _packages(sagemaker) == []
+    assert listed_packages(sagemaker) == []
 
 
 @pytest.mark.usefixtures("clock")
@@ -364,7 +352,7 @@ def test_a_context_naming_another_package_acts_on_the_requests_own(
         context={"phase": "", "arn": other},
     )
     assert run.last["status"] == "SUCCESS", run.last
-    left = {p["ModelPackageArn"]: p.get("ModelApprovalStatus") for p in _packages(sagemaker)}
+    left = {p["ModelPackageArn"]: p.get("ModelApprovalStatus") for p in listed_packages(sagemaker)}
     if action == "DELETE":
         assert left == {other: "PendingManualApproval"}
     else:
@@ -392,7 +380,7 @@ def test_an_identifier_that_is_not_an_arn_is_not_found(
     assert event["status"] == "FAILED", event
     assert event["errorCode"] == "NotFound"
     assert backend.operations() == []
-    assert len(_packages(sagemaker)) == 2  # nothing deleted
+    assert len(listed_packages(sagemaker)) == 2  # nothing deleted
 
 
 def test_a_paging_token_sagemaker_refuses_is_invalid_request(backend: BackendControl) -> None:
@@ -413,7 +401,7 @@ def test_a_name_still_being_deleted_is_waited_for(
     sagemaker.delete_model_package(ModelPackageName=arn)  # Deleting for three looks
     run = drive("CREATE", unversioned())
     assert run.last["status"] == "SUCCESS", run.last
-    assert [p["ModelPackageStatus"] for p in _packages(sagemaker)] == ["Completed"]
+    assert [p["ModelPackageStatus"] for p in listed_packages(sagemaker)] == ["Completed"]
 
 
 @pytest.mark.usefixtures("clock")
