@@ -7,9 +7,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
-from tests.support.cfn import invoke
-
 if TYPE_CHECKING:
     pass
 
@@ -27,12 +24,6 @@ if TYPE_CHECKING:
 
 
 # ------------------------------------------------------------------ 6: identifiers
-
-
-def test_a_paging_token_sagemaker_refuses_is_invalid_request(backend: BackendControl) -> None:
-    event = invoke("LIST", {}, next_token="garbage")
-    assert event["status"] == "FAILED"
-    assert event["errorCode"] == "InvalidRequest"
 
 
 # ------------------------------------------------------------------ 7: a name being deleted
