@@ -171,3 +171,59 @@ def test_the_cleanup_of_a_failed_create_says_what_sagemaker_still_holds(
     assert run.last["status"] == "FAILED", run.last
     assert "was deleted" not in run.last["message"]
     assert "still reports it Deleting" in run.last["message"]
+
+
+@pytest.mark.usefixtures("clock")
+def test_a_failed_create_is_cleaned_up_through_conflicts(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str
+) -> None:
+    backend.configure(
+        lifecycle={"fail_next": 1, "failure_reason": "Container exited 137"},
+        faults=[
+            {
+                "operation": "DeleteModelPackage",
+                "count": 4,
+                "code": "ConflictException",
+                "message": "The package is busy",
+            }
+        ],
+    )
+    run = drive("CREATE", versioned(group))
+    assert run.last["errorCode"] == "NotStabilized"
+    assert "Container exited 137" in run.last["message"]
+    assert "was deleted" in run.last["message"]
+    assert backend.operations().count("DeleteModelPackage") == 5
+    assert sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"] == []
+
+
+@pytest.mark.usefixtures("clock")
+def test_a_replayed_failing_create_keeps_its_reason(
+    backend: BackendControl, sagemaker: SageMakerClient, group: str
+) -> None:
+    backend.configure(lifecycle={"fail_next": 1, "failure_reason": "Container exited 137"})
+    run = drive("CREATE", versioned(group), token="create-1")
+    cleanup = run.events[-2]
+    assert cleanup["status"] == "IN_PROGRESS"
+    assert "Container exited 137" in cleanup["message"]
+    for _ in range(2):  # the cleanup invocation again, after its response was lost
+        again = invoke(
+            "CREATE", versioned(group), token="create-1", context=cleanup["callbackContext"]
+        )
+        assert again["errorCode"] == "NotStabilized"
+        assert "Container exited 137" in again["message"]
+    assert sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"] == []
+
+
+@pytest.mark.usefixtures("clock")
+def test_a_taken_name_is_already_exists_and_the_package_is_untouched(
+    backend: BackendControl, sagemaker: SageMakerClient
+) -> None:
+    theirs = drive("CREATE", unversioned(Tags=[{"Key": "owner", "Value": "other-stack"}]))
+    arn = theirs.model["ModelPackageArn"]
+    ours = invoke("CREATE", unversioned(Tags=[{"Key": "owner", "Value": "us"}]))
+    assert ours["status"] == "FAILED"
+    assert ours["errorCode"] == "AlreadyExists"
+    assert "churn-model" in ours["message"]
+    tags = sagemaker.list_tags(ResourceArn=arn)["Tags"]
+    assert tags == [{"Key": "owner", "Value": "other-stack"}]
+    assert len(sagemaker.list_model_packages()["ModelPackageSummaryList"]) == 1
