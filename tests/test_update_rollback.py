@@ -195,15 +195,6 @@ def test_drift_is_repaired_by_the_same_template(sagemaker: SageMakerClient, grou
 # ------------------------------------------------------------------ 6, 7: refusals
 
 
-@pytest.mark.defect(5)
-def test_a_reserved_tag_key_is_refused_before_any_call(backend: BackendControl) -> None:
-    backend.reset_calls()
-    event = invoke("CREATE", unversioned(Tags=[{"Key": "aws:owner", "Value": "me"}]))
-    assert event["errorCode"] == "InvalidRequest"
-    assert "'aws:owner'" in event["message"]
-    assert backend.operations() == []
-
-
 # ------------------------------------------------------------------ 9: a package being deleted
 
 
