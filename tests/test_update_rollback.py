@@ -198,41 +198,4 @@ def test_drift_is_repaired_by_the_same_template(sagemaker: SageMakerClient, grou
 # ------------------------------------------------------------------ 9: a package being deleted
 
 
-def test_a_package_being_deleted_reads_as_not_found_and_is_not_listed(
-    backend: BackendControl, sagemaker: SageMakerClient, group: str
-) -> None:
-    backend.configure(lifecycle={"deleting_describes": 100})
-    arn = drive("CREATE", versioned(group)).model["ModelPackageArn"]
-    sagemaker.delete_model_package(ModelPackageName=arn)
-    read = invoke("READ", {"ModelPackageArn": arn})
-    assert read["errorCode"] == "NotFound"
-    listed = invoke("LIST", None)
-    assert [m["ModelPackageArn"] for m in listed["resourceModels"]] == []
-    update = invoke(
-        "UPDATE",
-        {**versioned(group, ModelApprovalStatus="Approved"), "ModelPackageArn": arn},
-        previous={**versioned(group), "ModelPackageArn": arn},
-    )
-    assert update["errorCode"] == "NotFound"
-
-
 # ------------------------------------------------------------------ 12: read, identifier only
-
-
-def test_read_with_only_the_identifier_is_what_create_returned(
-    sagemaker: SageMakerClient, group: str
-) -> None:
-    group_arn = sagemaker.describe_model_package_group(ModelPackageGroupName=group)[
-        "ModelPackageGroupArn"
-    ]
-    created = drive("CREATE", versioned(group_arn, CustomerMetadataProperties={"a": "1"}))
-    read = invoke("READ", {"ModelPackageArn": created.model["ModelPackageArn"]})
-    assert read["resourceModel"] == created.model
-    assert read["resourceModel"]["ModelPackageGroupName"] == group  # the propertyTransform's form
-
-
-def test_an_explicit_false_reads_back(sagemaker: SageMakerClient) -> None:
-    created = drive("CREATE", unversioned(CertifyForMarketplace=False))
-    read = invoke("READ", {"ModelPackageArn": created.model["ModelPackageArn"]})
-    assert read["resourceModel"]["CertifyForMarketplace"] is False
-    assert read["resourceModel"] == created.model
