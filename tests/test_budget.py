@@ -1,4 +1,6 @@
-"""One invocation's time: the budget and the botocore guards that keep every call inside it."""
+"""One invocation's time (budget.py): the budget and the botocore guards that keep every call
+inside it; through the real entry point, an invocation with little time left still makes
+progress, and one that cannot hold a step fails saying what it had and what to configure."""
 
 from __future__ import annotations
 
@@ -85,6 +87,9 @@ def test_what_botocore_would_not_retry_is_never_touched(response: Any) -> None:
 def test_outside_an_invocation_nothing_is_guarded() -> None:
     budget.before_call(model=_Operation())
     budget.before_retry(response=_throttled(), attempts=4, operation=_Operation())
+
+
+# ------------------------------------------------------------------ through the entry point
 
 
 class _LambdaContext:

@@ -1,4 +1,7 @@
-"""Create, step by step with botocore's Stubber: the calls, their shapes and the status sequence."""
+"""Create (create.py): step by step with botocore's Stubber (the calls, their shapes and the
+status sequence), then through the real entry point against the backend for what CloudFormation
+and SageMaker do to it: a replay that meets a conflict, a name taken or still being deleted, a
+failed create cleaned up through conflicts."""
 
 from __future__ import annotations
 
@@ -106,6 +109,9 @@ def test_failed_package_is_deleted_and_every_reason_reported(
     assert "validation 'profile-1': transform job failed" in event.message
     assert "image scan 'image-1': critical CVE found" in event.message
     assert "was deleted" in event.message
+
+
+# ------------------------------------------------------------------ through the entry point
 
 
 @pytest.mark.usefixtures("clock")

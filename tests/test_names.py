@@ -16,7 +16,7 @@ PRODUCT = "src/mlops_sagemaker_modelpackage"
 REHEARSAL = "src/mlops_sagemaker_modelpackage_local"
 TOOLING = ("local", "tests", "tools", "bench", "cdk", "cfn-lint-rules")
 NOT_SOURCES = {".venv", "node_modules", "cdk.out", "build", "dist"}
-# Collisions left to the lead's refactor of the rehearsal's package (issue 28 item 8), none of
+# Collisions left to the refactor of the rehearsal's package that renames them, none of
 # them the product's to change: its `Request` is the handler request; the driver's
 # (adoption.py: what to adopt) and the backend's (resource_policy.py: a call a policy decides)
 # are to be renamed, as are the driver's and the guard's `Finding` and the driver's

@@ -1,4 +1,5 @@
-"""Read, with botocore's Stubber: the calls and the canonical model they make."""
+"""Read (read.py): with botocore's Stubber, the calls and the canonical model they make; through
+the real entry point, the identifier alone, an explicit false, a package being deleted."""
 
 from __future__ import annotations
 
@@ -42,6 +43,9 @@ def test_read_of_an_unversioned_package_is_describe_and_list_tags(
     serialized = model_of(event)
     assert serialized["Tags"] == [{"Key": "a", "Value": "1"}]
     assert serialized["CertifyForMarketplace"] is False  # as SageMaker holds it
+
+
+# ------------------------------------------------------------------ through the entry point
 
 
 @pytest.mark.usefixtures("clock")

@@ -1,4 +1,6 @@
-"""The phase runner: the callback context, transient errors and handing back."""
+"""The phase runner (runner.py): the callback context, transient errors and handing back;
+through the real entry point, the failure counter across invocations, contexts the handler
+cannot use or that name another package, and identifiers that are not ARNs."""
 
 from __future__ import annotations
 
@@ -90,6 +92,9 @@ def test_a_clock_reading_zero_is_a_time_like_any_other() -> None:
     assert (loaded.started, loaded.since) == (0.0, 0.0)
 
 
+# ------------------------------------------------------------------ the failure counter
+
+
 @pytest.mark.usefixtures("instant_botocore_retries")
 def test_a_successful_call_resets_the_failure_count(
     backend: BackendControl, group: str, clock: VirtualClock
@@ -144,6 +149,9 @@ def test_a_describe_that_answers_starts_the_update_failure_count_over(
     # The same call failing again, though Describe answered before it: a busy package is
     # waited for longer each time.
     assert (again["callbackContext"]["failures"], again["callbackDelaySeconds"]) == (2, 10)
+
+
+# ------------------------------------------------------------------ contexts the handler cannot use
 
 
 @pytest.mark.usefixtures("clock")
@@ -285,6 +293,9 @@ def test_a_context_naming_another_package_acts_on_the_requests_own(
     else:
         assert run.model["ModelPackageArn"] == mine
         assert left == {mine: "Approved", other: "PendingManualApproval"}
+
+
+# ------------------------------------------------------------------ identifiers
 
 
 @pytest.mark.usefixtures("clock")

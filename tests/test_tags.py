@@ -1,4 +1,5 @@
-"""Tags of unversioned packages: stack-level and resource tags merged, only needed calls."""
+"""Tags of unversioned packages (tags.py): stack-level and resource tags merged, only needed
+calls, and a reserved `aws:` key refused before any call."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
-"""CloudFormation's hard moments through the real entry point against the backend: rollbacks,
-replays, collisions, packages being deleted, reads with only the identifier.
+"""The rollback of an update (update.py) through the real entry point against the backend.
 
 Every update here is followed by its rollback: UPDATE with desired and previous swapped, as
 CloudFormation sends it when another resource of the stack fails. It must succeed and leave
-SageMaker as the old template says (or untouched where SageMaker cannot clear a value).
+SageMaker as the old template says (or untouched where SageMaker cannot clear a value); an
+update to the same template repairs drift.
 """
 
 from __future__ import annotations
@@ -40,9 +40,6 @@ def _update_and_roll_back(arn: str, before: Json, after: Json) -> tuple[Run, Run
     return update, rollback
 
 
-# ------------------------------------------------------------------ 1, 2: rollbacks
-
-
 def test_an_approval_rolls_back(
     backend: BackendControl, sagemaker: SageMakerClient, group: str
 ) -> None:
@@ -77,7 +74,7 @@ def test_a_rollback_cannot_tell_a_restated_approval_from_one_it_granted(
     group: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The limit the README states (issue 27, item 3), shown. The old template names no status.
+    """The limit the README states, shown. The old template names no status.
     History A: a reviewer approves in Studio, the new revision restates `Approved` (no call: it
     changed nothing). History B: the new revision grants the approval (UpdateModelPackage).
     Another resource fails in both; the rollback UPDATE of each package gets the same request
@@ -187,15 +184,6 @@ def test_drift_is_repaired_by_the_same_template(sagemaker: SageMakerClient, grou
     assert repaired.last["status"] == "SUCCESS"
     described = sagemaker.describe_model_package(ModelPackageName=arn)
     assert described["ModelApprovalStatus"] == "PendingManualApproval"
-
-
-# ------------------------------------------------------------------ 5, 8: a create that fails
-
-
-# ------------------------------------------------------------------ 6, 7: refusals
-
-
-# ------------------------------------------------------------------ 9: a package being deleted
 
 
 # ------------------------------------------------------------------ 12: read, identifier only

@@ -1,7 +1,9 @@
-"""What a newcomer meets first: a command that cannot start says why in one line with exit
-status 2 before anything runs, `--keep` says what it means locally, `make help` lists the
-targets. Through the rehearsal's command line (`cli.main`) and the Makefile.
-"""
+"""The rehearsal's command line (driver/cli.py, arguments.py): a command that cannot start says
+why in one line with exit status 2 before anything runs (options that cannot go together, a
+missing folder, a stack name or tag CloudFormation refuses, KEY=VALUE without a key), `--keep`
+says what it means locally, `--help` keeps its examples, revisions run in numeric order, a
+reader that stops early does not stop the run, and `make help` lists the targets. Through
+`cli.main` (or the installed command) and the Makefile."""
 
 from __future__ import annotations
 

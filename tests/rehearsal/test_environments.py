@@ -1,7 +1,9 @@
 """The rehearsal in an account of a local SageMaker: `modelpackage-sagemaker` (the console
 command, a process of its own), `modelpackage-rehearse --endpoint-url URL --account-id ID`
 against it or `--account-id` alone on the embedded SageMaker, `--validate` with both, `--before`
-scripts in the same endpoint and account, and what `--keep` leaves where.
+scripts in the same endpoint and account, and what `--keep` leaves where (driver/environments.py).
+With `--aws`: the credentials and region the AWS CLI would use, refused in one line when they
+are missing or AWS cannot be reached, and `--validate --aws` plans for that account and region.
 
 Runs go through the rehearsal's `cli.main`; state is read back from the server.
 """
@@ -276,6 +278,9 @@ def test_generate_reads_in_the_named_account(
     code, _, err = run_squeezed(["--generate", arn, "--endpoint-url", server], capsys, tmp_path)
     assert code == 1  # from the default account: another account's group, which has no policy
     assert "AccessDenied: DescribeModelPackage was refused by the group's resource policy" in err
+
+
+# ---------------------------------------------------------------- --aws
 
 
 def aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -1,7 +1,9 @@
 """Parameter values and stack tags per revision (driver/parameters.py): `NAME.parameters.json`
 beside a revision, in the AWS CLI's list format or CodePipeline's template configuration file,
 `--parameter` for every revision that declares the key, previous values kept as
-`aws cloudformation deploy` keeps them, and stack tags that change between revisions.
+`aws cloudformation deploy` keeps them, and stack tags that change between revisions; each
+parameter's declaration and value checked in CloudFormation's words (constraints, numbers,
+lists) before any change.
 
 Deploys go through the driver's stack against the backend and read SageMaker back; the command
 line (`cli.main`) is checked for what it refuses before anything runs and what it prints.
@@ -380,6 +382,9 @@ def test_help_says_whose_behaviour_the_values_follow() -> None:
     assert "Values follow `aws cloudformation deploy`: --parameter, then the file, then" in text
     assert "CodePipeline's template configuration" in text
     assert "as aws cloudformation deploy --parameter-overrides" in text
+
+
+# ---------------------------------------------------------------- declarations and values
 
 
 def test_parameters_are_checked_before_any_change(

@@ -1,6 +1,8 @@
-"""The rehearsal's AWS::SageMaker::ModelPackageGroup with its resource policy: created with the
-group, updated, removed; one policy whatever its form (no change planned, no call made); drift
-of the group's description, tags and policy. State is read back from SageMaker."""
+"""The rehearsal's provisioners (driver/provisioners.py) beside our type's: its
+AWS::SageMaker::ModelPackageGroup with its resource policy (created with the group, updated,
+removed; one policy whatever its form: no change planned, no call made), the group's tags beside
+the stack's, drift of the group's description, tags and policy; and a type it does not provision
+(AWS's own model package type) refused with a hint. State is read back from SageMaker."""
 
 from __future__ import annotations
 

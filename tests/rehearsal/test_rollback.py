@@ -1,14 +1,17 @@
-"""A failed create whose cleanup delete is refused: the package is tracked, never orphaned.
+"""Rollback as CloudFormation does it (driver/rollback.py, the executor's failure path): a failed
+create of a new stack deletes what it made, a failed update changes in-place updates back and
+deletes replacements, a failure while rolling back leaves the stack *ROLLBACK_FAILED,
+`--disable-rollback` keeps what was done, and RetainExceptOnCreate deletes what the failed
+operation itself created.
 
-The handler deletes a package that failed validation; when SageMaker refuses that delete
-(AccessDenied, Conflict) its FAILED event carries the model with the package's ARN, as AWS's own
-providers do so that CloudFormation's rollback deletes what the create made. The rehearsal then
-treats the package as created by the operation: the rollback deletes it, and if that is refused
-too the summary names it, with its ARN, as left in the account.
+A package a failed create left behind is tracked, never orphaned: when SageMaker refuses the
+handler's cleanup delete (AccessDenied, Conflict), its FAILED event carries the model with the
+package's ARN, as AWS's own providers do, and the rehearsal treats the package as created by the
+operation: the rollback deletes it, and if that is refused too the summary names it, with its
+ARN, as left in the account.
 
-Everything is real: the Lambda entry point, the embedded backend's lifecycle (a package that
-fails validation) and fault injection (the refused DeleteModelPackage).
-"""
+Through the stack or the command line against the backend (the Lambda entry point, the backend's
+lifecycle and fault injection); SageMaker's state is read back."""
 
 from __future__ import annotations
 
@@ -77,6 +80,9 @@ TEMPLATE: Json = {
         },
     }
 }
+
+
+# ---------------------------------------------------------------- a package a failed create left
 
 
 def test_a_package_left_by_a_failed_create_is_listed_with_its_arn(
@@ -156,6 +162,9 @@ def test_the_rollback_deletes_a_package_the_handler_could_not(
 
 def stack_statuses(stack: Stack) -> list[str]:
     return stack.events.statuses(stack.name)
+
+
+# ---------------------------------------------------------------- a stack's rollback
 
 
 def test_failed_create_of_a_new_stack_deletes_what_it_created(

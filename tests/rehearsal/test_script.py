@@ -1,5 +1,7 @@
-"""`--before` scripts reach only the embedded backend unless `--aws` is given (issue 27, item
-10): not the user's profiles, credential processes or SSO, and no real endpoint of any service.
+"""`--before` scripts (driver/script.py): run with the rehearsal's Python, given the endpoint, local
+credentials and region, a failing one reported with its output; and they reach only the embedded
+backend unless `--aws` is given: not the user's profiles, credential processes or SSO, and no
+real endpoint of any service.
 
 The user's side is faked whole: a home folder whose ~/.aws/config names profiles with a
 `credential_process` that records being called and an endpoint no packet can reach (a
@@ -7,8 +9,7 @@ non-loopback address), a credentials file with keys, and an environment pointing
 (AWS_PROFILE, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, per-service endpoints,
 AWS_IGNORE_CONFIGURED_ENDPOINT_URLS). A script then calls STS and S3 with and without naming a
 profile, through the rehearsal's command line; the test reads what it saw and what the embedded
-backend holds.
-"""
+backend holds."""
 
 from __future__ import annotations
 
