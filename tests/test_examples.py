@@ -1,9 +1,9 @@
 """examples/, deploy/ and test/setup.yml: validated against our schema, and run.
 
-They are linted by tests/lint/test_rules_package.py (cfn-lint with this type's rules, as `make
-lint-templates`); properties are also validated here against the schema itself, as the driver
-validates them (local/driver/schema.py: CloudFormation's regex dialect, its words). An example
-is a folder of revisions, or (central-registry) a folder per account with its own runner.
+They are linted by `make lint-templates` (cfn-lint with this type's rules); properties are also
+validated here against the schema itself, as the rehearsal validates them (driver/schema.py:
+CloudFormation's regex dialect, its words). An example is a folder of revisions, or
+(central-registry) a folder per account with its own runner.
 """
 
 from __future__ import annotations
