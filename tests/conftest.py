@@ -1,5 +1,6 @@
-"""Fixtures: the offline SageMaker backend (one per session), a clean state per test, a clock,
-botocore's retries without their waits."""
+"""Fixtures: the offline SageMaker backend (one per session), a clean state per test, a clock
+(for the handlers, and for the rehearsal run in this process), botocore's retries without their
+waits, and the rehearsal's default handler logs out of the checkout."""
 
 # ruff: noqa: E402 - the imports below need the path set up first (see there)
 
@@ -29,8 +30,9 @@ from mlops_sagemaker_modelpackage import budget, handlers
 from mlops_sagemaker_modelpackage_local import serving
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage_local.backend.server import Backend
+from mlops_sagemaker_modelpackage_local.driver import deploy
 from tests.support.cfn import CREDENTIALS, REGION
-from tests.support.clock import VirtualClock
+from tests.support.clock import TimeOnClock, VirtualClock
 from tests.support.figures import FIGURES
 from tests.support.figures import summary as figures_summary
 from tests.support.models import MODEL_CARD_SECRET
@@ -153,3 +155,29 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> VirtualClock:
 def instant_botocore_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """botocore's backoff sleeps real seconds; the retries still happen, without the wait."""
     monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
+
+
+@pytest.fixture
+def rehearsal_clock(clock: VirtualClock, monkeypatch: pytest.MonkeyPatch) -> VirtualClock:
+    """The rehearsal's command line (`cli.main`) in this process on the virtual clock: the
+    handlers' waits, and its own between an operation's callbacks (deploy.py's, which `--fast`
+    shortens to 0.2 s)."""
+    monkeypatch.setattr(deploy, "time", TimeOnClock(clock))
+    return clock
+
+
+@pytest.fixture(scope="session")
+def rehearsal_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This session's (under pytest-xdist, this worker's) folder for handler logs."""
+    return tmp_path_factory.mktemp("rehearsal-logs")
+
+
+@pytest.fixture(autouse=True)
+def rehearsal_logs_out_of_the_checkout(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rehearsal without --log-file logs under the folder it runs in (./.local/rehearsal-logs/):
+    in tests, under the session's own folder instead, never into the checkout. A test marked
+    `logs_in_cwd` runs in a folder of its own and keeps the default, to check it."""
+    if request.node.get_closest_marker("logs_in_cwd") is None:
+        monkeypatch.setattr(deploy, "LOG_FOLDER", request.getfixturevalue("rehearsal_logs"))

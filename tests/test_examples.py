@@ -111,6 +111,7 @@ ARGUMENTS = {
 }
 
 
+@pytest.mark.usefixtures("rehearsal_clock")
 @pytest.mark.parametrize(
     "example", [e for e in EXAMPLES if e.name not in MULTI_ACCOUNT], ids=lambda p: p.name
 )
@@ -205,6 +206,7 @@ def test_example_runs_through_the_driver(example: Path, tmp_path: Path) -> None:
         assert re.sub(" +", " ", words) in squeezed, text
 
 
+@pytest.mark.usefixtures("rehearsal_clock")
 def test_central_registry_runs_three_accounts_against_one_server(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -230,6 +232,7 @@ def test_central_registry_runs_three_accounts_against_one_server(
     assert "PutModelPackageGroupPolicy calls: 1" in text
 
 
+@pytest.mark.usefixtures("rehearsal_clock")
 def test_deploy_on_approval_writes_the_events_sagemaker_sends_and_counts_the_rules(
     tmp_path: Path,
 ) -> None:

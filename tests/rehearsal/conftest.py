@@ -1,6 +1,6 @@
-"""Fixtures of the rehearsal's tests: the environment handlers run in (the backend, as the test
-account), a stack in it on the virtual clock, and template revisions written to a temporary
-folder."""
+"""Fixtures of the rehearsal's tests: every test on the virtual clock (the handlers' waits and the
+rehearsal's own, run in this process), the environment handlers run in (the backend, as the
+test account), a stack in it, and template revisions written to a temporary folder."""
 
 from __future__ import annotations
 
@@ -36,3 +36,9 @@ def stack(sagemaker: SageMakerClient, clock: VirtualClock) -> Stack:
 def env(sagemaker: SageMakerClient) -> Environment:
     """Where the handlers run: the backend, as the test account (`sagemaker` resets it)."""
     return Environment(ACCOUNT, REGION, CREDENTIALS, sagemaker)
+
+
+@pytest.fixture(autouse=True)
+def on_the_virtual_clock(rehearsal_clock: VirtualClock) -> VirtualClock:
+    """Waiting, by a handler or between callbacks, costs the rehearsal's tests no real time."""
+    return rehearsal_clock

@@ -13,14 +13,7 @@ from mlops_sagemaker_modelpackage_local.driver import drift
 from mlops_sagemaker_modelpackage_local.driver.schema import TypeSchema, type_schema
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
 from tests.support.cfn import ACCOUNT, REGION
-from tests.support.rehearsal import (
-    GROUP,
-    OURS,
-    Writer,
-    group_resource,
-    packages,
-    version,
-)
+from tests.support.rehearsal import GROUP, OURS, Writer, group_resource, packages, version
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient

@@ -26,13 +26,7 @@ from mlops_sagemaker_modelpackage_local.driver.cli import main as rehearse
 from mlops_sagemaker_modelpackage_local.driver.environments import local_credentials
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.models import IMAGE
-from tests.support.rehearsal import (
-    Writer,
-    group_resource,
-    run,
-    unversioned,
-    write,
-)
+from tests.support.rehearsal import Writer, group_resource, run, unversioned, write
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient

@@ -15,12 +15,7 @@ from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
-from tests.support.rehearsal import (
-    Writer,
-    group_resource,
-    run,
-    version,
-)
+from tests.support.rehearsal import Writer, group_resource, run, version
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient

@@ -7,14 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
-from tests.support.rehearsal import (
-    GROUP,
-    Writer,
-    group_resource,
-    groups,
-    packages,
-    version,
-)
+from tests.support.rehearsal import GROUP, Writer, group_resource, groups, packages, version
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient

@@ -10,12 +10,7 @@ import pytest
 
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.logs import HandlerLogs
-from tests.support.rehearsal import (
-    Writer,
-    failing,
-    group_resource,
-    run,
-)
+from tests.support.rehearsal import Writer, failing, group_resource, run
 
 if TYPE_CHECKING:
     pass
@@ -43,6 +38,7 @@ def test_handler_logs_default_to_one_file_per_run(tmp_path: Path) -> None:
     assert "from the handler" in first.path.read_text()
 
 
+@pytest.mark.logs_in_cwd
 def test_handler_logs_go_under_the_folder_the_command_runs_in(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

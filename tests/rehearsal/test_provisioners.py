@@ -23,12 +23,7 @@ from mlops_sagemaker_modelpackage_local.driver.stack import Stack
 from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
-from tests.support.rehearsal import (
-    Writer,
-    group_resource,
-    version,
-    write,
-)
+from tests.support.rehearsal import Writer, group_resource, version, write
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient

@@ -10,13 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
-from tests.support.rehearsal import (
-    Writer,
-    failing,
-    group_resource,
-    run,
-    version,
-)
+from tests.support.rehearsal import Writer, failing, group_resource, run, version
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
