@@ -18,11 +18,7 @@ import pytest
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.cli import parser
 from tests.support.models import IMAGE
-from tests.support.rehearsal import (
-    run,
-    unversioned,
-    write,
-)
+from tests.support.rehearsal import group_resource, run, unversioned, write
 
 if TYPE_CHECKING:
     pass
@@ -54,6 +50,7 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.logs_in_cwd
 @pytest.mark.parametrize(
     ("arguments", "words"),
     [
@@ -236,20 +233,22 @@ def test_a_folder_of_ten_revisions_runs_them_in_numeric_order(
     assert names == ["1-revision.json", "2-revision.json", "10-revision.json"]
 
 
-def test_a_reader_that_stops_early_does_not_stop_the_run() -> None:
+def test_a_reader_that_stops_early_does_not_stop_the_run(tmp_path: Path) -> None:
     """`modelpackage-rehearse ... | head`: once the pipe closes, the run goes on to its end
     (with --aws the final delete is what removes real packages) and exits as it would have."""
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
-    root = Path(__file__).resolve().parents[2]
+    write(tmp_path / "stack", "1.json", {"Models": group_resource()})
     run = subprocess.Popen(
         [
             Path(sys.executable).with_name("modelpackage-rehearse"),
-            "examples/registry-flow",
+            "stack",
             "--fast",
+            "--log-file",
+            str(tmp_path / "handlers.log"),
         ],
-        cwd=root,
+        cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

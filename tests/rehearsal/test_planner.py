@@ -13,12 +13,7 @@ from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.resolution import Identity
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
 from mlops_sagemaker_modelpackage_local.driver.state import StackState
-from mlops_sagemaker_modelpackage_local.driver.template import Template
-from tests.support.rehearsal import (
-    Writer,
-    group_resource,
-    version,
-)
+from tests.support.rehearsal import APPROVED, Writer, group_resource, version
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -41,14 +36,22 @@ def test_validate_follows_a_replacement_to_what_refers_to_it(
 
 
 def test_what_validate_plans_is_what_a_deploy_executes(
-    stack: Stack, sagemaker: SageMakerClient
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
 ) -> None:
     """--validate plans each revision against the state the previous plans leave; a deploy
-    plans against the real stack: the same steps, revision by revision."""
-    folder = Path(__file__).resolve().parents[2] / "examples" / "registry-flow"
+    plans against the real stack: the same steps, revision by revision (a registry's flow:
+    register, approve in place, retrain into a replacement that retains the old version)."""
+    models = group_resource(DeletionPolicy="Retain")
+    models["Properties"]["ModelPackageGroupName"] = {"Fn::Sub": "${AWS::StackName}-churn"}
+    retained = {"UpdateReplacePolicy": "Retain"}
+    retrained = version("s3://models/churn/2/model.tar.gz", **APPROVED)
     simulated = StackState()
-    for path in sorted(folder.glob("*.yaml")):
-        template = Template.load(path)
+    for resources in (
+        {"Models": models, "Version": version() | retained},
+        {"Models": models, "Version": version(**APPROVED) | retained},
+        {"Models": models, "Version": retrained | retained},
+    ):
+        template = revision(resources)
         validated = planner.plan(template, simulated, Identity.planned(stack.name))
         simulated = planner.simulate(validated, simulated)
         deployed = stack.plan(template)
@@ -56,6 +59,6 @@ def test_what_validate_plans_is_what_a_deploy_executes(
         steps = [(c.logical_id, c.kind, c.changed, c.replacing) for c in deployed.changes]
         assert steps == [
             (c.logical_id, c.kind, c.changed, c.replacing) for c in validated.changes
-        ], path.name
+        ], template.path.name
         assert stack.execute(deployed)
     assert stack.delete()
