@@ -3,17 +3,12 @@ calls, and a reserved `aws:` key refused before any call."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pytest
 
 from mlops_sagemaker_modelpackage import tags
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from tests.support.cfn import invoke
 from tests.support.models import unversioned
-
-if TYPE_CHECKING:
-    pass
 
 
 def test_resource_tags_override_stack_tags_and_reserved_keys_are_never_sent() -> None:

@@ -11,7 +11,6 @@ import json
 import re
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
@@ -19,9 +18,6 @@ from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.cli import parser
 from tests.support.models import IMAGE
 from tests.support.rehearsal import group_resource, run, unversioned, write
-
-if TYPE_CHECKING:
-    pass
 
 ROOT = Path(__file__).resolve().parents[2]
 ARN = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-models/1"

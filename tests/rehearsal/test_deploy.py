@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
@@ -23,9 +22,6 @@ from tests.support.rehearsal import (
     version,
     write,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 def test_exit_status_is_non_zero_when_a_revision_failed_even_if_rolled_back(

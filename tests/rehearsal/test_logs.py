@@ -4,16 +4,12 @@ command runs in, `--log-file`, or inline with `--verbose`."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.logs import HandlerLogs
 from tests.support.rehearsal import Writer, failing, group_resource, run
-
-if TYPE_CHECKING:
-    pass
 
 
 def test_verbose_shows_handler_logs_inline(

@@ -18,7 +18,6 @@ import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import boto3
 import pytest
@@ -28,9 +27,6 @@ from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.environments import LOCAL_ACCOUNT
 from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
 from tests.support.cfn import CREDENTIALS, REGION
-
-if TYPE_CHECKING:
-    pass
 
 # Not loopback, never routed: a call sent there times out instead of reaching anything.
 UNREACHABLE = "http://10.255.255.1:9"

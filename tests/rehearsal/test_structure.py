@@ -4,12 +4,8 @@ and one module decides what changes (the planner), the diff of properties define
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from mlops_sagemaker_modelpackage_local.driver import planner
-
-if TYPE_CHECKING:
-    pass
 
 
 def driver_imports() -> dict[str, set[str]]:

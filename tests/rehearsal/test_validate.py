@@ -5,7 +5,6 @@ deployed, and what a failed import stops. Through the rehearsal's command line (
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,9 +19,6 @@ from tests.support.rehearsal import (
     version,
     write,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 def test_validate_prints_the_plan_without_running_anything(
