@@ -142,6 +142,19 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"reliability: {figures_summary()}")
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A pytest-xdist worker hands its figures to the controller, which prints the summary."""
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:
+        worker_output["figures"] = dict(FIGURES)
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: not there without it
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """Each pytest-xdist worker's figures add up in the controller's."""
+    FIGURES.update(getattr(node, "workeroutput", {}).get("figures", {}))
+
+
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> VirtualClock:
     """Make the handlers' system clock virtual, so waiting costs no real time."""
