@@ -31,22 +31,15 @@ from mlops_sagemaker_modelpackage_local.driver.template import Template
 from mlops_sagemaker_modelpackage_local.guard import check, engine
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
+from tests.support.guard import EVIDENCE, GOVERNED, GUARD
 from tests.support.models import IMAGE
+from tests.support.rehearsal import GROUP_TYPE, OURS
 from tests.support.schema import ROOT
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
-GUARD = ROOT / "guard"
 RULE_FILES = sorted(GUARD.glob("*.guard"))
-GOVERNED = ROOT / "examples" / "governed-approval"
-OURS = "MLOps::SageMaker::ModelPackage"
-GROUP_TYPE = "AWS::SageMaker::ModelPackageGroup"
-EVIDENCE = {
-    "ModelQuality": {
-        "Statistics": {"ContentType": "application/json", "S3Uri": "s3://models/eval.json"}
-    }
-}
 
 
 def rule_names(path: Path) -> list[str]:
