@@ -3,8 +3,8 @@
 Each rule has a passing and a failing case on both input shapes (a template in CI, a Guard hook's
 resource input) in guard/tests/, run with `cfn-guard test`; `make guard` (modelpackage-guard)
 reports each finding with its rule, resource and file and fails on a violation or on a governed
-value that is still an intrinsic; the rehearsal's --guard runs the rules as a Guard hook before
-each resource operation, and a refused operation calls SageMaker not at all.
+value that is still an intrinsic. (The rehearsal's --guard, which runs them as a Guard hook:
+tests/rehearsal/test_hook.py.)
 """
 
 from __future__ import annotations
@@ -248,6 +248,3 @@ def test_make_guard_runs_the_readme_ci_command() -> None:
     )
     assert run.returncode != 0
     assert "ChurnModelVersion MODEL_PACKAGE_APPROVAL_DESCRIPTION (violation)" in run.stdout
-
-
-# ---------------------------------------------------------------- the rehearsal's Guard hook
