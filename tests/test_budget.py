@@ -89,6 +89,16 @@ def test_outside_an_invocation_nothing_is_guarded() -> None:
     budget.before_retry(response=_throttled(), attempts=4, operation=_Operation())
 
 
+def test_the_system_clock_is_the_real_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the virtual clock of the other tests stands in for: time.time and time.sleep."""
+    slept: list[float] = []
+    monkeypatch.setattr(time, "sleep", slept.append)
+    clock = budget.SystemClock()
+    clock.sleep(3.5)
+    assert slept == [3.5]
+    assert clock.now() == pytest.approx(time.time(), abs=5)
+
+
 # ------------------------------------------------------------------ through the entry point
 
 
