@@ -1,4 +1,6 @@
-"""Fixtures: the offline SageMaker backend (one per session), a clean state per test, a clock."""
+"""Fixtures: the offline SageMaker backend (one per session), a clean state per test, a clock
+(for the handlers, and for the rehearsal run in this process), botocore's retries without their
+waits, and the rehearsal's default handler logs out of the checkout."""
 
 # ruff: noqa: E402 - the imports below need the path set up first (see there)
 
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+from botocore.retries import standard
 from botocore.stub import Stubber
 
 # `cfn test` runs pytest with its own ini (so pyproject's `pythonpath` is not read) and
@@ -27,8 +30,9 @@ from mlops_sagemaker_modelpackage import budget, handlers
 from mlops_sagemaker_modelpackage_local import serving
 from mlops_sagemaker_modelpackage_local.backend.control import BackendControl
 from mlops_sagemaker_modelpackage_local.backend.server import Backend
+from mlops_sagemaker_modelpackage_local.driver import deploy
 from tests.support.cfn import CREDENTIALS, REGION
-from tests.support.clock import VirtualClock
+from tests.support.clock import TimeOnClock, VirtualClock
 from tests.support.figures import FIGURES
 from tests.support.figures import summary as figures_summary
 from tests.support.models import MODEL_CARD_SECRET
@@ -133,22 +137,22 @@ def no_secret_is_logged(request: pytest.FixtureRequest) -> Iterator[None]:
     assert leaks == [], leaks[:3]
 
 
-# Under pytest-xdist (`make test`) each worker counts its own tests: a worker hands its counts
-# over as it ends, and the controller, which runs no test, adds them up before the summary.
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    workeroutput = getattr(session.config, "workeroutput", None)
-    if workeroutput is not None:
-        workeroutput["figures"] = dict(FIGURES)
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node: Any, error: object) -> None:
-    FIGURES.update(getattr(node, "workeroutput", {}).get("figures", {}))
-
-
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if FIGURES:  # empty when only cfn's contract suite ran
         terminalreporter.write_line(f"reliability: {figures_summary()}")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A pytest-xdist worker hands its figures to the controller, which prints the summary."""
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:
+        worker_output["figures"] = dict(FIGURES)
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: not there without it
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """Each pytest-xdist worker's figures add up in the controller's."""
+    FIGURES.update(getattr(node, "workeroutput", {}).get("figures", {}))
 
 
 @pytest.fixture
@@ -158,3 +162,35 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> VirtualClock:
     monkeypatch.setattr(budget.SystemClock, "now", lambda self: virtual.now())
     monkeypatch.setattr(budget.SystemClock, "sleep", lambda self, s: virtual.sleep(s))
     return virtual
+
+
+@pytest.fixture
+def instant_botocore_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore's backoff sleeps real seconds; the retries still happen, without the wait."""
+    monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
+
+
+@pytest.fixture
+def rehearsal_clock(clock: VirtualClock, monkeypatch: pytest.MonkeyPatch) -> VirtualClock:
+    """The rehearsal's command line (`cli.main`) in this process on the virtual clock: the
+    handlers' waits, and its own between an operation's callbacks (deploy.py's, which `--fast`
+    shortens to 0.2 s)."""
+    monkeypatch.setattr(deploy, "time", TimeOnClock(clock))
+    return clock
+
+
+@pytest.fixture(scope="session")
+def rehearsal_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This session's (under pytest-xdist, this worker's) folder for handler logs."""
+    return tmp_path_factory.mktemp("rehearsal-logs")
+
+
+@pytest.fixture(autouse=True)
+def rehearsal_logs_out_of_the_checkout(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rehearsal without --log-file logs under the folder it runs in (./.local/rehearsal-logs/):
+    in tests, under the session's own folder instead, never into the checkout. A test marked
+    `logs_in_cwd` runs in a folder of its own and keeps the default, to check it."""
+    if request.node.get_closest_marker("logs_in_cwd") is None:
+        monkeypatch.setattr(deploy, "LOG_FOLDER", request.getfixturevalue("rehearsal_logs"))

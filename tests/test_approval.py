@@ -1,4 +1,4 @@
-"""Approve only a valid version (issue 25): a create with `Approved` registers the version
+"""Approve only a valid version (create.py): a create with `Approved` registers the version
 pending and approves it once SageMaker reports it Completed, so no approval (and no approval
 event, which starts deployments) is ever said of a version that fails validation."""
 

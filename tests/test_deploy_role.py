@@ -1,4 +1,4 @@
-"""The execution role `deploy/register-type.yml` creates: least privilege (issue 27, item 9).
+"""The execution role `deploy/register-type.yml` creates: least privilege.
 
 The role's policy is resolved as CloudFormation resolves it (the rehearsal's template reader and
 intrinsics, with the stack's parameters) and evaluated with moto's IAM policy statements against

@@ -1,4 +1,4 @@
-"""The events SageMaker sends for model packages (issue 25 item 2), as the embedded SageMaker
+"""The events SageMaker sends for model packages (backend/events.py), as the embedded SageMaker
 sends them: "SageMaker Model Package State Change" on the owner's bus at each creation, status
 change and update, the detail as DescribeModelPackage shows the package then, an update's with
 `UpdatedModelPackageFields`. Driven through the Lambda entry point; read back through the

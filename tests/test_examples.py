@@ -1,9 +1,9 @@
 """examples/, deploy/ and test/setup.yml: validated against our schema, and run.
 
-They are linted by tests/lint/test_rules_package.py (cfn-lint with this type's rules, as `make
-lint-templates`); properties are also validated here against the schema itself, as the driver
-validates them (local/driver/schema.py: CloudFormation's regex dialect, its words). An example
-is a folder of revisions, or (central-registry) a folder per account with its own runner.
+They are linted by `make lint-templates` (cfn-lint with this type's rules); properties are also
+validated here against the schema itself, as the rehearsal validates them (driver/schema.py:
+CloudFormation's regex dialect, its words). An example is a folder of revisions, or
+(central-registry) a folder per account with its own runner.
 """
 
 from __future__ import annotations
@@ -111,6 +111,7 @@ ARGUMENTS = {
 }
 
 
+@pytest.mark.usefixtures("rehearsal_clock")
 @pytest.mark.parametrize(
     "example", [e for e in EXAMPLES if e.name not in MULTI_ACCOUNT], ids=lambda p: p.name
 )
@@ -205,6 +206,7 @@ def test_example_runs_through_the_driver(example: Path, tmp_path: Path) -> None:
         assert re.sub(" +", " ", words) in squeezed, text
 
 
+@pytest.mark.usefixtures("rehearsal_clock")
 def test_central_registry_runs_three_accounts_against_one_server(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -230,6 +232,7 @@ def test_central_registry_runs_three_accounts_against_one_server(
     assert "PutModelPackageGroupPolicy calls: 1" in text
 
 
+@pytest.mark.usefixtures("rehearsal_clock")
 def test_deploy_on_approval_writes_the_events_sagemaker_sends_and_counts_the_rules(
     tmp_path: Path,
 ) -> None:

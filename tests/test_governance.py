@@ -95,6 +95,7 @@ def test_a_status_the_stack_never_managed_is_never_touched(
     assert described["ModelApprovalStatus"] == "Approved"
 
 
+@pytest.mark.usefixtures("rehearsal_clock")
 def test_the_rollback_example_without_a_status_ends_pending(tmp_path: Path) -> None:
     """The driver, as a user runs it: the first revision names no status, the second approves
     and fails, the rollback leaves the version PendingManualApproval."""

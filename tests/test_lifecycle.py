@@ -19,6 +19,8 @@ from tests.support.models import additional_spec, unversioned, versioned
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
 
+    pass
+
 pytestmark = pytest.mark.usefixtures("clock")
 
 
@@ -491,3 +493,9 @@ def test_a_changed_spec_to_add_under_an_applied_name_is_refused(
     assert "'inf2'" in event["message"]
     assert "different content" in event["message"]
     _roll_back(arn, changed, previous)  # back to what the package holds: nothing to do
+
+
+def test_a_paging_token_sagemaker_refuses_is_invalid_request(backend: BackendControl) -> None:
+    event = invoke("LIST", {}, next_token="garbage")
+    assert event["status"] == "FAILED"
+    assert event["errorCode"] == "InvalidRequest"

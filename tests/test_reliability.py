@@ -31,12 +31,6 @@ pytestmark = pytest.mark.usefixtures("clock", "instant_botocore_retries")
 MAX_INVOCATIONS = 40
 
 
-@pytest.fixture
-def instant_botocore_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    """botocore's backoff sleeps real seconds; the retries still happen, without the wait."""
-    monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
-
-
 def _operation(action: str, desired: dict[str, Any], **kwargs: Any) -> Run:
     """Drive an operation as CloudFormation would, retrying it once if it failed Throttling."""
     run = drive(action, desired, max_invocations=MAX_INVOCATIONS, **kwargs)

@@ -1,4 +1,4 @@
-"""Nothing a create made is left untracked (issue 27, items 1 and 4).
+"""Nothing a create made is left untracked (create.py, locate.py).
 
 A create whose answers are lost on the network (SageMaker did the work; the client timed out)
 finds the package by what it sent, carries its ARN from then on and asks again with the same
@@ -147,7 +147,7 @@ def test_a_version_that_cannot_be_told_apart_is_never_taken(
     assert "resourceModel" not in run.last
 
 
-# ------------------------------------------------------------------ item 4: cleanup refused
+# ------------------------------------------------------------------ a cleanup refused
 
 
 @pytest.mark.usefixtures("clock")
@@ -183,7 +183,7 @@ def test_a_failed_create_whose_cleanup_is_refused_names_its_package(  # noqa: PL
     assert f"The package {arn} could not be deleted" in message
     assert f"aws sagemaker delete-model-package --model-package-name {arn}" in message
     held = sagemaker.describe_model_package(ModelPackageName=arn)
-    # Left behind, Failed, and never approved (issue 25: approval waits for validation).
+    # Left behind, Failed, and never approved (approval waits for validation: test_approval.py).
     assert (held["ModelPackageStatus"], held["ModelApprovalStatus"]) == (
         "Failed",
         "PendingManualApproval",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloudformation_cli_python_lib.utils import HandlerRequest
 
@@ -14,6 +14,9 @@ from mlops_sagemaker_modelpackage.budget import SystemClock
 from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage.request import Request
 from mlops_sagemaker_modelpackage_local.driver import protocol
+
+if TYPE_CHECKING:
+    from mypy_boto3_sagemaker import SageMakerClient
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -143,3 +146,9 @@ def share_group(registry: Any, group: str, account: str, *, deletes: bool = Fals
         ),
     )
     return arn
+
+
+def listed_packages(sagemaker: SageMakerClient) -> list[Json]:
+    """Every model package SageMaker lists (both kinds), as summaries."""
+    found = sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"]
+    return [dict(s) for s in found]

@@ -1,7 +1,6 @@
 """The planner decides without running anything: importing it, and planning and simulating every
-revision of an example with it, loads no provisioner, no handler and no AWS SDK (issue 28: the
-planner imports nothing that runs handlers). Checked in a fresh interpreter, where `sys.modules`
-holds exactly what the planner pulled in."""
+revision of an example with it, loads no provisioner, no handler and no AWS SDK. Checked in a fresh
+interpreter, where `sys.modules` holds exactly what the planner pulled in."""
 
 from __future__ import annotations
 

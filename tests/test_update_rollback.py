@@ -1,9 +1,9 @@
-"""CloudFormation's hard moments through the real entry point against the backend: rollbacks,
-replays, collisions, packages being deleted, reads with only the identifier.
+"""The rollback of an update (update.py) through the real entry point against the backend.
 
 Every update here is followed by its rollback: UPDATE with desired and previous swapped, as
 CloudFormation sends it when another resource of the stack fails. It must succeed and leave
-SageMaker as the old template says (or untouched where SageMaker cannot clear a value).
+SageMaker as the old template says (or untouched where SageMaker cannot clear a value); an
+update to the same template repairs drift.
 """
 
 from __future__ import annotations
@@ -40,9 +40,6 @@ def _update_and_roll_back(arn: str, before: Json, after: Json) -> tuple[Run, Run
     return update, rollback
 
 
-# ------------------------------------------------------------------ 1, 2: rollbacks
-
-
 def test_an_approval_rolls_back(
     backend: BackendControl, sagemaker: SageMakerClient, group: str
 ) -> None:
@@ -77,7 +74,7 @@ def test_a_rollback_cannot_tell_a_restated_approval_from_one_it_granted(
     group: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The limit the README states (issue 27, item 3), shown. The old template names no status.
+    """The limit the README states, shown. The old template names no status.
     History A: a reviewer approves in Studio, the new revision restates `Approved` (no call: it
     changed nothing). History B: the new revision grants the approval (UpdateModelPackage).
     Another resource fails in both; the rollback UPDATE of each package gets the same request
@@ -189,112 +186,4 @@ def test_drift_is_repaired_by_the_same_template(sagemaker: SageMakerClient, grou
     assert described["ModelApprovalStatus"] == "PendingManualApproval"
 
 
-# ------------------------------------------------------------------ 5, 8: a create that fails
-
-
-def test_a_failed_create_is_cleaned_up_through_conflicts(
-    backend: BackendControl, sagemaker: SageMakerClient, group: str
-) -> None:
-    backend.configure(
-        lifecycle={"fail_next": 1, "failure_reason": "Container exited 137"},
-        faults=[
-            {
-                "operation": "DeleteModelPackage",
-                "count": 4,
-                "code": "ConflictException",
-                "message": "The package is busy",
-            }
-        ],
-    )
-    run = drive("CREATE", versioned(group))
-    assert run.last["errorCode"] == "NotStabilized"
-    assert "Container exited 137" in run.last["message"]
-    assert "was deleted" in run.last["message"]
-    assert backend.operations().count("DeleteModelPackage") == 5
-    assert sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"] == []
-
-
-def test_a_replayed_failing_create_keeps_its_reason(
-    backend: BackendControl, sagemaker: SageMakerClient, group: str
-) -> None:
-    backend.configure(lifecycle={"fail_next": 1, "failure_reason": "Container exited 137"})
-    run = drive("CREATE", versioned(group), token="create-1")
-    cleanup = run.events[-2]
-    assert cleanup["status"] == "IN_PROGRESS"
-    assert "Container exited 137" in cleanup["message"]
-    for _ in range(2):  # the cleanup invocation again, after its response was lost
-        again = invoke(
-            "CREATE", versioned(group), token="create-1", context=cleanup["callbackContext"]
-        )
-        assert again["errorCode"] == "NotStabilized"
-        assert "Container exited 137" in again["message"]
-    assert sagemaker.list_model_packages(ModelPackageType="Both")["ModelPackageSummaryList"] == []
-
-
-# ------------------------------------------------------------------ 6, 7: refusals
-
-
-def test_a_taken_name_is_already_exists_and_the_package_is_untouched(
-    backend: BackendControl, sagemaker: SageMakerClient
-) -> None:
-    theirs = drive("CREATE", unversioned(Tags=[{"Key": "owner", "Value": "other-stack"}]))
-    arn = theirs.model["ModelPackageArn"]
-    ours = invoke("CREATE", unversioned(Tags=[{"Key": "owner", "Value": "us"}]))
-    assert ours["status"] == "FAILED"
-    assert ours["errorCode"] == "AlreadyExists"
-    assert "churn-model" in ours["message"]
-    tags = sagemaker.list_tags(ResourceArn=arn)["Tags"]
-    assert tags == [{"Key": "owner", "Value": "other-stack"}]
-    assert len(sagemaker.list_model_packages()["ModelPackageSummaryList"]) == 1
-
-
-@pytest.mark.defect(5)
-def test_a_reserved_tag_key_is_refused_before_any_call(backend: BackendControl) -> None:
-    backend.reset_calls()
-    event = invoke("CREATE", unversioned(Tags=[{"Key": "aws:owner", "Value": "me"}]))
-    assert event["errorCode"] == "InvalidRequest"
-    assert "'aws:owner'" in event["message"]
-    assert backend.operations() == []
-
-
-# ------------------------------------------------------------------ 9: a package being deleted
-
-
-def test_a_package_being_deleted_reads_as_not_found_and_is_not_listed(
-    backend: BackendControl, sagemaker: SageMakerClient, group: str
-) -> None:
-    backend.configure(lifecycle={"deleting_describes": 100})
-    arn = drive("CREATE", versioned(group)).model["ModelPackageArn"]
-    sagemaker.delete_model_package(ModelPackageName=arn)
-    read = invoke("READ", {"ModelPackageArn": arn})
-    assert read["errorCode"] == "NotFound"
-    listed = invoke("LIST", None)
-    assert [m["ModelPackageArn"] for m in listed["resourceModels"]] == []
-    update = invoke(
-        "UPDATE",
-        {**versioned(group, ModelApprovalStatus="Approved"), "ModelPackageArn": arn},
-        previous={**versioned(group), "ModelPackageArn": arn},
-    )
-    assert update["errorCode"] == "NotFound"
-
-
 # ------------------------------------------------------------------ 12: read, identifier only
-
-
-def test_read_with_only_the_identifier_is_what_create_returned(
-    sagemaker: SageMakerClient, group: str
-) -> None:
-    group_arn = sagemaker.describe_model_package_group(ModelPackageGroupName=group)[
-        "ModelPackageGroupArn"
-    ]
-    created = drive("CREATE", versioned(group_arn, CustomerMetadataProperties={"a": "1"}))
-    read = invoke("READ", {"ModelPackageArn": created.model["ModelPackageArn"]})
-    assert read["resourceModel"] == created.model
-    assert read["resourceModel"]["ModelPackageGroupName"] == group  # the propertyTransform's form
-
-
-def test_an_explicit_false_reads_back(sagemaker: SageMakerClient) -> None:
-    created = drive("CREATE", unversioned(CertifyForMarketplace=False))
-    read = invoke("READ", {"ModelPackageArn": created.model["ModelPackageArn"]})
-    assert read["resourceModel"]["CertifyForMarketplace"] is False
-    assert read["resourceModel"] == created.model

@@ -1,4 +1,4 @@
-"""`modelpackage-rehearse --events FILE --event-pattern FILE` (issue 25 items 2 and 3): the
+"""`modelpackage-rehearse --events FILE --event-pattern FILE` (driver/eventbridge.py): the
 events SageMaker sends during a run, each printed under the resource event that caused it and
 written as a JSON line; a rule's pattern, evaluated by moto's EventBridge pattern language,
 marks and counts the events it matches; whatever cannot be followed or is not a pattern is

@@ -1,7 +1,9 @@
 """Parameter values and stack tags per revision (driver/parameters.py): `NAME.parameters.json`
 beside a revision, in the AWS CLI's list format or CodePipeline's template configuration file,
 `--parameter` for every revision that declares the key, previous values kept as
-`aws cloudformation deploy` keeps them, and stack tags that change between revisions.
+`aws cloudformation deploy` keeps them, and stack tags that change between revisions; each
+parameter's declaration and value checked in CloudFormation's words (constraints, numbers,
+lists) before any change.
 
 Deploys go through the driver's stack against the backend and read SageMaker back; the command
 line (`cli.main`) is checked for what it refuses before anything runs and what it prints.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,14 +21,25 @@ import pytest
 
 from mlops_sagemaker_modelpackage.json_types import Json
 from mlops_sagemaker_modelpackage_local.driver import arguments, parameters
-from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
 from mlops_sagemaker_modelpackage_local.driver.cli import parser
 from mlops_sagemaker_modelpackage_local.driver.events import Events
 from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
+from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
 from tests.support.models import IMAGE
+from tests.support.rehearsal import (
+    GROUP_TYPE,
+    MAPPED,
+    Writer,
+    group_resource,
+    mapped_version,
+    packages,
+    run,
+    version,
+    write,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -65,13 +79,7 @@ APPROVAL_TEMPLATE: Json = {
 }
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = driver_main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def write(folder: Path, name: str, content: Any) -> Path:
+def write_file(folder: Path, name: str, content: Any) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     path.write_text(content if isinstance(content, str) else json.dumps(content, indent=1))
@@ -99,9 +107,9 @@ def test_an_approval_is_given_and_withdrawn_by_parameter_files_alone(
     tmp_path: Path, stack: Stack, sagemaker: SageMakerClient
 ) -> None:
     for name in ("1-register.yaml", "2-approve.yaml", "3-withdraw.yaml"):
-        write(tmp_path, name, APPROVAL_TEMPLATE)  # JSON is YAML: the same template each time
-    write(tmp_path, "1-register.parameters.json", [])
-    write(
+        write_file(tmp_path, name, APPROVAL_TEMPLATE)  # JSON is YAML: the same template each time
+    write_file(tmp_path, "1-register.parameters.json", [])
+    write_file(
         tmp_path,
         "2-approve.parameters.json",
         [
@@ -110,7 +118,7 @@ def test_an_approval_is_given_and_withdrawn_by_parameter_files_alone(
         ],
     )
     # Reviewer left out: it keeps churn-squad (UsePreviousValue), not its Default
-    write(tmp_path, "3-withdraw.parameters.json", {"Parameters": {"Approval": "Rejected"}})
+    write_file(tmp_path, "3-withdraw.parameters.json", {"Parameters": {"Approval": "Rejected"}})
     revisions = arguments.revisions_of([tmp_path], [], [])
     seen = []
 
@@ -145,8 +153,8 @@ def test_a_key_new_to_a_revision_takes_its_default_and_a_changed_default_is_warn
     first["Resources"]["Version"]["Properties"]["CustomerMetadataProperties"] = {"r": "none"}
     second = json.loads(json.dumps(APPROVAL_TEMPLATE))
     second["Parameters"]["Approval"]["Default"] = "Approved"  # not used: the stack has a value
-    write(tmp_path, "1.json", first)
-    write(tmp_path, "2.json", second)
+    write_file(tmp_path, "1.json", first)
+    write_file(tmp_path, "2.json", second)
 
     one, two = arguments.revisions_of([tmp_path], [], [])
     assert stack.deploy_revision(one)
@@ -167,9 +175,9 @@ def test_validate_shows_each_value_and_where_it_comes_from(
     template["Parameters"]["Token"] = {"Type": "String", "NoEcho": True, "Default": "s3cr3t"}
     second = json.loads(json.dumps(template))
     second["Parameters"]["Approval"]["Default"] = "Approved"
-    write(tmp_path, "1.json", template)
-    write(tmp_path, "2.json", second)
-    write(tmp_path, "2.parameters.json", {"Parameters": {"Token": "n3w-s3cr3t"}})
+    write_file(tmp_path, "1.json", template)
+    write_file(tmp_path, "2.json", second)
+    write_file(tmp_path, "2.parameters.json", {"Parameters": {"Token": "n3w-s3cr3t"}})
 
     code, out, _ = run([str(tmp_path), "--validate", "--parameter", "Reviewer=ops"], capsys)
 
@@ -195,9 +203,9 @@ def test_the_command_line_overrides_the_file_and_goes_only_where_declared(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     group_only = {"Resources": {"Models": APPROVAL_TEMPLATE["Resources"]["Models"]}}
-    write(tmp_path, "1.json", group_only)  # declares no parameter: --parameter not sent
-    write(tmp_path, "2.json", APPROVAL_TEMPLATE)
-    write(tmp_path, "2.parameters.json", {"Parameters": {"Approval": "Rejected"}})
+    write_file(tmp_path, "1.json", group_only)  # declares no parameter: --parameter not sent
+    write_file(tmp_path, "2.json", APPROVAL_TEMPLATE)
+    write_file(tmp_path, "2.parameters.json", {"Parameters": {"Approval": "Rejected"}})
 
     code, out, _ = run([str(tmp_path), "--validate", "--parameter", "Approval=Approved"], capsys)
 
@@ -209,7 +217,7 @@ def test_the_command_line_overrides_the_file_and_goes_only_where_declared(
 def test_a_parameter_no_revision_declares_is_refused_before_anything(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(tmp_path, "1.json", APPROVAL_TEMPLATE)
+    write_file(tmp_path, "1.json", APPROVAL_TEMPLATE)
 
     code, out, err = run([str(tmp_path), "--parameter", "Aproval=Approved"], capsys)
 
@@ -224,8 +232,10 @@ def test_a_parameter_no_revision_declares_is_refused_before_anything(
 def test_use_previous_value_needs_a_previous_value(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(tmp_path, "1.json", APPROVAL_TEMPLATE)
-    write(tmp_path, "1.parameters.json", [{"ParameterKey": "Reviewer", "UsePreviousValue": True}])
+    write_file(tmp_path, "1.json", APPROVAL_TEMPLATE)
+    write_file(
+        tmp_path, "1.parameters.json", [{"ParameterKey": "Reviewer", "UsePreviousValue": True}]
+    )
 
     code, out, _ = run([str(tmp_path), "--validate"], capsys)
 
@@ -267,10 +277,10 @@ def test_stack_tags_from_the_files_reach_the_handlers_and_roll_back(
         },
     }
     for name in ("1.json", "2.json", "4.json"):
-        write(tmp_path, name, template)
-    write(tmp_path, "3.json", failing)
-    write(tmp_path, "1.parameters.json", {"Tags": {"team": "ml"}})
-    write(tmp_path, "3.parameters.json", {"Tags": {"team": "ops", "cost": "42"}})
+        write_file(tmp_path, name, template)
+    write_file(tmp_path, "3.json", failing)
+    write_file(tmp_path, "1.parameters.json", {"Tags": {"team": "ml"}})
+    write_file(tmp_path, "3.parameters.json", {"Tags": {"team": "ops", "cost": "42"}})
     revisions = arguments.revisions_of([tmp_path], [], ["owner=platform"])
 
     assert stack.deploy_revision(revisions[0])
@@ -324,8 +334,8 @@ def test_stack_tags_from_the_files_reach_the_handlers_and_roll_back(
 def test_a_malformed_parameter_file_is_one_error_naming_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, problem: str
 ) -> None:
-    write(tmp_path, "1.json", APPROVAL_TEMPLATE)
-    bad = write(tmp_path, "1.parameters.json", content)
+    write_file(tmp_path, "1.json", APPROVAL_TEMPLATE)
+    bad = write_file(tmp_path, "1.parameters.json", content)
 
     code, out, err = run([str(tmp_path), "--validate"], capsys)
 
@@ -339,8 +349,8 @@ def test_a_malformed_parameter_file_is_one_error_naming_it(
 def test_a_parameter_file_is_never_a_revision(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write(tmp_path, "1.json", APPROVAL_TEMPLATE)
-    given = write(tmp_path, "1.parameters.json", {"Parameters": {"Approval": "Approved"}})
+    write_file(tmp_path, "1.json", APPROVAL_TEMPLATE)
+    given = write_file(tmp_path, "1.parameters.json", {"Parameters": {"Approval": "Approved"}})
 
     code, out, _ = run([str(tmp_path), "--validate"], capsys)
     assert code == 0, out
@@ -350,15 +360,15 @@ def test_a_parameter_file_is_never_a_revision(
     assert code == 2
     assert "a parameter file, not a template: give the revision it goes with (1.yaml" in err
 
-    stray = write(tmp_path, "2-aprove.parameters.json", {"Parameters": {}})
+    stray = write_file(tmp_path, "2-aprove.parameters.json", {"Parameters": {}})
     code, out, err = run([str(tmp_path)], capsys)
     assert code == 2
     assert err.startswith(f"modelpackage-rehearse: error: {stray}: no template of that name")
 
 
 def test_a_template_configuration_stack_policy_is_warned_not_applied(tmp_path: Path) -> None:
-    write(tmp_path, "1.json", APPROVAL_TEMPLATE)
-    write(tmp_path, "1.parameters.json", {"StackPolicy": {"Statement": []}})
+    write_file(tmp_path, "1.json", APPROVAL_TEMPLATE)
+    write_file(tmp_path, "1.parameters.json", {"StackPolicy": {"Statement": []}})
 
     (revision,) = parameters.revisions([tmp_path / "1.json"], {}, {})
 
@@ -372,3 +382,122 @@ def test_help_says_whose_behaviour_the_values_follow() -> None:
     assert "Values follow `aws cloudformation deploy`: --parameter, then the file, then" in text
     assert "CodePipeline's template configuration" in text
     assert "as aws cloudformation deploy --parameter-overrides" in text
+
+
+# ---------------------------------------------------------------- declarations and values
+
+
+def test_parameters_are_checked_before_any_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Writer(tmp_path)({"Models": group_resource(), "Version": mapped_version()}, **MAPPED)
+
+    (tmp_path / "1.parameters.json").write_text('{"Parameters": {"Nope": "1"}}')
+
+    code, out, _ = run([str(tmp_path), "--fast", "--parameter", "Environment=qa"], capsys)
+
+    assert code == 1
+    assert "Parameters: [Nope] do not exist in the template" in out  # a file's key
+    assert "Parameter 'Environment' must be one of AllowedValues" in out
+    assert "CREATE_IN_PROGRESS" not in out  # nothing started
+    assert "resources created 0" in out
+
+
+@pytest.mark.parametrize(
+    ("spec", "value", "words"),
+    [
+        ({"Type": "String", "AllowedPattern": "[a-z]+"}, "Abc", "must match pattern [a-z]+"),
+        ({"Type": "String", "MinLength": 3}, "ab", "must contain at least 3 characters"),
+        ({"Type": "String", "MaxLength": 2}, "abc", "must contain at most 2 characters"),
+        ({"Type": "Number"}, "ten", "must be a number"),
+        ({"Type": "Number", "MinValue": 1}, "0", "must be a number not less than 1"),
+        ({"Type": "Number", "MaxValue": 9}, "10", "must be a number not greater than 9"),
+        ({"Type": "List<Number>"}, "1,x", "must be a number"),
+        (
+            {"Type": "String", "AllowedPattern": "\\d+", "ConstraintDescription": "digits only"},
+            "x",
+            "failed to satisfy constraint: digits only",
+        ),
+        ({"Type": "String"}, None, "Parameters: [P] must have values"),
+    ],
+)
+def test_parameter_constraints_in_cloudformation_words(
+    revision: Writer, spec: Json, value: str | None, words: str
+) -> None:
+    overrides = {} if value is None else {"P": value}
+    path = revision.folder / "p.json"
+    path.write_text(json.dumps({"Parameters": {"P": spec}, "Resources": {"M": group_resource()}}))
+
+    with pytest.raises(ValueError, match=re.escape(words)):
+        Template.load(path, overrides)
+
+
+def test_a_comma_delimited_list_parameter_is_a_list(
+    stack: Stack, revision: Writer, sagemaker: SageMakerClient
+) -> None:
+    parameters = {"Types": {"Type": "CommaDelimitedList", "Default": "text/csv, application/json"}}
+    listed = version()
+    listed["Properties"]["InferenceSpecification"]["SupportedContentTypes"] = {"Ref": "Types"}
+
+    assert stack.deploy(
+        revision({"Models": group_resource(), "Version": listed}, Parameters=parameters)
+    )
+
+    (described,) = packages(sagemaker).values()
+    assert described["InferenceSpecification"]["SupportedContentTypes"] == [
+        "text/csv",
+        "application/json",
+    ]
+    assert stack.delete()
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-Infinity", "1_0", "0x1"])
+def test_a_number_parameter_is_a_number_as_cloudformation_reads_one(
+    tmp_path: Path, value: str
+) -> None:
+    """Python's float() takes most of these (a NaN passes every MinValue/MaxValue
+    comparison); a CloudFormation Number is an integer or a float in decimal digits."""
+    path = write(
+        tmp_path,
+        "p.json",
+        {"M": {"Type": GROUP_TYPE, "Properties": {"ModelPackageGroupName": "g"}}},
+        Parameters={"P": {"Type": "Number", "MinValue": 1, "MaxValue": 9}},
+    )
+
+    with pytest.raises(ValueError, match=r"Parameter 'P' must be a number$"):
+        Template.load(path, {"P": value})
+
+
+@pytest.mark.parametrize("value", ["5", "-1.5e1", "+2", ".5", "3."])
+def test_a_number_parameter_takes_what_cloudformation_takes(tmp_path: Path, value: str) -> None:
+    path = write(
+        tmp_path,
+        "p.json",
+        {"M": {"Type": GROUP_TYPE, "Properties": {"ModelPackageGroupName": "g"}}},
+        Parameters={"P": {"Type": "Number"}},
+    )
+
+    assert Template.load(path, {"P": value}).parameters["P"] == value
+
+
+@pytest.mark.parametrize(
+    ("declaration", "words"),
+    [
+        ({"MinLength": "abc"}, "Parameter 'P': MinLength must be a non-negative integer"),
+        ({"Type": "Number", "MaxValue": "x"}, "Parameter 'P': MaxValue must be a number"),
+        ({"AllowedPattern": "["}, "Parameter 'P': AllowedPattern '[' is not a pattern"),
+        ({"AllowedValues": "abc"}, "Parameter 'P': AllowedValues must be a list"),
+    ],
+)
+def test_a_malformed_parameter_declaration_is_one_error_not_a_traceback(
+    tmp_path: Path, declaration: Json, words: str
+) -> None:
+    path = write(
+        tmp_path,
+        "p.json",
+        {"M": {"Type": GROUP_TYPE, "Properties": {"ModelPackageGroupName": "g"}}},
+        Parameters={"P": {"Type": "String", "Default": "1", **declaration}},
+    )
+
+    with pytest.raises(ValueError, match=re.escape(words)):
+        Template.load(path)

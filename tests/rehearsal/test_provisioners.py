@@ -1,6 +1,8 @@
-"""The rehearsal's AWS::SageMaker::ModelPackageGroup with its resource policy: created with the
-group, updated, removed; one policy whatever its form (no change planned, no call made); drift
-of the group's description, tags and policy. State is read back from SageMaker."""
+"""The rehearsal's provisioners (driver/provisioners.py) beside our type's: its
+AWS::SageMaker::ModelPackageGroup with its resource policy (created with the group, updated,
+removed; one policy whatever its form: no change planned, no call made), the group's tags beside
+the stack's, drift of the group's description, tags and policy; and a type it does not provision
+(AWS's own model package type) refused with a hint. State is read back from SageMaker."""
 
 from __future__ import annotations
 
@@ -19,9 +21,10 @@ from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
 from mlops_sagemaker_modelpackage_local.driver.schema import same_document, type_schema
 from mlops_sagemaker_modelpackage_local.driver.stack import Stack
 from mlops_sagemaker_modelpackage_local.driver.supported import GROUP_TYPE
+from mlops_sagemaker_modelpackage_local.driver.template import Template
 from tests.support.cfn import ACCOUNT, CREDENTIALS, REGION
 from tests.support.clock import VirtualClock
-from tests.test_driver import Writer
+from tests.support.rehearsal import Writer, group_resource, version, write
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -68,11 +71,6 @@ def stack(sagemaker: SageMakerClient, clock: VirtualClock) -> Stack:
     environment = Environment(ACCOUNT, REGION, CREDENTIALS, sagemaker)
     events = Events(io.StringIO())
     return Stack("policies", environment, events, wait=clock.sleep, tags=STACK_TAGS)
-
-
-@pytest.fixture
-def revision(tmp_path: Path) -> Writer:
-    return Writer(tmp_path)
 
 
 def held_policy(sagemaker: SageMakerClient) -> Json | None:
@@ -241,3 +239,41 @@ def test_drift_covers_the_groups_description_tags_and_policy(
     sagemaker.delete_model_package_group_policy(ModelPackageGroupName=GROUP)
     assert drift.detect(stack) is False
     assert "/ModelPackageGroupPolicy: REMOVE" in stack.events.lines[-1][2]
+
+
+def test_the_old_type_name_gets_a_hint(stack: Stack, revision: Writer) -> None:
+    old = {**version(), "Type": "AWS::SageMaker::ModelPackage"}
+
+    assert stack.deploy(revision({"Models": group_resource(), "Version": old})) is False
+
+    (reason,) = [r for _, s, r in stack.events.lines if s == "VALIDATION_FAILED"]
+    assert reason == (
+        "Version: resource type AWS::SageMaker::ModelPackage is not supported locally; "
+        "use MLOps::SageMaker::ModelPackage, a drop-in"
+    )
+
+
+def test_a_group_tag_the_stack_also_sets_is_sent_once_with_the_resource_value(
+    sagemaker: SageMakerClient, clock: VirtualClock, tmp_path: Path
+) -> None:
+    """As for our type (tags.effective_tags): the resource's own value wins over the stack's,
+    and SageMaker is never sent the same key twice."""
+    environment = Environment(ACCOUNT, REGION, CREDENTIALS, sagemaker)
+    stack = Stack(
+        "edges", environment, Events(io.StringIO()), wait=clock.sleep, tags={"team": "stack"}
+    )
+    group = {
+        "Type": GROUP_TYPE,
+        "Properties": {
+            "ModelPackageGroupName": "edges-tagged",
+            "Tags": [{"Key": "team", "Value": "resource"}, {"Key": "own", "Value": "1"}],
+        },
+    }
+    path = write(tmp_path, "1.json", {"Models": group})
+
+    assert stack.deploy(Template.load(path))
+
+    arn = stack.resources["Models"].physical_id
+    tags = sagemaker.list_tags(ResourceArn=arn)["Tags"]
+    assert sorted((t["Key"], t["Value"]) for t in tags) == [("own", "1"), ("team", "resource")]
+    assert stack.delete()

@@ -1,5 +1,5 @@
-"""`--validate` predicts the approval events (issue 25 item 4): each change set says which versions
-it approves, rejects or withdraws, which approved versions it updates, replaces, deletes or
+"""`--validate` predicts the approval events (driver/approvals.py): each change set says which
+versions it approves, rejects or withdraws, which approved versions it updates, replaces, deletes or
 imports (their events still say Approved, or none is sent), and what its rollback would undo.
 
 Runs go through the rehearsal's `cli.main --validate`; nothing runs, so the prediction is read

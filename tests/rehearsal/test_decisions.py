@@ -1,4 +1,4 @@
-"""The rehearsal's decisions, each made in one place (issue 28 item 3): the supported types are the
+"""The rehearsal's decisions, each made in one place: the supported types are the
 registry's (supported.py), a replacement is decided once by the planner, what a step does to the
 stack's state is one function for the executor and `--validate`'s simulation, and ARNs are built
 by the product's arns.py (a stack's by `Identity.of`)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -123,12 +122,6 @@ def register_every_property(sagemaker: SageMakerClient) -> tuple[str, str]:
 
 
 @pytest.fixture
-def env(sagemaker: SageMakerClient) -> Environment:
-    """Where the handlers run: the backend, as the test account (`sagemaker` resets it)."""
-    return Environment(ACCOUNT, REGION, CREDENTIALS, sagemaker)
-
-
-@pytest.fixture
 def logs() -> HandlerLogs:
     return HandlerLogs(stream=io.StringIO())
 
@@ -158,48 +151,6 @@ def test_the_example_script_registers_versions_as_a_pipeline_would(
     group = sagemaker.describe_model_package_group(ModelPackageGroupName="churn-models")
     tags = sagemaker.list_tags(ResourceArn=group["ModelPackageGroupArn"])["Tags"]
     assert tags == [{"Key": "team", "Value": "churn-squad"}]
-
-
-def test_the_script_gets_the_endpoint_local_credentials_and_region(
-    env: Environment, tmp_path: Path
-) -> None:
-    probe = tmp_path / "probe.py"
-    probe.write_text(
-        "import os\n"
-        "for k in ('AWS_ENDPOINT_URL_SAGEMAKER', 'AWS_ACCESS_KEY_ID', 'AWS_REGION'):\n"
-        "    print(k, os.environ[k])\n"
-        "print('PROFILE', os.environ.get('AWS_PROFILE'))\n"
-    )
-    shown = io.StringIO()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_PROFILE", "production")
-        script.run(f"{probe}", env, "http://127.0.0.1:9", shown)
-    assert "  | AWS_ENDPOINT_URL_SAGEMAKER http://127.0.0.1:9" in shown.getvalue()
-    assert f"  | AWS_ACCESS_KEY_ID {CREDENTIALS['accessKeyId']}" in shown.getvalue()
-    assert f"  | AWS_REGION {REGION}" in shown.getvalue()
-    assert "  | PROFILE None" in shown.getvalue()  # never the user's own account
-
-
-def test_a_failing_script_is_reported_with_its_output(env: Environment, tmp_path: Path) -> None:
-    failing = tmp_path / "fails.py"
-    failing.write_text("import sys\nprint('registering')\nsys.exit('no model data')\n")
-    shown = io.StringIO()
-    with pytest.raises(script.ScriptFailed, match="exited with status 1"):
-        script.run(f"{failing} --group x", env, None, shown)
-    assert "  | registering" in shown.getvalue()
-    assert "  | no model data" in shown.getvalue()
-    with pytest.raises(script.ScriptFailed, match="could not start"):
-        script.run(str(tmp_path / "no-such-command"), env, None, shown)
-
-
-def test_a_python_script_runs_with_the_drivers_python() -> None:
-    assert script.command_for("register.py --group 'a b'") == [
-        sys.executable,
-        "register.py",
-        "--group",
-        "a b",
-    ]
-    assert script.command_for("bash register.sh") == ["bash", "register.sh"]
 
 
 # ---------------------------------------------------------------- generate
@@ -319,6 +270,19 @@ def test_generate_refuses_before_any_call(
     with pytest.raises(GenerateError, match=words):
         generate.adopt(env, arns, logs)
     assert backend.operations() == []
+
+
+def test_a_group_of_another_account_is_refused_not_read_in_the_callers(
+    env: Environment, logs: HandlerLogs, backend: BackendControl, sagemaker: SageMakerClient
+) -> None:
+    """CloudFormation imports into a stack of its own account: a group ARN of another account
+    is refused before any call, even with a group of that name here (it was read instead)."""
+    sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
+    elsewhere = group_arn_of(GROUP).replace(ACCOUNT, "111122223333")
+    calls = len(backend.operations())
+    with pytest.raises(GenerateError, match=r"group is in account 111122223333 and the stack in"):
+        generate.adopt(env, [elsewhere], logs)
+    assert len(backend.operations()) == calls
 
 
 def test_generate_of_a_package_that_does_not_exist_says_not_found(

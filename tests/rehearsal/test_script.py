@@ -1,5 +1,7 @@
-"""`--before` scripts reach only the embedded backend unless `--aws` is given (issue 27, item
-10): not the user's profiles, credential processes or SSO, and no real endpoint of any service.
+"""`--before` scripts (driver/script.py): run with the rehearsal's Python, given the endpoint, local
+credentials and region, a failing one reported with its output; and they reach only the embedded
+backend unless `--aws` is given: not the user's profiles, credential processes or SSO, and no
+real endpoint of any service.
 
 The user's side is faked whole: a home folder whose ~/.aws/config names profiles with a
 `credential_process` that records being called and an endpoint no packet can reach (a
@@ -7,11 +9,11 @@ non-loopback address), a credentials file with keys, and an environment pointing
 (AWS_PROFILE, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, per-service endpoints,
 AWS_IGNORE_CONFIGURED_ENDPOINT_URLS). A script then calls STS and S3 with and without naming a
 profile, through the rehearsal's command line; the test reads what it saw and what the embedded
-backend holds.
-"""
+backend holds."""
 
 from __future__ import annotations
 
+import io
 import sys
 import uuid
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ import pytest
 
 from mlops_sagemaker_modelpackage_local.driver import script
 from mlops_sagemaker_modelpackage_local.driver.cli import main as driver_main
+from mlops_sagemaker_modelpackage_local.driver.provisioners import Environment
 from mlops_sagemaker_modelpackage_local.driver.resolution import LOCAL_ACCOUNT
 from tests.support.cfn import CREDENTIALS, REGION
 
@@ -150,3 +153,45 @@ def test_with_aws_the_script_gets_the_users_environment(
     assert environment["AWS_ENDPOINT_URL_STS"] == UNREACHABLE
     assert environment["AWS_REGION"] == "eu-west-1"
     assert "AWS_ACCESS_KEY_ID" not in environment
+
+
+def test_the_script_gets_the_endpoint_local_credentials_and_region(
+    env: Environment, tmp_path: Path
+) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import os\n"
+        "for k in ('AWS_ENDPOINT_URL_SAGEMAKER', 'AWS_ACCESS_KEY_ID', 'AWS_REGION'):\n"
+        "    print(k, os.environ[k])\n"
+        "print('PROFILE', os.environ.get('AWS_PROFILE'))\n"
+    )
+    shown = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_PROFILE", "production")
+        script.run(f"{probe}", env, "http://127.0.0.1:9", shown)
+    assert "  | AWS_ENDPOINT_URL_SAGEMAKER http://127.0.0.1:9" in shown.getvalue()
+    assert f"  | AWS_ACCESS_KEY_ID {CREDENTIALS['accessKeyId']}" in shown.getvalue()
+    assert f"  | AWS_REGION {REGION}" in shown.getvalue()
+    assert "  | PROFILE None" in shown.getvalue()  # never the user's own account
+
+
+def test_a_failing_script_is_reported_with_its_output(env: Environment, tmp_path: Path) -> None:
+    failing = tmp_path / "fails.py"
+    failing.write_text("import sys\nprint('registering')\nsys.exit('no model data')\n")
+    shown = io.StringIO()
+    with pytest.raises(script.ScriptFailed, match="exited with status 1"):
+        script.run(f"{failing} --group x", env, None, shown)
+    assert "  | registering" in shown.getvalue()
+    assert "  | no model data" in shown.getvalue()
+    with pytest.raises(script.ScriptFailed, match="could not start"):
+        script.run(str(tmp_path / "no-such-command"), env, None, shown)
+
+
+def test_a_python_script_runs_with_the_drivers_python() -> None:
+    assert script.command_for("register.py --group 'a b'") == [
+        sys.executable,
+        "register.py",
+        "--group",
+        "a b",
+    ]
+    assert script.command_for("bash register.sh") == ["bash", "register.sh"]

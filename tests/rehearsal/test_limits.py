@@ -1,4 +1,4 @@
-"""The rehearsal on hostile templates (issue 27, item 8): nesting no layer can walk, characters
+"""The rehearsal on hostile templates (driver/limits.py): nesting no layer can walk, characters
 beyond the Basic Multilingual Plane written as JSON escapes, and CloudFormation's limits on a
 template (its size, the number of resources, logical IDs), each refused in CloudFormation's words
 as one error of its revision, after which the run goes on to the next revision and the final
